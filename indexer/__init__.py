@@ -1,0 +1,1 @@
+"""Reading Arabic news archives and writing them into a search index."""

@@ -1,0 +1,1 @@
+"""Arabic text analysis: one analyzer, shared by indexing and querying."""

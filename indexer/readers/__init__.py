@@ -1,0 +1,155 @@
+"""Readers: turn archive files into `Article` values, whatever their format and encoding.
+
+- `find_files` walks folders for supported files; `read_file` reads one, choosing the
+  format by suffix and by sniffing the content, and decompressing `.gz` first.
+- `encoding` turns bytes into text (UTF-8, UTF-16, cp1256, mojibake); `clean` removes
+  control characters and scraped page chrome; one module per format builds articles.
+- Nothing raises for bad input: what cannot be read becomes a `ReadProblem`, and the run
+  goes on.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from indexer.article import Article, ReadProblem
+from indexer.readers.clean import clean_text
+from indexer.readers.encoding import NotTextError, decode
+from indexer.readers.html import read_html
+from indexer.readers.jsonl import read_json, read_jsonl
+from indexer.readers.record import Origin
+from indexer.readers.text import read_text
+from indexer.readers.trec import read_trec
+
+__all__ = ["SUPPORTED_SUFFIXES", "find_files", "read_file"]
+
+Reader = Callable[[str, Origin], Iterator[Article | ReadProblem]]
+
+_READERS: dict[str, Reader] = {
+    ".txt": read_text,
+    ".json": read_json,
+    ".jsonl": read_jsonl,
+    ".html": read_html,
+    ".htm": read_html,
+    ".sgml": read_trec,
+    ".sgm": read_trec,
+    ".trec": read_trec,
+    ".xml": read_trec,
+}
+SUPPORTED_SUFFIXES: tuple[str, ...] = (*_READERS, *(suffix + ".gz" for suffix in _READERS))
+
+
+def find_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path] | ReadProblem]:
+    """Yield `(file, root)` for every supported file under `paths`, in sorted order.
+
+    Hidden files and folders are skipped, each folder is read once (symlink loops end
+    there), and a folder that cannot be listed is reported. A file named directly is
+    yielded with its parent as root.
+    """
+    for path in paths:
+        if path.is_dir():
+            yield from _walk(path)
+        elif path.is_file():
+            if _suffix(path):
+                yield path, path.parent
+            else:
+                yield ReadProblem(str(path), f"unsupported file type (expected {_expected()})")
+        elif path.is_symlink():
+            yield ReadProblem(str(path), "broken symbolic link")
+        else:
+            yield ReadProblem(str(path), "no such file or folder")
+
+
+def read_file(path: Path, id_base: str) -> Iterator[Article | ReadProblem]:
+    """Read the articles of one file; what cannot be read is yielded as a ReadProblem.
+
+    Articles without an id of their own are named `id_base`, or `id_base:N` in files
+    holding several (N is the line in JSON Lines, the record number otherwise).
+    """
+    suffix = _suffix(path)
+    if suffix is None:
+        yield ReadProblem(str(path), f"unsupported file type (expected {_expected()})")
+        return
+    loaded = _load(path, html=suffix in (".html", ".htm"))
+    if isinstance(loaded, ReadProblem):
+        yield loaded
+        return
+    text, encoding = loaded
+    origin = Origin(str(path), path.name[: -len(suffix)], id_base, encoding)
+    yield from _sniff(text, suffix)(text, origin)
+
+
+def _load(path: Path, *, html: bool) -> tuple[str, str] | ReadProblem:
+    """The file's text and encoding; the raw bytes are freed before the records are read."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return ReadProblem(str(path), f"cannot read file: {exc.strerror or exc}")
+    if path.name.lower().endswith(".gz"):
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            return ReadProblem(str(path), f"cannot decompress gzip file: {exc}")
+    if not data.strip():
+        return ReadProblem(str(path), "empty file")
+    try:
+        text, encoding = decode(data, html=html)
+    except NotTextError:
+        return ReadProblem(str(path), "binary file, not text")
+    text = clean_text(text)
+    if not text.strip():
+        return ReadProblem(str(path), "empty file")
+    return text, encoding
+
+
+def _sniff(text: str, suffix: str) -> Reader:
+    """The reader for `suffix`, corrected by the content: a .txt may hold TREC or HTML."""
+    if suffix == ".txt":
+        head = text.lstrip()[:256].lower()
+        if head.startswith("<doc>"):
+            return read_trec
+        if head.startswith(("<!doctype html", "<html")):
+            return read_html
+    return _READERS[suffix]
+
+
+def _suffix(path: Path) -> str | None:
+    """The format suffix (`.txt` for both `a.txt` and `a.txt.gz`), or None if unsupported."""
+    name = path.name.lower().removesuffix(".gz")
+    return next((suffix for suffix in _READERS if name.endswith(suffix)), None)
+
+
+def _expected() -> str:
+    return ", ".join(_READERS) + " or the same with .gz"
+
+
+def _walk(root: Path) -> Iterator[tuple[Path, Path] | ReadProblem]:
+    """Depth-first over `root` without recursion, so deep nesting cannot overflow."""
+    seen: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        path = stack.pop()
+        if path.is_file():
+            if _suffix(path):
+                yield path, root
+            continue
+        if not path.is_dir():
+            if _suffix(path) and path.is_symlink():
+                yield ReadProblem(str(path), "broken symbolic link")
+            continue
+        try:
+            identity = (path.stat().st_dev, path.stat().st_ino)
+            if identity in seen:
+                yield ReadProblem(str(path), "folder already read (symbolic link loop?), skipped")
+                continue
+            seen.add(identity)
+            with os.scandir(path) as entries:
+                names = sorted(entry.name for entry in entries if not entry.name.startswith("."))
+        except OSError as exc:
+            yield ReadProblem(str(path), f"cannot read folder: {exc.strerror or exc}")
+            continue
+        stack.extend(path / name for name in reversed(names))

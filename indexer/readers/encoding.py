@@ -1,0 +1,128 @@
+"""Bytes to text for Arabic archives, whatever tool wrote them.
+
+- A byte-order mark wins; then strict UTF-8, which almost never decodes anything else.
+- HTML may declare its charset; UTF-16 without a BOM (common from Windows tools) shows
+  as a NUL-byte pattern; otherwise `charset-normalizer` chooses among the Arabic code pages.
+- Text that is cp1256 shown as Latin-1 ("ÇáÍßæãÉ") is repaired to "الحكومة".
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+import charset_normalizer
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Restricting the detector to these makes it right on short Arabic inputs too.
+_CANDIDATES = ["cp1256", "iso8859_6", "utf_16_le", "utf_16_be"]
+_FALLBACK = "cp1256"
+
+_SAMPLE = 8192
+# High bytes of UTF-16 code units in Arabic text: 00 (ASCII, spaces) and 06 (Arabic block).
+_UTF16_HIGH_BYTES = frozenset({0x00, 0x06})
+# C0 controls other than tab, newlines, form feed and escape: rare in any real text.
+_CONTROL_BYTES = frozenset(range(0x09)) | frozenset(range(0x0E, 0x1B)) | {0x1C, 0x1D, 0x1E, 0x1F}
+_MAX_CONTROL_SHARE = 0.1
+
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+_ARABIC_LETTER = re.compile("[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff]")
+
+
+class NotTextError(ValueError):
+    """The bytes are no text in any encoding: an image, an archive, a database file."""
+
+
+def decode(data: bytes, *, html: bool = False) -> tuple[str, str]:
+    """Decode `data` and name the encoding used; raise NotTextError for binary data.
+
+    >>> decode("الحكومة".encode("cp1256"))
+    ('الحكومة', 'cp1256')
+    >>> decode("الحكومة".encode("utf-16-le"))
+    ('الحكومة', 'utf-16-le')
+    """
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(name.removesuffix("-sig"), errors="replace"), name
+    if utf16 := _utf16_without_bom(data):
+        return data.decode(utf16, errors="replace"), utf16
+    if _looks_binary(data[:_SAMPLE]):
+        raise NotTextError("binary file, not text")
+    try:
+        return repair_mojibake(data.decode("utf-8")), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    name = (_declared_charset(data) if html else None) or _detect(data)
+    return repair_mojibake(data.decode(name, errors="replace")), name
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo cp1256 bytes that were shown as Latin-1 and saved again.
+
+    Kept only when the text had no Arabic letter and most letters of the result are
+    Arabic, so a French or Spanish text is left as it is.
+
+    >>> repair_mojibake("ÇáÍßæãÉ ÇáÌÏíÏÉ")
+    'الحكومة الجديدة'
+    >>> repair_mojibake("Café à Paris")
+    'Café à Paris'
+    """
+    if text.isascii() or _ARABIC_LETTER.search(text):
+        return text
+    for shown_as in ("latin-1", "cp1252"):
+        try:
+            repaired = text.encode(shown_as).decode("cp1256")
+        except UnicodeError:
+            continue
+        letters = sum(char.isalpha() for char in repaired)
+        if 2 * len(_ARABIC_LETTER.findall(repaired)) > letters:
+            return repaired
+    return text
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Spot BOM-less UTF-16 by where its high bytes sit: 00/06 at every other position."""
+    sample = data[: _SAMPLE & ~1]
+    if len(sample) < 2:
+        return None
+    for name, high, low in (
+        ("utf-16-le", sample[1::2], sample[0::2]),
+        ("utf-16-be", sample[0::2], sample[1::2]),
+    ):
+        arabic_or_ascii = sum(byte in _UTF16_HIGH_BYTES for byte in high) >= 0.9 * len(high)
+        if arabic_or_ascii and low.count(0) <= 0.1 * len(low):
+            try:
+                data[: len(data) & ~1].decode(name)
+            except UnicodeDecodeError:
+                continue
+            return name
+    return None
+
+
+def _looks_binary(sample: bytes) -> bool:
+    if b"\0" in sample:
+        return True
+    controls = sum(byte in _CONTROL_BYTES for byte in sample)
+    return controls > _MAX_CONTROL_SHARE * len(sample)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The `<meta charset>` or http-equiv charset, when Python knows that codec."""
+    match = _META_CHARSET.search(data[:_SAMPLE])
+    if match is None:
+        return None
+    try:
+        name = codecs.lookup(match.group(1).decode("ascii")).name
+    except LookupError:
+        return None
+    # A UTF-8 declaration is wrong here: strict UTF-8 decoding has already failed.
+    return None if name == "utf-8" else name
+
+
+def _detect(data: bytes) -> str:
+    best = charset_normalizer.from_bytes(data, cp_isolation=_CANDIDATES).best()
+    return codecs.lookup(best.encoding).name if best else _FALLBACK

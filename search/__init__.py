@@ -1,0 +1,1 @@
+"""Searching an arshif index: queries, ranking, snippets, output and the command line."""

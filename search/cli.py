@@ -1,0 +1,240 @@
+"""The `arshif` command: a thin layer that parses options, calls the library, renders.
+
+Library errors (`ArshifError`) become "Error: …" and exit 1; usage errors exit 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from indexer import store
+from indexer.analysis.normalize import normalize
+from indexer.analysis.stem import stems
+from indexer.analysis.stopwords import is_stopword
+from indexer.analysis.tokenize import words
+from indexer.article import ReadProblem
+from indexer.errors import ArshifError
+from indexer.writer import IndexSummary, Progress, update_index
+from search import output
+from search.engine import Archive
+
+
+def _use_color(stream: Any) -> bool:
+    return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
+
+
+def index_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--index",
+        "index_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar=store.INDEX_ENV,
+        show_envvar=True,
+        help="Index folder (default: a per-user data folder).",
+    )(func)
+
+
+def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn library errors into a one-line message and exit code 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ArshifError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper
+
+
+def _resolve_index(index_dir: Path | None) -> Path:
+    return index_dir if index_dir is not None else store.default_index_dir()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="arshif")
+def main() -> None:
+    """arshif: search engine for archives of Arabic news.
+
+    \b
+    Example:
+      arshif index ~/news
+      arshif search "التحالف الدولي"
+    """
+
+
+class _ProgressBar:
+    """A progress bar on a terminal; nothing otherwise."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Any = None
+        self.shown = 0
+
+    def __call__(self, progress: Progress) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(
+                length=max(progress.bytes_total, 1),
+                label="Indexing",
+                file=sys.stderr,
+                show_pos=False,
+                show_percent=True,
+                show_eta=True,
+                item_show_func=lambda _: f"{progress.files_done}/{progress.files_total} files, "
+                f"{self.articles} articles",
+            )
+            self.bar.__enter__()
+        self.articles = progress.articles
+        self.bar.update(progress.bytes_done - self.shown)
+        self.shown = progress.bytes_done
+
+    articles = 0
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _summary_line(summary: IndexSummary) -> str:
+    s = summary
+    return (
+        f"Indexed {s.articles_added} articles from {s.new_files + s.changed_files} files "
+        f"({s.new_files} new, {s.changed_files} changed, {s.unchanged_files} unchanged, "
+        f"{s.deleted_files} deleted; {s.articles_removed} articles removed; "
+        f"{len(s.problems)} problems) in {s.seconds:.1f}s. "
+        f"{s.articles_total} articles in {s.index_dir}."
+    )
+
+
+@main.command("index")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@index_option
+@click.option("--rebuild", is_flag=True, help="Build the index anew instead of updating it.")
+@click.option("--jobs", "-j", type=click.IntRange(1), help="Worker processes (default: cores).")
+@click.option("--strict", is_flag=True, help="Exit 1 if any file could not be read.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@reports_errors
+def index_command(
+    paths: tuple[Path, ...],
+    index_dir: Path | None,
+    rebuild: bool,
+    jobs: int | None,
+    strict: bool,
+    as_json: bool,
+) -> None:
+    """Index the articles in PATHS (folders are read recursively).
+
+    Reads .txt, .json, .jsonl, .html and TREC/SGML files, gzipped or not. Only files
+    that changed since the last run are read again.
+
+    \b
+    Example:
+      arshif index ~/news/2018 ~/news/2019.jsonl.gz
+    """
+    bar = _ProgressBar(enabled=not as_json and sys.stderr.isatty())
+
+    def report(problem: ReadProblem) -> None:
+        click.echo(f"warning: {problem}", err=True)
+
+    try:
+        summary = update_index(
+            _resolve_index(index_dir),
+            paths,
+            rebuild=rebuild,
+            jobs=jobs,
+            on_progress=bar,
+            on_problem=report,
+        )
+    finally:
+        bar.close()
+    if as_json:
+        click.echo(
+            output.dumps(
+                {
+                    "index": summary.index_dir,
+                    "new_files": summary.new_files,
+                    "changed_files": summary.changed_files,
+                    "unchanged_files": summary.unchanged_files,
+                    "deleted_files": summary.deleted_files,
+                    "articles_added": summary.articles_added,
+                    "articles_removed": summary.articles_removed,
+                    "articles": summary.articles_total,
+                    "problems": [str(p) for p in summary.problems],
+                    "seconds": round(summary.seconds, 3),
+                }
+            )
+        )
+    else:
+        click.echo(_summary_line(summary))
+    if strict and summary.problems:
+        raise click.ClickException(
+            f"{len(summary.problems)} files or records could not be read (--strict)."
+        )
+
+
+@main.command("search")
+@click.argument("query", nargs=-1)
+@index_option
+@click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 1000),
+              help="Results per page.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@reports_errors
+def search_command(
+    query: tuple[str, ...],
+    index_dir: Path | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Search the archive for QUERY and print the best articles first.
+
+    Words may take any surface form: التحالف also finds وللتحالف and التَّحالُف.
+    Whoosh's query language works: "exact phrase", AND, OR, NOT, title:word.
+
+    \b
+    Example:
+      arshif search "داعش واشنطن"
+    """
+    text = " ".join(query).strip()
+    if not text:
+        raise click.UsageError("give a QUERY to search for.")
+    with Archive(_resolve_index(index_dir)) as archive:
+        result = archive.search(text, limit=limit)
+    if as_json:
+        click.echo(output.dumps(output.result_json(result)))
+    else:
+        click.echo(output.render_result(result, color=_use_color(sys.stdout)))
+
+
+@main.command("analyze")
+@click.argument("text", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+def analyze_command(text: tuple[str, ...], as_json: bool) -> None:
+    """Show the index terms each word of TEXT becomes, and why a match happens or not.
+
+    \b
+    Example:
+      arshif analyze "وللتحالف الدَّوْلِيّ"
+    """
+    rows = []
+    for word, _, _ in words(" ".join(text)):
+        norm = normalize(word)
+        stopped = bool(norm) and is_stopword(norm)
+        terms = [] if stopped or not norm else list(stems(norm))
+        rows.append({"word": word, "normalized": norm, "stopword": stopped, "terms": terms})
+    if as_json:
+        click.echo(output.dumps(rows))
+        return
+    width = max((len(r["word"]) for r in rows), default=0)
+    for r in rows:
+        result = "(stopword)" if r["stopword"] else " | ".join(r["terms"]) or "(nothing)"
+        click.echo(f"{r['word']:<{width}}  →  {result}")
+

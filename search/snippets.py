@@ -1,0 +1,87 @@
+"""Snippets: the sentence of an article that best shows why it matched, in its own words.
+
+The article text is analyzed with the index's own analyzer, so a match is found whatever
+its surface form (وللتحالف for التحالف), and the highlight covers the original word with
+its diacritics and proclitics. Sentences end at . ! ? and the Arabic ؟ ؛ ۔ marks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from indexer.analysis.analyzer import ArabicAnalyzer
+
+_SENTENCE_END = re.compile(r"(?<=[.!?\u061f\u061b\u06d4])\s+|\n+")
+MAX_CHARS = 240
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """Text plus the (start, end) spans of matched words within it."""
+
+    text: str
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+
+
+def match_spans(text: str, terms: set[str], analyzer: ArabicAnalyzer) -> list[tuple[int, int]]:
+    """Spans of the words of `text` whose analyzed forms are among `terms`."""
+    spans: list[tuple[int, int]] = []
+    for term in analyzer.terms(text):
+        if term.text in terms and (not spans or spans[-1] != (term.start, term.end)):
+            spans.append((term.start, term.end))
+    return spans
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.start() > start:
+            bounds.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        bounds.append((start, len(text)))
+    return bounds
+
+
+def _trim(text: str, start: int, end: int, focus: int) -> tuple[int, int]:
+    """Narrow [start, end) to MAX_CHARS around `focus`, at word boundaries."""
+    if end - start <= MAX_CHARS:
+        return start, end
+    lo = max(start, min(focus - MAX_CHARS // 3, end - MAX_CHARS))
+    hi = min(end, lo + MAX_CHARS)
+    if lo > start:
+        space = text.find(" ", lo)
+        lo = space + 1 if 0 <= space < hi else lo
+    if hi < end:
+        space = text.rfind(" ", lo, hi)
+        hi = space if space > lo else hi
+    return lo, hi
+
+
+def make_snippet(text: str, terms: set[str], analyzer: ArabicAnalyzer) -> Snippet:
+    """The best sentence (or two short ones) of `text` for the query `terms`."""
+    spans = match_spans(text, terms, analyzer)
+    sentences = _sentences(text)
+    if not sentences:
+        return Snippet("")
+    words_of = [set() for _ in sentences]
+    counts = [0] * len(sentences)
+    for s, e in spans:
+        for i, (a, b) in enumerate(sentences):
+            if a <= s < b:
+                words_of[i].add(text[s:e])
+                counts[i] += 1
+                break
+    best = max(range(len(sentences)), key=lambda i: (len(words_of[i]), counts[i], -i))
+    start, end = sentences[best]
+    if end - start < MAX_CHARS // 2 and best + 1 < len(sentences):
+        end = sentences[best + 1][1]
+    first = next((s for s, _ in spans if start <= s < end), start)
+    lo, hi = _trim(text, start, end, first)
+    prefix = "…" if lo > 0 else ""
+    suffix = "…" if hi < len(text) else ""
+    snippet = prefix + text[lo:hi].replace("\n", " ") + suffix
+    shift = len(prefix) - lo
+    marks = [(s + shift, e + shift) for s, e in spans if lo <= s and e <= hi]
+    return Snippet(snippet, marks)

@@ -1,0 +1,21 @@
+"""Shared fixtures: the repo's sample data and the shared corpora (when present)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "data"
+SEED = DATA / "seed" / "000_84b9d23c19d35bde.txt"
+SHARED = REPO.parent / "shared"
+CORPORA = SHARED / "corpora"
+
+
+def corpus_path(*parts: str) -> Path:
+    """A path under ../shared/corpora, or skip the test when that folder is absent."""
+    path = CORPORA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is not available")
+    return path
