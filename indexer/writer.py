@@ -244,8 +244,10 @@ class _Run:
         if doc["id"] in self.ids_seen:
             first = self.ids_seen[doc["id"]]
             self.problem(
-                ReadProblem(doc["path"], f'duplicate article id "{doc["id"]}", kept the one '
-                            f"read first from {first}")
+                ReadProblem(
+                    doc["path"],
+                    f'duplicate article id "{doc["id"]}", kept the one read first from {first}',
+                )
             )
             return
         self.ids_seen[doc["id"]] = doc["path"]

@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
@@ -23,6 +23,7 @@ from indexer.article import ReadProblem
 from indexer.errors import ArshifError
 from indexer.writer import IndexSummary, Progress, update_index
 from search import output
+from search.batch import write_run
 from search.engine import Archive
 
 
@@ -89,8 +90,9 @@ class _ProgressBar:
                 show_pos=False,
                 show_percent=True,
                 show_eta=True,
-                item_show_func=lambda _: f"{progress.files_done}/{progress.files_total} files, "
-                f"{self.articles} articles",
+                item_show_func=lambda _: (
+                    f"{progress.files_done}/{progress.files_total} files, {self.articles} articles"
+                ),
             )
             self.bar.__enter__()
         self.articles = progress.articles
@@ -184,15 +186,43 @@ def index_command(
 @main.command("search")
 @click.argument("query", nargs=-1)
 @index_option
-@click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 1000),
-              help="Results per page.")
+@click.option(
+    "-n",
+    "--limit",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1, 1000),
+    help="Results per page.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.option(
+    "--topics",
+    type=click.File("r", encoding="utf-8"),
+    help="Batch mode: read 'qid<TAB>query' lines from this file.",
+)
+@click.option(
+    "--run",
+    "run_file",
+    type=click.File("w", encoding="utf-8"),
+    help="Batch mode: write a TREC run (qid Q0 docid rank score arshif) here.",
+)
+@click.option(
+    "-k",
+    "depth",
+    default=100,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Batch mode: results per topic.",
+)
 @reports_errors
 def search_command(
     query: tuple[str, ...],
     index_dir: Path | None,
     limit: int,
     as_json: bool,
+    topics: TextIO | None,
+    run_file: TextIO | None,
+    depth: int,
 ) -> None:
     """Search the archive for QUERY and print the best articles first.
 
@@ -202,7 +232,15 @@ def search_command(
     \b
     Example:
       arshif search "داعش واشنطن"
+      arshif search --topics questions.tsv --run run.txt -k 100
     """
+    if topics or run_file:
+        if not (topics and run_file):
+            raise click.UsageError("--topics and --run go together.")
+        with Archive(_resolve_index(index_dir)) as archive:
+            count = write_run(archive, topics, run_file, depth)
+        click.echo(f"Wrote {count} topics to {run_file.name}.", err=True)
+        return
     text = " ".join(query).strip()
     if not text:
         raise click.UsageError("give a QUERY to search for.")
@@ -237,4 +275,3 @@ def analyze_command(text: tuple[str, ...], as_json: bool) -> None:
     for r in rows:
         result = "(stopword)" if r["stopword"] else " | ".join(r["terms"]) or "(nothing)"
         click.echo(f"{r['word']:<{width}}  →  {result}")
-

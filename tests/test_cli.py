@@ -97,7 +97,9 @@ def test_scraped_chrome_is_not_article_text(runner: CliRunner, archive: Path) ->
 def test_reindex_is_incremental(runner: CliRunner, archive: Path) -> None:
     run(runner, "index", str(archive))
     out = run(runner, "index", str(archive))
-    assert out.startswith("Indexed 0 articles from 0 files (0 new, 0 changed, 4 unchanged, 0 deleted")
+    assert out.startswith(
+        "Indexed 0 articles from 0 files (0 new, 0 changed, 4 unchanged, 0 deleted"
+    )
 
     (archive / "sport.txt").write_text("المنتخب يخسر\n\nخسر المنتخب أمام ضيفه.", "utf-8")
     (archive / "iraq.txt").unlink()
@@ -125,9 +127,7 @@ def test_bad_file_is_named_and_the_run_goes_on(runner: CliRunner, archive: Path)
 
 def test_search_without_an_index_says_what_to_run(runner: CliRunner, tmp_path: Path) -> None:
     out = run(runner, "search", "داعش", code=1)
-    assert out == (
-        f'Error: no index at {tmp_path / "index"}. Run "arshif index FOLDER" first.\n'
-    )
+    assert out == (f'Error: no index at {tmp_path / "index"}. Run "arshif index FOLDER" first.\n')
 
 
 def test_missing_path_is_reported(runner: CliRunner, tmp_path: Path) -> None:

@@ -45,9 +45,7 @@ ARABIC_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7
 
 # Invisible format characters that live inside words in real text: tatweel, zero-width
 # (non-)joiners and spaces, bidi marks and embeddings, the Arabic letter mark, soft hyphen, BOM.
-INVISIBLE = (
-    "\u0640\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
-)
+INVISIBLE = "\u0640\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
 
 # Arabic-Indic (٠–٩) and extended/Persian (۰–۹) digits, mapped to ASCII.
 ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
