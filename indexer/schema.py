@@ -9,34 +9,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+import datetime as dt
 
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from indexer.analysis.analyzer import ArabicAnalyzer
+from indexer.article import Article
 
 SCHEMA_VERSION = 1
 
 # Searched fields, in the order a query word is looked up.
 TEXT_FIELDS = ("text", "title", "exact")
-
-
-class Postings(tuple):
-    """A field value analyzed already (in a worker process): `index()` passes it through."""
-
-
-class ArabicText(TEXT):
-    """A TEXT field that also accepts `Postings` computed elsewhere by this same field."""
-
-    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
-        if isinstance(value, Postings):
-            return iter(value)
-        return super().index(value, **kwargs)
-
-    def postings(self, value: str) -> Postings:
-        """Analyze `value` now, for a later `add_document` in another process."""
-        return Postings(super().index(value))
 
 
 def build_schema() -> Schema:
@@ -45,9 +28,9 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         path=ID(stored=True),
-        text=ArabicText(analyzer=stemmed, phrase=True),
-        title=ArabicText(analyzer=stemmed, phrase=True, stored=True),
-        exact=ArabicText(analyzer=exact, phrase=True),
+        text=TEXT(analyzer=stemmed, phrase=True),
+        title=TEXT(analyzer=stemmed, phrase=True, stored=True),
+        exact=TEXT(analyzer=exact, phrase=True),
         body=STORED(),
         date=DATETIME(stored=True, sortable=True),
         source=ID(stored=True, sortable=True),
@@ -56,3 +39,26 @@ def build_schema() -> Schema:
         author=STORED(),
         encoding=STORED(),
     )
+
+
+def _as_datetime(date: dt.date | None) -> dt.datetime | None:
+    return dt.datetime(date.year, date.month, date.day) if date else None
+
+
+def article_fields(article: Article) -> dict[str, object]:
+    """The Whoosh document for one article (empty values left out)."""
+    doc = {
+        "id": article.id,
+        "path": article.path,
+        "text": article.text,
+        "title": article.title,
+        "exact": article.text,
+        "body": article.body,
+        "date": _as_datetime(article.date),
+        "source": article.source or None,
+        "category": article.category or None,
+        "url": article.url or None,
+        "author": article.author or None,
+        "encoding": article.encoding or None,
+    }
+    return {k: v for k, v in doc.items() if v is not None}

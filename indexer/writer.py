@@ -2,8 +2,8 @@
 
 - A file is re-read only when its size or modification time changed; articles of
   changed and deleted files are removed first (by their `path` term).
-- Analysis runs in worker processes through each field's own `index()`, so the parallel
-  path cannot analyze differently from the serial one; the main process only writes.
+- Batches of articles become index segments in worker processes (`segments`); the main
+  process reads files, checks ids, deletes replaced articles and commits.
 - Whoosh commits atomically; `files.json` is replaced only after a commit, and the
   document count is checked after every commit. A run killed at any moment leaves the
   previous commit searchable, and the next run redoes whatever was not recorded.
@@ -16,28 +16,27 @@ import multiprocessing
 import os
 import shutil
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from whoosh.codec.base import Segment
 from whoosh.index import Index, LockError
 from whoosh.reading import TermNotFound
-from whoosh.writing import SegmentWriter
+from whoosh.writing import MERGE_SMALL, SegmentWriter
 
 from indexer import store
 from indexer.article import Article, ReadProblem
 from indexer.errors import IndexBusyError, IndexIntegrityError
 from indexer.readers import find_files, read_file
-from indexer.schema import build_schema
+from indexer.segments import SEGMENT_ARTICLES, build_segment
 
-# Articles per batch sent to a worker, and batches in flight per worker: enough to keep
-# both cores busy, few enough that memory stays flat however large the archive.
-BATCH_SIZE = 200
-BATCHES_PER_WORKER = 3
 # Below this much input, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 4_000_000
+# Articles between commits: progress survives a crash, and memory stays flat.
+COMMIT_EVERY = 30_000
 
 
 @dataclass
@@ -74,130 +73,67 @@ class _FileTask:
     known: bool
 
 
-def _fingerprint(path: Path) -> tuple[int, int]:
-    st = path.stat()
-    return st.st_size, st.st_mtime_ns
+class _SegmentQueue:
+    """Batches of articles turned into segments, in worker processes when `jobs` > 1."""
 
-
-def _as_datetime(date: dt.date | None) -> dt.datetime | None:
-    return dt.datetime(date.year, date.month, date.day) if date else None
-
-
-def article_fields(article: Article, analyze: bool = False) -> dict[str, Any]:
-    """The document for one article; with `analyze`, text fields come as `Postings`."""
-    doc: dict[str, Any] = {
-        "id": article.id,
-        "path": article.path,
-        "text": article.text,
-        "title": article.title,
-        "exact": article.text,
-        "body": article.body,
-        "date": _as_datetime(article.date),
-        "source": article.source or None,
-        "category": article.category or None,
-        "url": article.url or None,
-        "author": article.author or None,
-        "encoding": article.encoding or None,
-    }
-    if analyze:
-        schema = _worker_schema()
-        for name in ("text", "title", "exact"):
-            doc[f"_stored_{name}"] = doc[name]
-            doc[name] = schema[name].postings(doc[name])
-    return {k: v for k, v in doc.items() if v is not None}
-
-
-_SCHEMA = None
-
-
-def _worker_schema() -> Any:
-    global _SCHEMA
-    if _SCHEMA is None:
-        _SCHEMA = build_schema()
-    return _SCHEMA
-
-
-def _analyze_batch(articles: list[Article]) -> list[dict[str, Any]]:
-    return [article_fields(a, analyze=True) for a in articles]
-
-
-@dataclass
-class _FileDone:
-    """Marks, in document order, that every article of a file has been passed on."""
-
-    task: _FileTask
-    articles: int
-    encoding: str
-
-
-class _Analyzer:
-    """Turns a stream of article batches into documents, in worker processes when it pays.
-
-    Order is kept, `_FileDone` markers included, so a file is recorded as indexed only
-    after all of its articles have been handed to the writer.
-    """
-
-    def __init__(self, jobs: int) -> None:
-        self.pool = None
+    def __init__(self, index_dir: Path, jobs: int) -> None:
+        self.index_dir = str(index_dir)
+        self.executor: ProcessPoolExecutor | None = None
         if jobs > 1:
-            self.pool = multiprocessing.get_context("forkserver").Pool(jobs)
-        self.window = max(1, jobs) * BATCHES_PER_WORKER
+            context = multiprocessing.get_context("forkserver")
+            self.executor = ProcessPoolExecutor(jobs, mp_context=context)
+        self.max_pending = max(1, jobs) * 2
+        self.pending: list[tuple[Future, int]] = []
+        self.done: list[Segment] = []
 
-    def documents(
-        self, batches: Iterable[list[Article] | _FileDone]
-    ) -> Iterator[dict[str, Any] | _FileDone]:
-        if self.pool is None:
-            for batch in batches:
-                if isinstance(batch, _FileDone):
-                    yield batch
-                else:
-                    yield from (article_fields(a) for a in batch)
+    def submit(self, batch: list[Article]) -> None:
+        if self.executor is None:
+            self._accept(build_segment(self.index_dir, batch), len(batch))
             return
-        pending: deque = deque()
-        in_flight = 0
-        for batch in batches:
-            if isinstance(batch, _FileDone):
-                pending.append(batch)
-                continue
-            pending.append(self.pool.apply_async(_analyze_batch, (batch,)))
-            in_flight += 1
-            while in_flight >= self.window:
-                item = pending.popleft()
-                if isinstance(item, _FileDone):
-                    yield item
-                else:
-                    in_flight -= 1
-                    yield from item.get()
-        for item in pending:
-            if isinstance(item, _FileDone):
-                yield item
-            else:
-                yield from item.get()
+        self.pending.append(
+            (self.executor.submit(build_segment, self.index_dir, batch), len(batch))
+        )
+        while len(self.pending) >= self.max_pending:
+            self._collect_first()
+
+    def _collect_first(self) -> None:
+        future, sent = self.pending.pop(0)
+        self._accept(future.result(), sent)
+
+    def _accept(self, result: tuple[Segment, int], sent: int) -> None:
+        segment, written = result
+        if written != sent or segment.doc_count() != sent:
+            raise IndexIntegrityError(
+                f"a worker wrote {segment.doc_count()} of {sent} articles; nothing was committed"
+            )
+        self.done.append(segment)
+
+    def drain(self) -> list[Segment]:
+        """Wait for every batch sent so far; return the finished segments and forget them."""
+        while self.pending:
+            self._collect_first()
+        segments, self.done = self.done, []
+        return segments
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
 
 
 class _Run:
-    """One `update_index` call: holds the writer, the manifest and the counts."""
+    """One `update_index` call: the lock-holding writer, the manifest and the counts."""
 
     def __init__(
         self,
         ix: Index,
         index_dir: Path,
         summary: IndexSummary,
-        on_progress: Callable[[Progress], None] | None,
         on_problem: Callable[[ReadProblem], None] | None,
-        commit_every: int,
     ) -> None:
         self.ix = ix
         self.index_dir = index_dir
         self.summary = summary
-        self.on_progress = on_progress
         self.on_problem = on_problem
-        self.commit_every = commit_every
         self.manifest: dict[str, dict[str, Any]] = store.read_json(
             index_dir / store.MANIFEST_FILE, {}
         )
@@ -207,8 +143,9 @@ class _Run:
         self.writer = self._new_writer()
         self.deleted: set[int] = set()
         self.done_files: dict[str, dict[str, Any]] = {}
-        self.since_commit = 0
         self.ids_seen: dict[str, str] = {}
+        self.batch: list[Article] = []
+        self.since_commit = 0
 
     def _new_writer(self) -> SegmentWriter:
         try:
@@ -240,34 +177,53 @@ class _Run:
     def remove_file(self, path: str) -> None:
         self.summary.articles_removed += self._delete("path", path)
 
-    def add(self, doc: dict[str, Any]) -> None:
-        if doc["id"] in self.ids_seen:
-            first = self.ids_seen[doc["id"]]
+    def add(self, article: Article) -> list[Article] | None:
+        """Accept an article; return a full batch when one is ready."""
+        if article.id in self.ids_seen:
             self.problem(
                 ReadProblem(
-                    doc["path"],
-                    f'duplicate article id "{doc["id"]}", kept the one read first from {first}',
+                    article.path,
+                    f'duplicate article id "{article.id}", kept the one read first from '
+                    f"{self.ids_seen[article.id]}",
                 )
             )
-            return
-        self.ids_seen[doc["id"]] = doc["path"]
+            return None
+        self.ids_seen[article.id] = article.path
         if self.replace_ids:
-            self._delete("id", doc["id"])
-        self.writer.add_document(**doc)
+            self._delete("id", article.id)
+        self.batch.append(article)
         self.expected_docs += 1
         self.summary.articles_added += 1
         self.since_commit += 1
+        if len(self.batch) >= SEGMENT_ARTICLES:
+            batch, self.batch = self.batch, []
+            return batch
+        return None
 
-    def file_done(self, done: _FileDone) -> None:
-        self.done_files[str(done.task.path)] = {
-            "size": done.task.size,
-            "mtime_ns": done.task.mtime_ns,
-            "articles": done.articles,
-            "encoding": done.encoding,
+    def take_batch(self) -> list[Article]:
+        batch, self.batch = self.batch, []
+        return batch
+
+    def file_done(self, task: _FileTask, articles: int, encoding: str) -> None:
+        self.done_files[str(task.path)] = {
+            "size": task.size,
+            "mtime_ns": task.mtime_ns,
+            "articles": articles,
+            "encoding": encoding,
         }
 
-    def commit(self, final: bool = False) -> None:
-        self.writer.commit()
+    def commit(self, segments: list[Segment], final: bool = False) -> None:
+        """Commit the deletions and `segments`, check the count, then record the files."""
+        writer = self.writer
+        try:
+            kept = writer._merge_segments(MERGE_SMALL, False, True)
+            if writer._added:  # small segments merged by the policy
+                kept.append(writer._finalize_segment())
+            else:
+                writer._close_segment()
+            writer._commit_toc(kept + segments)
+        finally:
+            writer._finish()
         doc_count = self.ix.doc_count()
         if doc_count != self.expected_docs:
             raise IndexIntegrityError(
@@ -285,36 +241,6 @@ class _Run:
             self.writer = self._new_writer()
 
 
-def _batches(
-    run: _Run, tasks: list[_FileTask], bytes_total: int
-) -> Iterator[list[Article] | _FileDone]:
-    """Read every task's file, yielding article batches and a marker after each file."""
-    batch: list[Article] = []
-    bytes_done = 0
-    for number, task in enumerate(tasks, 1):
-        articles = 0
-        encoding = ""
-        for item in read_file(task.path, task.id_base):
-            if isinstance(item, ReadProblem):
-                run.problem(item)
-                continue
-            articles += 1
-            encoding = encoding or item.encoding
-            batch.append(item)
-            if len(batch) >= BATCH_SIZE:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
-            batch = []
-        yield _FileDone(task, articles, encoding)
-        bytes_done += task.size
-        if run.on_progress:
-            run.on_progress(
-                Progress(number, len(tasks), bytes_done, bytes_total, run.summary.articles_added)
-            )
-
-
 def _id_base(path: Path, root: Path) -> str:
     try:
         relative = path.relative_to(root)
@@ -330,10 +256,7 @@ def _plan(run: _Run, paths: Iterable[Path]) -> tuple[list[_FileTask], list[str]]
     """
     tasks: list[_FileTask] = []
     seen: set[str] = set()
-    roots: list[Path] = []
-    for path in paths:
-        resolved = path.expanduser().resolve()
-        roots.append(resolved)
+    roots = [path.expanduser().resolve() for path in paths]
     for item in find_files(roots):
         if isinstance(item, ReadProblem):
             run.problem(item)
@@ -344,7 +267,7 @@ def _plan(run: _Run, paths: Iterable[Path]) -> tuple[list[_FileTask], list[str]]
             continue
         seen.add(key)
         try:
-            size, mtime_ns = _fingerprint(file)
+            size, mtime_ns = file.stat().st_size, file.stat().st_mtime_ns
         except OSError as exc:
             run.problem(ReadProblem(key, f"cannot read: {exc.strerror or exc}"))
             continue
@@ -367,6 +290,40 @@ def _plan(run: _Run, paths: Iterable[Path]) -> tuple[list[_FileTask], list[str]]
     return tasks, deleted
 
 
+def _index_files(
+    run: _Run,
+    tasks: list[_FileTask],
+    queue: _SegmentQueue,
+    on_progress: Callable[[Progress], None] | None,
+    commit_every: int,
+) -> None:
+    bytes_total = sum(t.size for t in tasks)
+    bytes_done = 0
+    for number, task in enumerate(tasks, 1):
+        articles = 0
+        encoding = ""
+        for item in read_file(task.path, task.id_base):
+            if isinstance(item, ReadProblem):
+                run.problem(item)
+                continue
+            articles += 1
+            encoding = encoding or item.encoding
+            if (batch := run.add(item)) is not None:
+                queue.submit(batch)
+            if run.since_commit >= commit_every:
+                queue.submit(run.take_batch())
+                run.commit(queue.drain())
+        run.file_done(task, articles, encoding)
+        bytes_done += task.size
+        if on_progress:
+            on_progress(
+                Progress(number, len(tasks), bytes_done, bytes_total, run.summary.articles_added)
+            )
+    if run.batch:
+        queue.submit(run.take_batch())
+    run.commit(queue.drain(), final=True)
+
+
 def update_index(
     index_dir: Path,
     paths: Iterable[Path],
@@ -375,18 +332,19 @@ def update_index(
     jobs: int | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     on_problem: Callable[[ReadProblem], None] | None = None,
-    commit_every: int = 50_000,
+    commit_every: int = COMMIT_EVERY,
 ) -> IndexSummary:
     """Bring the index at `index_dir` up to date with the files under `paths`."""
     started = time.perf_counter()
-    index_dir = Path(index_dir).expanduser().resolve()
-    target_dir = index_dir
-    if rebuild and store.exists(index_dir):
-        index_dir = index_dir.with_name(index_dir.name + ".rebuild")
+    target_dir = Path(index_dir).expanduser().resolve()
+    index_dir = target_dir
+    if rebuild and store.exists(target_dir):
+        index_dir = target_dir.with_name(target_dir.name + ".rebuild")
         shutil.rmtree(index_dir, ignore_errors=True)
     ix = store.open_index(index_dir) if store.exists(index_dir) else store.create_index(index_dir)
     summary = IndexSummary(index_dir=str(target_dir))
-    run = _Run(ix, index_dir, summary, on_progress, on_problem, commit_every)
+    run = _Run(ix, index_dir, summary, on_problem)
+    queue: _SegmentQueue | None = None
     try:
         tasks, deleted = _plan(run, paths)
         for key in deleted:
@@ -396,24 +354,16 @@ def update_index(
         for task in tasks:
             if task.known or run.replace_ids:
                 run.remove_file(str(task.path))
-        bytes_total = sum(t.size for t in tasks)
-        jobs = jobs or os.cpu_count() or 1
-        analyzer = _Analyzer(jobs if bytes_total >= PARALLEL_MIN_BYTES else 1)
-        try:
-            for doc in analyzer.documents(_batches(run, tasks, bytes_total)):
-                if isinstance(doc, _FileDone):
-                    run.file_done(doc)
-                    continue
-                run.add(doc)
-                if run.since_commit >= commit_every:
-                    run.commit()
-        finally:
-            analyzer.close()
-        run.commit(final=True)
+        big = sum(t.size for t in tasks) >= PARALLEL_MIN_BYTES
+        queue = _SegmentQueue(index_dir, (jobs or os.cpu_count() or 1) if big else 1)
+        _index_files(run, tasks, queue, on_progress, commit_every)
     except BaseException:
         if not run.writer.is_closed:
             run.writer.cancel()
         raise
+    finally:
+        if queue is not None:
+            queue.close()
     summary.articles_total = ix.doc_count()
     if index_dir != target_dir:
         _swap_in(index_dir, target_dir)

@@ -1,0 +1,86 @@
+"""Building index segments in worker processes, so indexing uses every core.
+
+Each task analyzes one batch of articles and writes it as a complete, independent Whoosh
+segment; the parent process adds finished segments to the index at commit time (as
+Whoosh's own multi-segment writer does), after checking each holds every article sent.
+
+Unlike `writer(procs=N)`, nothing here can lose an article silently: a failing or killed
+worker raises in the parent, and then nothing is committed.
+
+Two costs of Whoosh's segment writer are avoided: it re-reads each document's field length
+from disk for every posting (the lengths are kept in memory here instead), and it
+zlib-compresses every posting block and copies each segment into one compound file (not
+worth the CPU for this index's size).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from whoosh.codec.base import Segment
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.index import Index, open_dir
+from whoosh.writing import SegmentWriter
+
+from indexer.article import Article
+from indexer.schema import article_fields
+
+# Articles per segment: the postings of a batch are sorted in memory, so this bounds a
+# worker's memory (about 100 MB for 1,500 news articles) and the number of segments.
+SEGMENT_ARTICLES = 1500
+POOL_LIMIT_MB = 512
+
+
+class _FieldLengths:
+    """Document field lengths held in memory, read once from the segment being written."""
+
+    def __init__(self, reader: Any, fieldnames: Sequence[str], doc_count: int) -> None:
+        self._lengths = {
+            name: [reader.doc_field_length(d, name) for d in range(doc_count)]
+            for name in fieldnames
+        }
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        column = self._lengths.get(fieldname)
+        return column[docnum] if column is not None else default
+
+
+class SegmentBuilder(SegmentWriter):
+    """A lock-free segment writer for one batch; its segment is committed by the parent."""
+
+    def __init__(self, ix: Index) -> None:
+        super().__init__(
+            ix, _lk=False, codec=W3Codec(compression=0), limitmb=POOL_LIMIT_MB, compound=False
+        )
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        reader = self.per_document_reader()
+        scorable = [name for name in self.schema.names() if self.schema[name].scorable]
+        lengths = _FieldLengths(reader, scorable, self.docnum)
+        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        self.fieldwriter.close()
+        reader.close()
+
+    def finish(self) -> Segment:
+        """Write the segment's files and return it, ready for the parent's commit."""
+        return self._finalize_segment()
+
+
+_open_indexes: dict[str, Index] = {}
+
+
+def build_segment(index_dir: str, articles: list[Article]) -> tuple[Segment, int]:
+    """Analyze and write `articles` as one segment; return it with its document count."""
+    ix = _open_indexes.get(index_dir)
+    if ix is None:
+        ix = _open_indexes[index_dir] = open_dir(index_dir)
+    builder = SegmentBuilder(ix)
+    try:
+        for article in articles:
+            builder.add_document(**article_fields(article))
+        return builder.finish(), builder.doc_count()
+    except BaseException:
+        builder.cancel()
+        raise

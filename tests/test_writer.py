@@ -1,0 +1,108 @@
+"""The index writer: parallel segments equal serial ones, commits record files, counts hold."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from indexer import store, writer
+from indexer.errors import IndexBusyError, IndexIntegrityError
+from search.engine import Archive
+
+TOPICS = ["النفط", "الانتخابات", "المنتخب", "الأمطار", "الذكاء الاصطناعي", "المتحف"]
+
+
+def write_archive(folder: Path, files: int = 12, per_file: int = 40) -> int:
+    """JSON Lines files of generated Arabic articles; returns the article count."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in range(files):
+        lines = []
+        for n in range(per_file):
+            topic = TOPICS[(f + n) % len(TOPICS)]
+            lines.append(
+                json.dumps(
+                    {
+                        "id": f"a{f}-{n}",
+                        "title": f"خبر رقم {n} عن {topic}",
+                        "body": f"قال مسؤولون إن {topic} في الملف {f} تشهد تطورات جديدة. " * 3,
+                        "date": f"2018-{1 + n % 12:02d}-01",
+                        "source": "وكالة" if n % 2 else "صحيفة",
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        (folder / f"part{f:02d}.jsonl").write_text("\n".join(lines), "utf-8")
+    return files * per_file
+
+
+def ranked_ids(index_dir: Path, query: str) -> list[tuple[str, float]]:
+    with Archive(index_dir) as archive:
+        return [(i, round(s, 4)) for i, s in archive.run_topics(query, 50)]
+
+
+def test_parallel_segments_equal_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    total = write_archive(tmp_path / "news")
+    monkeypatch.setattr(writer, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(writer, "SEGMENT_ARTICLES", 50)
+    serial = writer.update_index(tmp_path / "serial", [tmp_path / "news"], jobs=1)
+    parallel = writer.update_index(tmp_path / "parallel", [tmp_path / "news"], jobs=2)
+    assert serial.articles_total == parallel.articles_total == total
+    for query in ("النفط", "الانتخابات المنتخب", "تطورات جديدة"):
+        assert ranked_ids(tmp_path / "serial", query) == ranked_ids(tmp_path / "parallel", query)
+
+
+def test_commits_during_a_run_record_every_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    total = write_archive(tmp_path / "news")
+    monkeypatch.setattr(writer, "SEGMENT_ARTICLES", 30)
+    summary = writer.update_index(tmp_path / "ix", [tmp_path / "news"], commit_every=100)
+    assert summary.articles_total == total
+    manifest = store.read_json(tmp_path / "ix" / store.MANIFEST_FILE, {})
+    assert len(manifest) == 12
+    assert sum(entry["articles"] for entry in manifest.values()) == total
+    again = writer.update_index(tmp_path / "ix", [tmp_path / "news"])
+    assert (again.unchanged_files, again.articles_added) == (12, 0)
+
+
+def test_changed_article_replaces_the_old_one_across_files(tmp_path: Path) -> None:
+    write_archive(tmp_path / "news", files=2, per_file=3)
+    writer.update_index(tmp_path / "ix", [tmp_path / "news"])
+    moved = {"id": "a0-1", "title": "خبر منقول", "body": "نقل هذا الخبر إلى ملف آخر."}
+    (tmp_path / "news" / "extra.jsonl").write_text(json.dumps(moved, ensure_ascii=False), "utf-8")
+    summary = writer.update_index(tmp_path / "ix", [tmp_path / "news"])
+    assert summary.articles_total == 6
+    assert ranked_ids(tmp_path / "ix", "منقول")[0][0] == "a0-1"
+
+
+def test_a_short_segment_is_refused(tmp_path: Path) -> None:
+    queue = writer._SegmentQueue(tmp_path, jobs=1)
+
+    class Short:
+        def doc_count(self) -> int:
+            return 2
+
+    with pytest.raises(IndexIntegrityError, match="wrote 2 of 3 articles"):
+        queue._accept((Short(), 2), sent=3)
+
+
+def test_second_writer_is_told_to_wait(tmp_path: Path) -> None:
+    write_archive(tmp_path / "news", files=1, per_file=2)
+    writer.update_index(tmp_path / "ix", [tmp_path / "news"])
+    ix = store.open_index(tmp_path / "ix")
+    holder = ix.writer()
+    try:
+        with pytest.raises(IndexBusyError, match="another arshif index run is writing"):
+            writer.update_index(tmp_path / "ix", [tmp_path / "news"], rebuild=False)
+    finally:
+        holder.cancel()
+
+
+def test_articles_keep_their_metadata(tmp_path: Path) -> None:
+    write_archive(tmp_path / "news", files=1, per_file=2)
+    writer.update_index(tmp_path / "ix", [tmp_path / "news"])
+    with Archive(tmp_path / "ix") as archive:
+        hit = archive.search("خبر رقم 1", limit=1).hits[0]
+    assert (hit.id, hit.source, str(hit.date)) == ("a0-1", "وكالة", "2018-02-01")
