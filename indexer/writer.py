@@ -24,7 +24,7 @@ from typing import Any
 
 from whoosh.codec.base import Segment
 from whoosh.index import Index, LockError
-from whoosh.reading import TermNotFound
+from whoosh.reading import IndexReader, TermNotFound
 from whoosh.writing import MERGE_SMALL, SegmentWriter
 
 from indexer import store
@@ -141,6 +141,7 @@ class _Run:
         self.replace_ids = ix.doc_count() > 0
         self.expected_docs = ix.doc_count()
         self.writer = self._new_writer()
+        self._reader: IndexReader | None = None
         self.deleted: set[int] = set()
         self.done_files: dict[str, dict[str, Any]] = {}
         self.ids_seen: dict[str, str] = {}
@@ -153,6 +154,18 @@ class _Run:
         except LockError as exc:
             raise IndexBusyError(str(self.index_dir)) from exc
 
+    @property
+    def reader(self) -> IndexReader:
+        """One reader of the committed segments per writer, for finding what to delete."""
+        if self._reader is None:
+            self._reader = self.writer.reader()
+        return self._reader
+
+    def close_reader(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+
     def problem(self, problem: ReadProblem) -> None:
         self.summary.problems.append(problem)
         if self.on_problem:
@@ -160,7 +173,7 @@ class _Run:
 
     def _delete(self, fieldname: str, value: str) -> int:
         """Delete the live documents whose `fieldname` is `value`; count each once."""
-        reader = self.writer.reader()
+        reader = self.reader
         try:
             docnums = list(reader.postings(fieldname, value).all_ids())
         except TermNotFound:
@@ -215,6 +228,7 @@ class _Run:
     def commit(self, segments: list[Segment], final: bool = False) -> None:
         """Commit the deletions and `segments`, check the count, then record the files."""
         writer = self.writer
+        self.close_reader()
         try:
             kept = writer._merge_segments(MERGE_SMALL, False, True)
             if writer._added:  # small segments merged by the policy
@@ -358,6 +372,7 @@ def update_index(
         queue = _SegmentQueue(index_dir, (jobs or os.cpu_count() or 1) if big else 1)
         _index_files(run, tasks, queue, on_progress, commit_every)
     except BaseException:
+        run.close_reader()
         if not run.writer.is_closed:
             run.writer.cancel()
         raise
