@@ -24,8 +24,8 @@ from typing import Any
 
 from whoosh.codec.base import Segment
 from whoosh.index import Index, LockError
-from whoosh.reading import IndexReader, TermNotFound
-from whoosh.writing import MERGE_SMALL, SegmentWriter
+from whoosh.reading import IndexReader, SegmentReader, TermNotFound
+from whoosh.writing import SegmentWriter
 
 from indexer import store
 from indexer.article import Article, ReadProblem
@@ -37,6 +37,23 @@ from indexer.segments import SEGMENT_ARTICLES, build_segment
 PARALLEL_MIN_BYTES = 4_000_000
 # Articles between commits: progress survives a crash, and memory stays flat.
 COMMIT_EVERY = 30_000
+# Segments smaller than this (left by small incremental runs) are merged once there are
+# more than MAX_TINY_SEGMENTS of them. Whoosh's own MERGE_SMALL policy would merge every
+# bulk segment too, in this single process, undoing the parallel work.
+TINY_SEGMENT = SEGMENT_ARTICLES // 10
+MAX_TINY_SEGMENTS = 8
+
+
+def merge_tiny_segments(writer: SegmentWriter, segments: list[Segment]) -> list[Segment]:
+    """Merge policy: fold tiny segments into the writer's own, leave the others."""
+    tiny = [s for s in segments if s.doc_count_all() < TINY_SEGMENT]
+    if len(tiny) <= MAX_TINY_SEGMENTS:
+        return segments
+    for segment in tiny:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in segments if s.doc_count_all() >= TINY_SEGMENT]
 
 
 @dataclass
@@ -230,8 +247,8 @@ class _Run:
         writer = self.writer
         self.close_reader()
         try:
-            kept = writer._merge_segments(MERGE_SMALL, False, True)
-            if writer._added:  # small segments merged by the policy
+            kept = writer._merge_segments(merge_tiny_segments, False, True)
+            if writer._added:  # tiny segments merged by the policy
                 kept.append(writer._finalize_segment())
             else:
                 writer._close_segment()

@@ -106,3 +106,15 @@ def test_articles_keep_their_metadata(tmp_path: Path) -> None:
     with Archive(tmp_path / "ix") as archive:
         hit = archive.search("خبر رقم 1", limit=1).hits[0]
     assert (hit.id, hit.source, str(hit.date)) == ("a0-1", "وكالة", "2018-02-01")
+
+
+def test_tiny_segments_from_small_runs_are_merged(tmp_path: Path) -> None:
+    news = tmp_path / "news"
+    news.mkdir()
+    for n in range(writer.MAX_TINY_SEGMENTS + 3):
+        (news / f"{n}.txt").write_text(f"خبر رقم {n}\n\nنص الخبر رقم {n} عن النفط.", "utf-8")
+        writer.update_index(tmp_path / "ix", [news])
+    ix = store.open_index(tmp_path / "ix")
+    assert ix.doc_count() == writer.MAX_TINY_SEGMENTS + 3
+    assert len(ix._segments()) <= writer.MAX_TINY_SEGMENTS + 1
+    assert len(ranked_ids(tmp_path / "ix", "النفط")) == writer.MAX_TINY_SEGMENTS + 3
