@@ -4,7 +4,8 @@
 - `title` repeats the headline so matches there can weigh more (BM25F);
 - `exact` is headline and body normalized but unstemmed, so exact forms outrank mere
   stem matches and exact phrases can be asked for;
-- `body` is stored only: snippets and `show` need the original text.
+- `body` is stored only: snippets and `show` need the original text;
+- `minhash` is a stored near-duplicate signature, grouped after each run (`duplicates`).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from indexer.analysis.analyzer import ArabicAnalyzer
 from indexer.article import Article
+from indexer.duplicates import signature
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Searched fields, in the order a query word is looked up.
 TEXT_FIELDS = ("text", "title", "exact")
@@ -38,6 +40,7 @@ def build_schema() -> Schema:
         url=ID(stored=True),
         author=STORED(),
         encoding=STORED(),
+        minhash=STORED(),
     )
 
 
@@ -60,5 +63,6 @@ def article_fields(article: Article) -> dict[str, object]:
         "url": article.url or None,
         "author": article.author or None,
         "encoding": article.encoding or None,
+        "minhash": signature(article.text) or None,
     }
     return {k: v for k, v in doc.items() if v is not None}

@@ -29,6 +29,7 @@ from whoosh.writing import SegmentWriter
 
 from indexer import store
 from indexer.article import Article, ReadProblem
+from indexer.duplicates import write_groups
 from indexer.errors import IndexBusyError, IndexIntegrityError
 from indexer.readers import find_files, read_file
 from indexer.segments import SEGMENT_ARTICLES, build_segment
@@ -397,6 +398,8 @@ def update_index(
         if queue is not None:
             queue.close()
     summary.articles_total = ix.doc_count()
+    if summary.articles_added or summary.articles_removed:
+        write_groups(ix, index_dir)
     if index_dir != target_dir:
         _swap_in(index_dir, target_dir)
     summary.seconds = time.perf_counter() - started

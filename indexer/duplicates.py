@@ -1,0 +1,235 @@
+"""Near-duplicate articles: MinHash signatures at index time, groups in a sidecar file.
+
+- `signature(text)` is a one-permutation MinHash (64 bins, densified) over the
+  normalized word 2-shingles of an article: the same wire story at two outlets, with one
+  sentence reworded, still shares most of its shingles;
+- `group(...)` finds candidate pairs with LSH (16 bands of 4 bins, which catches pairs
+  above a Jaccard of about 0.5) and keeps those whose estimated Jaccard is at least
+  `THRESHOLD`; each group is a star around its leader (the first article offered, the
+  earliest by date in `write_groups`), so groups never chain through a series of small
+  edits; records with the same URL are one group whatever their text;
+- `write_groups(ix, index_dir)` reads every article's stored signature and URL after a
+  commit and replaces `groups.json` in the index folder; searching reads that file, so
+  grouping costs nothing at query time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import struct
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from indexer.analysis import chars
+from indexer.analysis.normalize import normalize
+from indexer.analysis.stopwords import stopwords
+
+GROUPS_FILE = "groups.json"
+GROUPS_VERSION = 1
+# The stored field holding each article's signature (see the module docstring).
+SIGNATURE_FIELD = "minhash"
+
+BINS = 64
+BAND_ROWS = 4
+BANDS = BINS // BAND_ROWS
+# Estimated Jaccard similarity of 2-shingle sets from which two articles are one story.
+THRESHOLD = 0.5
+# Texts with fewer shingles than this get no signature: a headline alone is no evidence.
+MIN_SHINGLES = 8
+
+_BIN_SHIFT = 64 - (BINS.bit_length() - 1)  # the top bits of a 64-bit hash choose the bin
+_MASK32 = 0xFFFFFFFF
+_EMPTY = _MASK32 + 1
+# Rotation densification offset: an empty bin borrows its right neighbour's value plus
+# distance × offset, so borrowed values rarely equal real ones.
+_OFFSET = 0x9E3779B1
+_FORMAT = f"<{BINS}I"
+# LSH buckets larger than this are checked against their first members only.
+_MAX_BUCKET_PAIRS = 64
+
+# Shingling needs words, not offsets: marks go first, so a vocalized word stays one word
+# (the analyzer's tokenizer does the same with offsets, at three times the cost).
+_IN_WORD = re.compile(f"[{chars.ARABIC_MARKS}{chars.INVISIBLE}]")
+_WORD = re.compile(r"[^\W_]+")
+
+
+def shingles(text: str) -> set[str]:
+    """The normalized word 2-shingles of `text`, stopwords left out.
+
+    >>> sorted(shingles("خفضَ صندوقُ النقدِ توقعاتِه"))
+    ['النقد توقعاته', 'خفض صندوق', 'صندوق النقد']
+    """
+    stop = stopwords()
+    tokens = [n for w in _WORD.findall(_IN_WORD.sub("", text)) if (n := normalize(w)) not in stop]
+    return set(map(" ".join, pairwise(tokens)))
+
+
+def signature(text: str) -> bytes:
+    """The MinHash signature of `text` (BINS × 4 bytes), or b"" for a very short text.
+
+    >>> len(signature("خفض صندوق النقد الدولي توقعاته لنمو اقتصادات منطقة الشرق الأوسط "
+    ...     "وشمال أفريقيا خلال العام الجاري مرجعا ذلك إلى تراجع إنتاج النفط"))
+    256
+    >>> signature("خبر قصير")
+    b''
+    """
+    grams = shingles(text)
+    if len(grams) < MIN_SHINGLES:
+        return b""
+    mins = [_EMPTY] * BINS
+    for gram in grams:
+        h = int.from_bytes(hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest(), "big")
+        b = h >> _BIN_SHIFT
+        v = (h >> 16) & _MASK32
+        if v < mins[b]:
+            mins[b] = v
+    return struct.pack(_FORMAT, *_densify(mins))
+
+
+def _densify(mins: list[int]) -> list[int]:
+    """Fill empty bins from the next filled bin to the right (circularly)."""
+    if _EMPTY not in mins:
+        return mins
+    out = list(mins)
+    for i, value in enumerate(mins):
+        if value != _EMPTY:
+            continue
+        for t in range(1, BINS):
+            source = mins[(i + t) % BINS]
+            if source != _EMPTY:
+                out[i] = (source + t * _OFFSET) & _MASK32
+                break
+    return out
+
+
+def similarity(a: bytes, b: bytes) -> float:
+    """Estimated Jaccard similarity of the shingle sets behind two signatures."""
+    if not a or not b or len(a) != len(b):
+        return 0.0
+    va, vb = struct.unpack(_FORMAT, a), struct.unpack(_FORMAT, b)
+    return sum(x == y for x, y in zip(va, vb, strict=True)) / BINS
+
+
+def _bands(sig: bytes) -> Iterator[tuple[int, bytes]]:
+    width = BAND_ROWS * 4
+    for band in range(BANDS):
+        yield band, sig[band * width : (band + 1) * width]
+
+
+def group(
+    signatures: Iterable[tuple[str, bytes]],
+    same: Mapping[str, str] | None = None,
+    threshold: float = THRESHOLD,
+) -> dict[str, str]:
+    """Map each article that has copies to its group's leader (a leader maps to itself).
+
+    `signatures` are (id, signature) pairs, the preferred leaders first; `same` maps an
+    id to a key (its URL) shared by records of one article, which are grouped whatever
+    their text. Articles without copies are left out.
+
+    >>> text = "خفض صندوق النقد الدولي توقعاته لنمو اقتصادات منطقة الشرق الأوسط وشمال أفريقيا"
+    >>> found = group([("a", signature(text)), ("b", signature(text + " اليوم")), ("c", b"")])
+    >>> sorted(found.items())
+    [('a', 'a'), ('b', 'a')]
+    """
+    same = same or {}
+    leader_of: dict[str, str] = {}
+    key_owner: dict[str, str] = {}
+    leader_sig: dict[str, bytes] = {}
+    buckets: dict[tuple[int, bytes], list[str]] = defaultdict(list)
+    for doc_id, sig in signatures:
+        key = same.get(doc_id)
+        if key and key in key_owner:
+            leader_of[doc_id] = leader_of.get(key_owner[key], key_owner[key])
+            continue
+        if key:
+            key_owner[key] = doc_id
+        leader = _best_leader(sig, buckets, leader_sig, threshold) if sig else None
+        if leader is not None:
+            leader_of[doc_id] = leader
+            continue
+        if sig:
+            leader_sig[doc_id] = sig
+            for band in _bands(sig):
+                buckets[band].append(doc_id)
+    members = set(leader_of.values())
+    for leader in members:
+        leader_of[leader] = leader
+    return leader_of
+
+
+def _best_leader(
+    sig: bytes,
+    buckets: Mapping[tuple[int, bytes], list[str]],
+    leader_sig: Mapping[str, bytes],
+    threshold: float,
+) -> str | None:
+    seen: set[str] = set()
+    best, best_score = None, threshold
+    for band in _bands(sig):
+        for candidate in buckets.get(band, ())[:_MAX_BUCKET_PAIRS]:
+            if candidate in seen:
+                continue
+            seen.add(candidate)
+            score = similarity(sig, leader_sig[candidate])
+            if score >= best_score:
+                best, best_score = candidate, score
+    return best
+
+
+def _url_key(url: str) -> str:
+    return url.strip().rstrip("/").lower()
+
+
+def _stored_rows(ix: Any) -> Iterator[tuple[str, bytes, str, dt.datetime | None]]:
+    """(id, signature, url, date) of every live article; signatures are computed from
+    the stored text for an index written before the signature field existed."""
+    with ix.reader() as reader:
+        for _, fields in reader.iter_docs():
+            sig = fields.get(SIGNATURE_FIELD)
+            if sig is None:
+                title = fields.get("title", "")
+                sig = signature(fields.get("body") or title)
+            yield fields["id"], sig, fields.get("url") or "", fields.get("date")
+
+
+def compute_groups(ix: Any) -> list[list[str]]:
+    """The groups of an opened index: lists of ids, the leader (earliest article) first."""
+    rows = sorted(_stored_rows(ix), key=lambda r: (r[3] or dt.datetime.max, r[0]))
+    same = {doc_id: _url_key(url) for doc_id, _, url, _ in rows if url}
+    leader_of = group(((doc_id, sig) for doc_id, sig, _, _ in rows), same)
+    order = {doc_id: i for i, (doc_id, _, _, _) in enumerate(rows)}
+    groups: dict[str, list[str]] = defaultdict(list)
+    for doc_id, leader in leader_of.items():
+        groups[leader].append(doc_id)
+    return sorted(
+        (sorted(ids, key=order.__getitem__) for ids in groups.values()),
+        key=lambda ids: order[ids[0]],
+    )
+
+
+def write_groups(ix: Any, index_dir: Path) -> int:
+    """Recompute the groups of the index `ix` and replace `groups.json`; return their number."""
+    from indexer import store  # here: the schema imports this module, and store the schema
+
+    groups = compute_groups(ix)
+    store.write_json(
+        Path(index_dir) / GROUPS_FILE,
+        {"version": GROUPS_VERSION, "threshold": THRESHOLD, "groups": groups},
+    )
+    return len(groups)
+
+
+def read_groups(index_dir: Path) -> list[list[str]]:
+    """The groups recorded in an index folder; none when the file is absent or foreign."""
+    from indexer import store
+
+    data = store.read_json(Path(index_dir) / GROUPS_FILE, {})
+    if not isinstance(data, dict) or data.get("version") != GROUPS_VERSION:
+        return []
+    return [list(ids) for ids in data.get("groups", []) if len(ids) > 1]

@@ -1,0 +1,162 @@
+"""Near-duplicate signatures and groups (indexer/duplicates.py), spelling variants'
+building blocks (search/variants.py) and suggestion edits (search/suggest.py)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from itertools import islice
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from indexer.duplicates import (
+    BINS,
+    compute_groups,
+    group,
+    shingles,
+    signature,
+    similarity,
+)
+from search.filters import name_key, split_query
+from search.suggest import _distance, edits1
+from search.variants import skeleton, vowel_edits
+from tests.conftest import DATA, corpus_path
+
+LEAD = (
+    "خفض صندوق النقد الدولي توقعاته لنمو اقتصادات منطقة الشرق الأوسط وشمال أفريقيا خلال "
+    "العام الجاري، مرجعاً ذلك إلى تراجع إنتاج النفط في عدد من الدول المصدرة، وتصاعد "
+    "التوترات التجارية العالمية، وتشديد الأوضاع المالية."
+)
+OTHER = (
+    "فاز المنتخب الوطني بكأس البطولة بعد مباراة مثيرة أمام جمهور كبير في الملعب الأولمبي، "
+    "وسجل المهاجم هدفين في الشوط الثاني قبل أن يقلص الضيوف الفارق في الدقائق الأخيرة."
+)
+
+
+def wire_pair() -> tuple[str, str]:
+    lines = (DATA / "jsonl" / "wire.jsonl").read_text("utf-8").splitlines()
+    rows = [json.loads(line) for line in lines]
+    by_id = {r["id"]: r["body"] for r in rows}
+    return by_id["ana-2019-04-0602"], by_id["manar-2019-04-3150"]
+
+
+def test_shingles_are_normalized_word_pairs_without_stopwords() -> None:
+    assert shingles("خفضَ صندوقُ النقدِ في توقعاتِه") == {
+        "خفض صندوق",
+        "صندوق النقد",
+        "النقد توقعاته",
+    }
+
+
+def test_signature_shape() -> None:
+    assert len(signature(LEAD)) == BINS * 4
+    assert signature(LEAD) == signature(LEAD)
+    assert signature("خبر قصير جدا") == b""  # too short to be evidence
+
+
+def test_vocalization_and_tatweel_do_not_change_the_signature() -> None:
+    assert signature(LEAD) == signature(LEAD.replace("صندوق", "صُنْدُوق").replace("النفط", "النـفط"))
+
+
+def test_planted_wire_pair_is_similar_and_others_are_not() -> None:
+    a, b = wire_pair()
+    assert similarity(signature(a), signature(b)) >= 0.6
+    assert similarity(signature(a), signature(OTHER)) < 0.1
+    assert similarity(signature(a), b"") == 0.0
+
+
+def test_group_is_a_star_around_the_first_article() -> None:
+    a, b = wire_pair()
+    found = group([("first", signature(a)), ("copy", signature(b)), ("other", signature(OTHER))])
+    assert found == {"first": "first", "copy": "first"}
+
+
+def test_group_joins_records_of_one_url_whatever_their_text() -> None:
+    found = group(
+        [("x", signature(LEAD)), ("y", signature(OTHER)), ("z", b"")],
+        same={"x": "u1", "y": "u2", "z": "u1"},
+    )
+    assert found == {"x": "x", "z": "x"}
+
+
+@given(st.text(max_size=300))
+def test_signature_never_raises(text: str) -> None:
+    sig = signature(text)
+    assert sig == b"" or len(sig) == BINS * 4
+
+
+def test_groups_on_the_sample_index(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+    from whoosh import index as whoosh_index
+
+    from search.cli import main
+
+    result = CliRunner().invoke(main, ["index", "--index", str(tmp_path / "ix"), str(DATA)])
+    assert result.exit_code == 0, result.output
+    groups = compute_groups(whoosh_index.open_dir(str(tmp_path / "ix")))
+    assert groups == [["ana-2019-04-0602", "manar-2019-04-3150"]]
+
+
+@pytest.mark.corpus
+def test_news_ant_refiled_records_are_grouped() -> None:
+    path = corpus_path("news_ant", "corpus.jsonl.gz")
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        rows = [json.loads(line) for line in islice(f, 3000)]
+    by_url: dict[str, list[str]] = {}
+    for r in rows:
+        by_url.setdefault(r["url"], []).append(r["id"])
+    refiled = [ids for ids in by_url.values() if len(ids) > 1]
+    found = group(
+        ((r["id"], signature(r["body"] or r["title"])) for r in rows),
+        same={r["id"]: r["url"] for r in rows},
+    )
+    for ids in refiled:
+        assert len({found[i] for i in ids}) == 1
+    sizes: dict[str, int] = {}
+    for leader in found.values():
+        sizes[leader] = sizes.get(leader, 0) + 1
+    assert max(sizes.values()) < 20  # stars: no chaining into giant groups
+
+
+# -- spelling variants and suggestions ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("ترامب", "ترمب"), ("بوتين", "بوتن"), ("واشنطن", "واشنطون")],
+    ids=["trump", "putin", "washington"],
+)
+def test_spellings_share_a_skeleton(a: str, b: str) -> None:
+    assert skeleton(a) == skeleton(b)
+
+
+def test_skeleton_keeps_the_first_letter() -> None:
+    assert skeleton("اوباما") == "ابم"
+    assert skeleton("يقوم") == "يقم"
+
+
+def test_vowel_edits_reach_other_spellings_only() -> None:
+    edits = vowel_edits("ترمب")
+    assert {"ترامب", "تريمب", "ترامبو"} <= edits
+    assert all(skeleton(e) == "ترمب" for e in edits)
+    assert "ترمب" not in edits
+
+
+def test_edits1_and_distance() -> None:
+    assert "ترامب" in edits1("ترانب")
+    assert "منظمه" in edits1("منضمه")
+    assert _distance("ترانب", "ترامب") == 1
+    assert _distance("ترمب", "ترامب") == 1
+    assert _distance("ab", "ba") == 1
+    assert _distance("كتاب", "مكتبة") == 3
+
+
+def test_filter_clauses_leave_the_words() -> None:
+    rest, found = split_query('قمة AND source:"BBC Arabic" OR category:sport -date:2018')
+    assert rest == "قمة"
+    assert found.include.sources == ("BBC Arabic",)
+    assert found.include.categories == ("sport",)
+    assert found.exclude[0].date_from.isoformat() == "2018-01-01"
+    assert name_key("  Sky  News ARABIA ") == "sky news arabia"
