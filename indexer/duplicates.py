@@ -186,43 +186,71 @@ def _url_key(url: str) -> str:
     return url.strip().rstrip("/").lower()
 
 
-def _stored_rows(ix: Any) -> Iterator[tuple[str, bytes, str, dt.datetime | None]]:
-    """(id, signature, url, date) of every live article; signatures are computed from
-    the stored text for an index written before the signature field existed."""
+def _stored_rows(ix: Any) -> Iterator[tuple[str, bytes, str, dt.datetime | None, int]]:
+    """(id, signature, url, date, docnum) of every live article; signatures are computed
+    from the stored text for an index written before the signature field existed."""
     with ix.reader() as reader:
-        for _, fields in reader.iter_docs():
+        for docnum, fields in reader.iter_docs():
             sig = fields.get(SIGNATURE_FIELD)
-            if sig is None:
-                title = fields.get("title", "")
-                sig = signature(fields.get("body") or title)
-            yield fields["id"], sig, fields.get("url") or "", fields.get("date")
+            if sig is None:  # as `article_fields` computes it: Article.text
+                title, body = fields.get("title", ""), fields.get("body", "")
+                sig = signature(f"{title}\n{body}" if title else body)
+            yield fields["id"], sig, fields.get("url") or "", fields.get("date"), docnum
+
+
+def _compute(ix: Any) -> tuple[list[list[str]], dict[str, int]]:
+    rows = sorted(_stored_rows(ix), key=lambda r: (r[3] or dt.datetime.max, r[0]))
+    same = {row[0]: _url_key(row[2]) for row in rows if row[2]}
+    leader_of = group(((row[0], row[1]) for row in rows), same)
+    order = {row[0]: i for i, row in enumerate(rows)}
+    groups: dict[str, list[str]] = defaultdict(list)
+    for doc_id, leader in leader_of.items():
+        groups[leader].append(doc_id)
+    ordered = sorted(
+        (sorted(ids, key=order.__getitem__) for ids in groups.values()),
+        key=lambda ids: order[ids[0]],
+    )
+    docnums = {row[0]: row[4] for row in rows if row[0] in leader_of}
+    return ordered, docnums
 
 
 def compute_groups(ix: Any) -> list[list[str]]:
     """The groups of an opened index: lists of ids, the leader (earliest article) first."""
-    rows = sorted(_stored_rows(ix), key=lambda r: (r[3] or dt.datetime.max, r[0]))
-    same = {doc_id: _url_key(url) for doc_id, _, url, _ in rows if url}
-    leader_of = group(((doc_id, sig) for doc_id, sig, _, _ in rows), same)
-    order = {doc_id: i for i, (doc_id, _, _, _) in enumerate(rows)}
-    groups: dict[str, list[str]] = defaultdict(list)
-    for doc_id, leader in leader_of.items():
-        groups[leader].append(doc_id)
-    return sorted(
-        (sorted(ids, key=order.__getitem__) for ids in groups.values()),
-        key=lambda ids: order[ids[0]],
-    )
+    return _compute(ix)[0]
 
 
 def write_groups(ix: Any, index_dir: Path) -> int:
-    """Recompute the groups of the index `ix` and replace `groups.json`; return their number."""
+    """Recompute the groups of the index `ix` and replace `groups.json`; return their number.
+
+    The file also records the grouped articles' document numbers, valid for the index
+    generation it names: searching counts stories without looking ids up one by one.
+    """
     from indexer import store  # here: the schema imports this module, and store the schema
 
-    groups = compute_groups(ix)
+    groups, docnums = _compute(ix)
     store.write_json(
         Path(index_dir) / GROUPS_FILE,
-        {"version": GROUPS_VERSION, "threshold": THRESHOLD, "groups": groups},
+        {
+            "version": GROUPS_VERSION,
+            "threshold": THRESHOLD,
+            "generation": ix.latest_generation(),
+            "groups": groups,
+            "docnums": [[docnums[i] for i in ids] for ids in groups],
+        },
     )
     return len(groups)
+
+
+def read_docnums(index_dir: Path, generation: int) -> list[list[int]] | None:
+    """The groups as document numbers, if recorded for this index generation."""
+    from indexer import store
+
+    data = store.read_json(Path(index_dir) / GROUPS_FILE, {})
+    if not isinstance(data, dict) or data.get("version") != GROUPS_VERSION:
+        return None
+    if data.get("generation") != generation or "docnums" not in data:
+        return None
+    return data["docnums"]
 
 
 def read_groups(index_dir: Path) -> list[list[str]]:

@@ -15,6 +15,7 @@ import datetime as dt
 import multiprocessing
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -29,6 +30,7 @@ from whoosh.writing import SegmentWriter
 
 from indexer import store
 from indexer.article import Article, ReadProblem
+from indexer.boilerplate import BoilerplateDetector
 from indexer.duplicates import write_groups
 from indexer.errors import IndexBusyError, IndexIntegrityError
 from indexer.readers import find_files, read_file
@@ -91,6 +93,20 @@ class _FileTask:
     known: bool
 
 
+def _exit_with_parent(parent_pid: int) -> None:
+    """Worker initializer: end this worker when the indexing run is gone (even SIGKILLed)."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(parent_pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 class _SegmentQueue:
     """Batches of articles turned into segments, in worker processes when `jobs` > 1."""
 
@@ -98,8 +114,12 @@ class _SegmentQueue:
         self.index_dir = str(index_dir)
         self.executor: ProcessPoolExecutor | None = None
         if jobs > 1:
-            context = multiprocessing.get_context("forkserver")
-            self.executor = ProcessPoolExecutor(jobs, mp_context=context)
+            self.executor = ProcessPoolExecutor(
+                jobs,
+                mp_context=multiprocessing.get_context("forkserver"),
+                initializer=_exit_with_parent,
+                initargs=(os.getpid(),),
+            )
         self.max_pending = max(1, jobs) * 2
         self.pending: list[tuple[Future, int]] = []
         self.done: list[Segment] = []
@@ -328,6 +348,7 @@ def _index_files(
     queue: _SegmentQueue,
     on_progress: Callable[[Progress], None] | None,
     commit_every: int,
+    boilerplate: BoilerplateDetector,
 ) -> None:
     bytes_total = sum(t.size for t in tasks)
     bytes_done = 0
@@ -340,7 +361,7 @@ def _index_files(
                 continue
             articles += 1
             encoding = encoding or item.encoding
-            if (batch := run.add(item)) is not None:
+            if (batch := run.add(boilerplate.clean_article(item))) is not None:
                 queue.submit(batch)
             if run.since_commit >= commit_every:
                 queue.submit(run.take_batch())
@@ -369,6 +390,22 @@ def update_index(
     """Bring the index at `index_dir` up to date with the files under `paths`."""
     started = time.perf_counter()
     target_dir = Path(index_dir).expanduser().resolve()
+    with store.run_lock(target_dir):
+        store.recover_interrupted_swap(target_dir)
+        summary = _update(target_dir, paths, rebuild, jobs, on_progress, on_problem, commit_every)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _update(
+    target_dir: Path,
+    paths: Iterable[Path],
+    rebuild: bool,
+    jobs: int | None,
+    on_progress: Callable[[Progress], None] | None,
+    on_problem: Callable[[ReadProblem], None] | None,
+    commit_every: int,
+) -> IndexSummary:
     index_dir = target_dir
     if rebuild and store.exists(target_dir):
         index_dir = target_dir.with_name(target_dir.name + ".rebuild")
@@ -386,9 +423,12 @@ def update_index(
         for task in tasks:
             if task.known or run.replace_ids:
                 run.remove_file(str(task.path))
+        boilerplate = BoilerplateDetector.load(index_dir)
+        boilerplate.observe_files((task.path, task.id_base) for task in tasks)
         big = sum(t.size for t in tasks) >= PARALLEL_MIN_BYTES
         queue = _SegmentQueue(index_dir, (jobs or os.cpu_count() or 1) if big else 1)
-        _index_files(run, tasks, queue, on_progress, commit_every)
+        _index_files(run, tasks, queue, on_progress, commit_every, boilerplate)
+        boilerplate.save(index_dir)
     except BaseException:
         run.close_reader()
         if not run.writer.is_closed:
@@ -402,13 +442,12 @@ def update_index(
         write_groups(ix, index_dir)
     if index_dir != target_dir:
         _swap_in(index_dir, target_dir)
-    summary.seconds = time.perf_counter() - started
     return summary
 
 
 def _swap_in(new_dir: Path, target_dir: Path) -> None:
     """Replace `target_dir` by the freshly built `new_dir`."""
-    old_dir = target_dir.with_name(target_dir.name + ".old")
+    old_dir = store.swapped_out(target_dir)
     shutil.rmtree(old_dir, ignore_errors=True)
     os.replace(target_dir, old_dir)
     os.replace(new_dir, target_dir)

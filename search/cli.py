@@ -5,6 +5,7 @@ Library errors (`ArshifError`) become "Error: …" and exit 1; usage errors exit
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import sys
@@ -20,11 +21,12 @@ from indexer.analysis.stem import stems
 from indexer.analysis.stopwords import is_stopword
 from indexer.analysis.tokenize import words
 from indexer.article import ReadProblem
+from indexer.dates import parse_date_bound
 from indexer.errors import ArshifError
 from indexer.writer import IndexSummary, Progress, update_index
 from search import output
 from search.batch import write_run
-from search.engine import Archive
+from search.engine import SORTS, Archive, Filters, SearchResult
 
 
 def _use_color(stream: Any) -> bool:
@@ -183,18 +185,74 @@ def index_command(
         )
 
 
+class DateBound(click.ParamType):
+    """A --from/--to date: YYYY, YYYY-MM or YYYY-MM-DD (a span's first or last day)."""
+
+    name = "DATE"
+
+    def __init__(self, end: bool) -> None:
+        self.end = end
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return parse_date_bound(str(value), end=self.end)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--json", "as_json", is_flag=True, help="Print one JSON document (Arabic unescaped)."
+    )(func)
+
+
+def page_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option(
+        "--page", default=1, show_default=True, type=click.IntRange(1), help="Page of results."
+    )(func)
+    return click.option(
+        "-n",
+        "--limit",
+        default=10,
+        show_default=True,
+        type=click.IntRange(1, 1000),
+        help="Results per page.",
+    )(func)
+
+
+def _copies(archive: Archive, result: SearchResult) -> dict[str, list[dict[str, Any]]]:
+    """The stored briefs of every shown hit's copies, for --expand."""
+    return {
+        hit.id: [b for i in hit.similar if (b := archive.brief(i)) is not None]
+        for hit in result.hits
+        if hit.similar
+    }
+
+
 @main.command("search")
 @click.argument("query", nargs=-1)
 @index_option
+@page_options
+@click.option("--from", "date_from", type=DateBound(end=False), help="Only articles from DATE on.")
+@click.option("--to", "date_to", type=DateBound(end=True), help="Only articles up to DATE.")
 @click.option(
-    "-n",
-    "--limit",
-    default=10,
-    show_default=True,
-    type=click.IntRange(1, 1000),
-    help="Results per page.",
+    "--source", "sources", multiple=True, metavar="NAME", help="Only this source (repeatable)."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.option("--category", "categories", multiple=True, metavar="NAME", help="Only this category.")
+@click.option(
+    "--sort",
+    type=click.Choice(SORTS),
+    default="relevance",
+    show_default=True,
+    help="Best matches first, or by date.",
+)
+@click.option("--facets", is_flag=True, help="Count matches per source, category and month.")
+@click.option("--expand", is_flag=True, help="List the copies grouped under each hit.")
+@click.option("--fuzzy", is_flag=True, help="Also search the suggested spellings of rare words.")
+@click.option("--explain", is_flag=True, help="Show how the query was parsed and analyzed.")
+@json_option
 @click.option(
     "--topics",
     type=click.File("r", encoding="utf-8"),
@@ -219,6 +277,16 @@ def search_command(
     query: tuple[str, ...],
     index_dir: Path | None,
     limit: int,
+    page: int,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    sources: tuple[str, ...],
+    categories: tuple[str, ...],
+    sort: str,
+    facets: bool,
+    expand: bool,
+    fuzzy: bool,
+    explain: bool,
     as_json: bool,
     topics: TextIO | None,
     run_file: TextIO | None,
@@ -226,12 +294,17 @@ def search_command(
 ) -> None:
     """Search the archive for QUERY and print the best articles first.
 
-    Words may take any surface form: التحالف also finds وللتحالف and التَّحالُف.
-    Whoosh's query language works: "exact phrase", AND, OR, NOT, title:word.
+    Words may take any surface form: التحالف also finds وللتحالف and التَّحالُف, and a
+    name finds its other spellings (ترمب finds ترامب). Whoosh's query language works:
+    "exact phrase", AND, OR, NOT, title:word; and so do the filters source:"BBC Arabic",
+    category:sport, date:2018-03, date:[2018-03-01 TO 2018-05-31], date:>2018-06.
+    Copies of one story are shown once, with "+N similar".
 
     \b
     Example:
       arshif search "داعش واشنطن"
+      arshif search ترامب --source "BBC Arabic" --from 2018-03 --to 2018-05 --facets
+      arshif search 'قمة source:"Sky News Arabia" date:2018-07' --sort newest --page 2
       arshif search --topics questions.tsv --run run.txt -k 100
     """
     if topics or run_file:
@@ -242,14 +315,103 @@ def search_command(
         click.echo(f"Wrote {count} topics to {run_file.name}.", err=True)
         return
     text = " ".join(query).strip()
-    if not text:
+    filters = Filters(date_from, date_to, sources, categories)
+    if not text and not filters:
         raise click.UsageError("give a QUERY to search for.")
+    if date_from and date_to and date_from > date_to:
+        raise click.UsageError(f"--from {date_from} is after --to {date_to}.")
     with Archive(_resolve_index(index_dir)) as archive:
-        result = archive.search(text, limit=limit)
+        result = archive.search(
+            text,
+            limit=limit,
+            page=page,
+            filters=filters,
+            sort=sort,
+            facets=facets,
+            fuzzy=fuzzy,
+        )
+        copies = _copies(archive, result) if expand and not as_json else None
+    if as_json:
+        click.echo(output.dumps(output.result_json(result, explain=explain)))
+        return
+    color = _use_color(sys.stdout)
+    blocks = []
+    if explain:
+        blocks.append(output.render_explain(result))
+    blocks.append(output.render_result(result, color=color, copies=copies))
+    if result.facets is not None:
+        blocks.append(output.render_facets(result.facets))
+    click.echo("\n\n".join(blocks))
+
+
+@main.command("show")
+@click.argument("article_id", metavar="ID")
+@index_option
+@json_option
+@reports_errors
+def show_command(article_id: str, index_dir: Path | None, as_json: bool) -> None:
+    """Print one whole article: headline, date, source, url, path and body.
+
+    ID is the id printed in brackets by "arshif search".
+
+    \b
+    Example:
+      arshif show AL-economy-1049-20180315
+      arshif show AL-economy-1049-20180315 --json
+    """
+    with Archive(_resolve_index(index_dir)) as archive:
+        article = archive.article(article_id)
+    if as_json:
+        click.echo(output.dumps(output.article_json(article)))
+    else:
+        click.echo(output.render_article(article, color=_use_color(sys.stdout)))
+
+
+@main.command("similar")
+@click.argument("article_id", metavar="ID")
+@index_option
+@page_options
+@json_option
+@reports_errors
+def similar_command(
+    article_id: str, index_dir: Path | None, limit: int, page: int, as_json: bool
+) -> None:
+    """List the articles most like article ID (more-like-this on its analyzed text).
+
+    The article's own recorded copies are left out; "arshif show ID" lists them.
+
+    \b
+    Example:
+      arshif similar AL-economy-1049-20180315 -n 5
+    """
+    with Archive(_resolve_index(index_dir)) as archive:
+        result = archive.similar(article_id, limit=limit, page=page)
+        brief = archive.brief(article_id) or {}
     if as_json:
         click.echo(output.dumps(output.result_json(result)))
+        return
+    click.echo(f"Most like [{article_id}] {brief.get('title', '')}\n")
+    click.echo(output.render_result(result, color=_use_color(sys.stdout)))
+
+
+@main.command("stats")
+@index_option
+@json_option
+@reports_errors
+def stats_command(index_dir: Path | None, as_json: bool) -> None:
+    """Summarize the index: articles, sources, date range, size, encodings, last update.
+
+    \b
+    Example:
+      arshif stats
+      arshif stats --json
+    """
+    with Archive(_resolve_index(index_dir)) as archive:
+        stats = archive.stats()
+    if as_json:
+        click.echo(output.dumps(stats))
     else:
-        click.echo(output.render_result(result, color=_use_color(sys.stdout)))
+        click.echo(output.render_stats(stats))
 
 
 @main.command("analyze")

@@ -1,53 +1,62 @@
-"""Searching an opened archive: ranked hits with snippets, filters and sorting.
+"""Searching an opened archive: ranked hits with snippets, filters, sorting and paging.
 
 `Archive` reads the analyzer back from the index it opens; nothing here builds an
 analyzer of its own, so a query is always analyzed the way the archive was.
+
+A search runs in this order:
+
+- `source:`/`category:`/`date:` clauses are taken out of the query (`search.filters`) and
+  joined with the `--from/--to/--source/--category` options;
+- the rest is parsed (`search.query`); each word's other spellings (`search.variants`)
+  and, with `fuzzy`, the suggested corrections (`search.suggest`) are added to it;
+- hits are ranked (or sorted by date) and copies of one story (`groups.json`, written at
+  index time) are shown once, with the other copies listed as `similar`;
+- the page asked for is cut from those stories; facets count every matching article.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from whoosh import query as wq
+from whoosh.classify import Bo1Model
 from whoosh.searching import Searcher
 
 from indexer import store
 from indexer.analysis.analyzer import ArabicAnalyzer
-from search.query import parse_query
+from indexer.analysis.normalize import normalize
+from indexer.analysis.stem import stems
+from indexer.analysis.stopwords import is_stopword
+from indexer.analysis.tokenize import words
+from search import facets as facet_counts
+from search.errors import UnknownArticleError
+from search.facets import Facets
+from search.filters import Filters, any_of, combine, split_query
+from search.groups import Groups
+from search.query import clean_query_text, parse_query
 from search.ranking import weighting
 from search.snippets import Snippet, make_snippet, match_spans
+from search.suggest import Suggester, Suggestion
+from search.variants import Variant, VariantFinder, exact_words, expand
 
+__all__ = ["SORTS", "Archive", "Article", "Filters", "Hit", "SearchResult", "WordReport"]
 
-@dataclass(frozen=True)
-class Filters:
-    """Restrictions on which articles may match, whatever the query says."""
-
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    sources: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()
-
-    def query(self) -> wq.Query | None:
-        parts: list[wq.Query] = []
-        if self.date_from or self.date_to:
-            start = dt.datetime.combine(self.date_from, dt.time.min) if self.date_from else None
-            end = dt.datetime.combine(self.date_to, dt.time.max) if self.date_to else None
-            parts.append(wq.DateRange("date", start, end))
-        if self.sources:
-            parts.append(wq.Or([wq.Term("source", s) for s in self.sources]))
-        if self.categories:
-            parts.append(wq.Or([wq.Term("category", c) for c in self.categories]))
-        return wq.And(parts) if parts else None
+SORTS = ("relevance", "newest", "oldest")
+# Key terms taken from an article for `similar`.
+SIMILAR_TERMS = 25
 
 
 @dataclass
 class Hit:
     rank: int
     id: str
-    score: float
+    score: float | None  # None when sorted by date
     title: str
     date: dt.date | None
     source: str
@@ -56,6 +65,20 @@ class Hit:
     category: str
     snippet: Snippet
     title_highlights: list[tuple[int, int]] = field(default_factory=list)
+    similar: list[str] = field(default_factory=list)
+
+
+@dataclass
+class WordReport:
+    """How one query word was analyzed and widened, for `--explain`."""
+
+    word: str
+    normalized: str
+    stopword: bool
+    terms: list[str]
+    articles: int
+    variants: list[Variant] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
 
 
 @dataclass
@@ -65,9 +88,36 @@ class SearchResult:
     total: int
     page: int
     hits: list[Hit]
+    stories: int = 0
+    per_page: int = 10
+    sort: str = "relevance"
+    filters: list[Filters] = field(default_factory=list)
+    excluded: list[Filters] = field(default_factory=list)
+    facets: Facets | None = None
+    suggestions: list[Suggestion] = field(default_factory=list)
+    words: list[WordReport] = field(default_factory=list)
+    fuzzy: bool = False
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.stories / self.per_page)) if self.stories else 0
 
 
-SORTS = ("relevance", "newest", "oldest")
+@dataclass
+class Article:
+    """One whole stored article, for `show`."""
+
+    id: str
+    title: str
+    body: str
+    date: dt.date | None
+    source: str
+    category: str
+    url: str
+    path: str
+    author: str
+    encoding: str
+    similar: list[str]
 
 
 class Archive:
@@ -78,12 +128,19 @@ class Archive:
         self.ix = store.open_index(self.index_dir)
         self.analyzer: ArabicAnalyzer = self.ix.schema["text"].analyzer
         self._searcher: Searcher | None = None
+        self._groups: Groups | None = None
 
     @property
     def searcher(self) -> Searcher:
         if self._searcher is None:
             self._searcher = self.ix.searcher(weighting=weighting())
         return self._searcher
+
+    @property
+    def groups(self) -> Groups:
+        if self._groups is None:
+            self._groups = Groups(self.index_dir, self.ix.latest_generation())
+        return self._groups
 
     def close(self) -> None:
         if self._searcher is not None:
@@ -111,6 +168,19 @@ class Archive:
             if fieldname in ("text", "title", "exact")
         }
 
+    # -- names the archive holds ------------------------------------------------------
+
+    def names(self, fieldname: str) -> list[str]:
+        """The distinct values of an ID field (`source`, `category`)."""
+        return [b.decode("utf-8") for b in self.searcher.reader().lexicon(fieldname)]
+
+    def _resolve(self, filters: Filters) -> Filters:
+        if not (filters.sources or filters.categories):
+            return filters
+        return filters.resolve(self.names("source"), self.names("category"))
+
+    # -- searching ------------------------------------------------------------------
+
     def search(
         self,
         text: str,
@@ -119,23 +189,129 @@ class Archive:
         page: int = 1,
         filters: Filters | None = None,
         sort: str = "relevance",
+        facets: bool = False,
+        fuzzy: bool = False,
+        variants: bool = True,
     ) -> SearchResult:
-        parsed = self.parse(text)
+        """Search `text`; see the module docstring for the steps."""
+        rest, found = split_query(clean_query_text(text))
+        include = [self._resolve(f) for f in (filters or Filters(), found.include) if f]
+        exclude = [self._resolve(f) for f in found.exclude if f]
+        parsed = self.parse(rest) if rest else wq.NullQuery
+        reports = self._word_reports(rest, parsed, variants=variants)
+        suggestions = [s for r in reports for s in r.suggestions]
+        result = SearchResult(
+            text, parsed, 0, page, [], per_page=limit, sort=sort, filters=include,
+            excluded=exclude, suggestions=suggestions, words=reports, fuzzy=fuzzy,
+        )  # fmt: skip
+        if parsed is wq.NullQuery and not (include or exclude):
+            return result  # only stopwords or punctuation: nothing to look for
+        alternatives = {r.normalized: [v.word for v in r.variants] for r in reports}
+        if fuzzy:
+            for r in reports:
+                alternatives.setdefault(r.normalized, [])
+                alternatives[r.normalized] += [s.word for s in r.suggestions]
         if parsed is wq.NullQuery:
-            return SearchResult(text, parsed, 0, page, [])
-        options: dict[str, Any] = {"pagelen": limit}
-        if filters and (fq := filters.query()) is not None:
-            options["filter"] = fq
-        if sort != "relevance":
+            final: wq.Query = wq.Every()
+            if sort == "relevance":
+                sort = result.sort = "newest"  # nothing to rank by: latest first
+        else:
+            final = expand(parsed, alternatives, self.searcher)
+        result.parsed = final
+        self._run(result, final, combine(include), any_of(exclude), facets)
+        return result
+
+    def _matching(
+        self, final: wq.Query, filter_q: wq.Query | None, mask_q: wq.Query | None
+    ) -> set[int]:
+        s = self.searcher
+        docs = set(s.docs_for_query(final))
+        if filter_q is not None:
+            docs &= set(s.docs_for_query(filter_q))
+        if mask_q is not None:
+            docs -= set(s.docs_for_query(mask_q))
+        return docs
+
+    def _run(
+        self,
+        result: SearchResult,
+        final: wq.Query,
+        filter_q: wq.Query | None,
+        mask_q: wq.Query | None,
+        want_facets: bool,
+    ) -> None:
+        docs = self._matching(final, filter_q, mask_q)
+        result.total = len(docs)
+        groups = self.groups
+        result.stories = groups.count_stories(docs, self.searcher) if groups else len(docs)
+        if want_facets:
+            result.facets = facet_counts.count(self.searcher.reader(), docs)
+        if not docs:
+            return
+        options: dict[str, Any] = {}
+        if filter_q is not None:
+            options["filter"] = filter_q
+        if mask_q is not None:
+            options["mask"] = mask_q
+        if result.sort != "relevance":
             options["sortedby"] = "date"
-            options["reverse"] = sort == "newest"
-        results = self.searcher.search_page(parsed, page, **options)
-        terms = self.query_terms(parsed)
-        hits = [
-            self._hit(results.offset + i + 1, hit.fields(), hit.score or 0.0, terms)
-            for i, hit in enumerate(results)
+            options["reverse"] = result.sort == "newest"
+        wanted = result.page * result.per_page
+        terms = self.query_terms(final)
+        depth = wanted * 2 + 10
+        while True:
+            hits = self.searcher.search(final, limit=depth, **options)
+            stories = self._stories(hits)
+            if len(stories) >= wanted or depth >= len(docs):
+                break
+            depth *= 4
+        first = (result.page - 1) * result.per_page
+        ranked = result.sort == "relevance"  # sorted by date, Whoosh's "score" is the date
+        result.hits = [
+            self._hit(first + i + 1, fields, (score or 0.0) if ranked else None, terms)
+            for i, (fields, score) in enumerate(stories[first:wanted])
         ]
-        return SearchResult(text, parsed, results.total, page, hits)
+
+    def _stories(self, hits: Any) -> list[tuple[dict[str, Any], float | None]]:
+        """Hits in order, each story once: later copies (and repeated URLs) dropped."""
+        seen: set[str] = set()
+        out = []
+        for hit in hits:
+            fields = hit.fields()
+            keys = {"id:" + self.groups.leader(fields["id"])}
+            if url := fields.get("url"):
+                keys.add("url:" + url.strip().rstrip("/").lower())
+            if keys & seen:
+                continue
+            seen |= keys
+            out.append((fields, hit.score))
+        return out
+
+    def _word_reports(self, rest: str, parsed: wq.Query, *, variants: bool) -> list[WordReport]:
+        """Each plain query word: its terms, its other spellings, suggestions if rare."""
+        finder = VariantFinder(self.searcher)
+        suggester = Suggester(self.searcher)
+        in_query = set(exact_words(parsed)) if parsed is not wq.NullQuery else set()
+        reports = []
+        for word, _, _ in words(rest):
+            norm = normalize(word)
+            stop = bool(norm) and is_stopword(norm)
+            if not (stop or norm in in_query) or any(r.normalized == norm for r in reports):
+                continue  # field names, operators and repeated words
+            report = WordReport(
+                word=word,
+                normalized=norm,
+                stopword=stop,
+                terms=[] if stop else list(stems(norm)),
+                articles=suggester.df(norm),
+            )
+            if not stop and norm in in_query:
+                if variants:
+                    report.variants = finder.variants(norm)
+                if not report.variants and suggester.matches_little(norm):
+                    report.suggestions = suggester.suggest(norm)
+            reports.append(report)
+        return reports
 
     def run_topics(self, text: str, k: int) -> list[tuple[str, float]]:
         """(id, score) of the top `k` articles, for batch evaluation: no snippets."""
@@ -145,7 +321,7 @@ class Archive:
         results = self.searcher.search(parsed, limit=k)
         return [(hit["id"], hit.score or 0.0) for hit in results]
 
-    def _hit(self, rank: int, stored: dict[str, Any], score: float, terms: set[str]) -> Hit:
+    def _hit(self, rank: int, stored: dict[str, Any], score: float | None, terms: set[str]) -> Hit:
         title = stored.get("title", "")
         date = stored.get("date")
         return Hit(
@@ -160,4 +336,119 @@ class Archive:
             category=stored.get("category", ""),
             snippet=make_snippet(stored.get("body", ""), terms, self.analyzer),
             title_highlights=match_spans(title, terms, self.analyzer),
+            similar=self.groups.copies(stored["id"]),
         )
+
+    # -- lookups ----------------------------------------------------------------------
+
+    def _docnum(self, article_id: str) -> int:
+        docnum = self.searcher.document_number(id=article_id)
+        if docnum is None:
+            raise UnknownArticleError(article_id, self._ids_like(article_id))
+        return docnum
+
+    def _ids_like(self, article_id: str, limit: int = 3) -> list[str]:
+        """Up to `limit` ids sharing the longest prefix with `article_id`."""
+        reader = self.searcher.reader()
+        for cut in range(len(article_id) - 1, 2, -1):
+            close = []
+            for btext in reader.expand_prefix("id", article_id[:cut]):
+                close.append(btext.decode("utf-8"))
+                if len(close) == limit:
+                    break
+            if close:
+                return close
+        return []
+
+    def article(self, article_id: str) -> Article:
+        """The whole stored article with this id."""
+        stored = self.searcher.stored_fields(self._docnum(article_id))
+        date = stored.get("date")
+        return Article(
+            id=stored["id"],
+            title=stored.get("title", ""),
+            body=stored.get("body", ""),
+            date=date.date() if date else None,
+            source=stored.get("source", ""),
+            category=stored.get("category", ""),
+            url=stored.get("url", ""),
+            path=stored.get("path", ""),
+            author=stored.get("author", ""),
+            encoding=stored.get("encoding", ""),
+            similar=self.groups.copies(stored["id"]),
+        )
+
+    def brief(self, article_id: str) -> dict[str, Any] | None:
+        """Id, title, date and source of an article (for listing copies); None if gone."""
+        stored = self.searcher.document(id=article_id)
+        if stored is None:
+            return None
+        date = stored.get("date")
+        return {
+            "id": article_id,
+            "title": stored.get("title", ""),
+            "date": date.date() if date else None,
+            "source": stored.get("source", ""),
+        }
+
+    def similar(self, article_id: str, *, limit: int = 10, page: int = 1) -> SearchResult:
+        """The articles most like this one: its key terms (Bo1) searched as one query.
+
+        The article itself and its recorded copies are left out of the ranking.
+        """
+        docnum = self._docnum(article_id)
+        stored = self.searcher.stored_fields(docnum)
+        text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
+        keys = self.searcher.key_terms_from_text(
+            "text", text, numterms=SIMILAR_TERMS, model=Bo1Model, normalize=True
+        )
+        query: wq.Query = wq.Or([wq.Term("text", term, boost=weight) for term, weight in keys])
+        own = [article_id, *self.groups.copies(article_id)]
+        mask = wq.Or([wq.Term("id", i) for i in own])
+        result = SearchResult(
+            article_id, query, 0, page, [], per_page=limit, excluded=[],
+        )  # fmt: skip
+        if keys:
+            self._run(result, query, None, mask, False)
+        return result
+
+    # -- the whole archive ------------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        """What the archive holds: counts, date range, size, encodings, last update."""
+        reader = self.searcher.reader()
+        live = list(reader.all_doc_ids())
+        counts = facet_counts.count(reader, live)
+        dates = reader.column_reader("date", translate=False)
+        days = [d for n in live if (d := facet_counts.column_date(dates[n]))]
+        manifest = store.read_json(self.index_dir / store.MANIFEST_FILE, {})
+        encodings: dict[str, int] = {}
+        for entry in manifest.values():
+            enc = entry.get("encoding") or "unknown"
+            encodings[enc] = encodings.get(enc, 0) + 1
+        meta = store.read_json(self.index_dir / store.META_FILE, {})
+        groups = self.groups
+        return {
+            "index": str(self.index_dir),
+            "articles": len(live),
+            "files": len(manifest),
+            "sources": counts.source,
+            "categories": counts.category,
+            "first_date": min(days).isoformat() if days else None,
+            "last_date": max(days).isoformat() if days else None,
+            "undated": len(live) - len(days),
+            "months": counts.month,
+            "bytes": _folder_bytes(self.index_dir),
+            "encodings": dict(sorted(encodings.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "groups": len(groups),
+            "updated": meta.get("updated"),
+        }
+
+
+def _folder_bytes(folder: Path) -> int:
+    total = 0
+    for root, _, files in os.walk(folder):
+        for name in files:
+            with contextlib.suppress(OSError):  # a file Whoosh removed meanwhile
+                total += (Path(root) / name).stat().st_size
+    return total

@@ -1,28 +1,46 @@
 """Parsing what a user types into a Whoosh query over the arshif schema.
 
 Whoosh's query language is kept (phrases, AND/OR/NOT, `title:`/`source:` fields, `*`),
-with three changes for Arabic:
+with these changes for Arabic:
 
 - `?` and the Arabic question mark ؟ are punctuation, not wildcards: questions end in
   ؟, and as a wildcard it would turn the last word of every question into a literal;
 - `body:` is an alias of the searched text, and every word counts (OR with a bonus for
   articles that match more of the words);
-- a query the grammar cannot parse is searched as its plain words, never an error.
+- a query the grammar cannot parse is searched as its plain words, never an error;
+- a plain-words query (no operators, quotes or fields) drops the words of a question that
+  only say it is one (اذكر، علل، يمكن: `QUESTION_WORDS`; ما، كيف، متى are stopwords of
+  the analyzer already), and gets a bonus for articles where adjacent query words stand
+  next to each other (a sloppy phrase per pair, `PROXIMITY_BOOST`).
 """
 
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from whoosh import qparser
 from whoosh.fields import Schema
-from whoosh.query import NullQuery, Query
+from whoosh.query import NullQuery, Or, Phrase, Query
 
-from search.ranking import COORDINATION, FIELD_BOOSTS
+from indexer.analysis.normalize import normalize
+from search.ranking import COORDINATION, FIELD_BOOSTS, PROXIMITY_BOOST, PROXIMITY_SLOP
 
 MAX_QUERY_CHARS = 2000
+# Letters or digits a word needs beside its `*` to stay a wildcard: "*" alone, "title:*" or
+# "ا*" would expand to most of the lexicon (seconds even on a 30-article index).
+MIN_WILDCARD_CHARS = 3
 _QUESTION_MARKS = re.compile("[?\u061f]")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_WILDCARD_WORD = re.compile(r"[^\s*]*\*\S*")
+# Query syntax beyond plain words: quotes, fields, groups, wildcards, boosts, +/- prefixes
+# and the uppercase operators. Such a query is taken as the user wrote it.
+_SYNTAX = re.compile(r"[\"':()\[\]{}*^~+]|(?:^|\s)-\w|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+# Words that only mark a query as a question (normalized spelling). Kept out of the
+# analyzer's stopwords because in an article they are ordinary words.
+QUESTION_WORDS = frozenset(
+    normalize(w) for w in ("اذكر", "اذكري", "علل", "اعط", "اعطي", "يمكن", "ماسبب", "ماسم")
+)
 
 
 class _StarOnlyWildcardPlugin(qparser.WildcardPlugin):
@@ -45,9 +63,61 @@ def make_parser(schema: Schema) -> qparser.QueryParser:
 
 
 def clean_query_text(text: str) -> str:
-    """Drop what no user means: control characters, question marks, excess length."""
+    """Drop what no user means: control characters, question marks, excess length, and
+    wildcards too short to mean anything (`*` alone, `ا*`: searched as plain words).
+
+    >>> clean_query_text("متى تبدأ القمة؟ title:* ا* فلسط*")
+    'متى تبدأ القمة  title: ا فلسط*'
+    """
     text = _CONTROL.sub(" ", text[:MAX_QUERY_CHARS])
+    text = _WILDCARD_WORD.sub(_tame_wildcard, text)
     return _QUESTION_MARKS.sub(" ", text).strip()
+
+
+def _tame_wildcard(match: re.Match[str]) -> str:
+    word = match.group()
+    term = word.rpartition(":")[2]  # the part after a `field:` prefix
+    if sum(char.isalnum() for char in term) >= MIN_WILDCARD_CHARS:
+        return word
+    return word.replace("*", "")
+
+
+def is_plain(text: str) -> bool:
+    """Whether `text` is plain words, with none of the query language's syntax.
+
+    >>> is_plain("- أين تقع عمان؟ ال"), is_plain('"عمان" -الاردن'), is_plain("title:عمان")
+    (True, False, False)
+    """
+    return not _SYNTAX.search(text)
+
+
+def drop_question_words(text: str) -> str:
+    """Remove the words of `QUESTION_WORDS` from a plain-words query, unless nothing is left.
+
+    >>> drop_question_words("اذكر أسباب الحرب")
+    'أسباب الحرب'
+    """
+    kept = [w for w in text.split() if normalize(w) not in QUESTION_WORDS]
+    return " ".join(kept) if kept else text
+
+
+def proximity_query(text: str, schema: Schema) -> Query | None:
+    """Sloppy phrases over `text` for each pair of adjacent analyzed query words.
+
+    A word with proclitic alternatives (لداعش → لداعش, داعش) is represented by its
+    last, barest stem, which every form of the word is indexed with.
+    """
+    analyzer = schema["text"].analyzer
+    by_pos: dict[int, str] = {}
+    for term in analyzer.terms(text):
+        by_pos[term.pos] = term.text
+    words = [by_pos[p] for p in sorted(by_pos)]
+    pairs = [(a, b) for a, b in pairwise(words) if a != b]
+    if not pairs:
+        return None
+    return Or(
+        [Phrase("text", [a, b], slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST) for a, b in pairs]
+    )
 
 
 def parse_query(text: str, schema: Schema) -> Query:
@@ -55,6 +125,9 @@ def parse_query(text: str, schema: Schema) -> Query:
     text = clean_query_text(text)
     if not text:
         return NullQuery
+    plain_words = is_plain(text)
+    if plain_words:
+        text = drop_question_words(text)
     parser = make_parser(schema)
     try:
         query = parser.parse(text)
@@ -66,4 +139,8 @@ def parse_query(text: str, schema: Schema) -> Query:
             query = parser.parse(plain) if plain.strip() else NullQuery
         except Exception:
             query = NullQuery
-    return query.normalize() if query is not NullQuery else query
+    if query is NullQuery:
+        return query
+    if plain_words and PROXIMITY_BOOST and (near := proximity_query(text, schema)) is not None:
+        query = Or([query, near])
+    return query.normalize()

@@ -162,6 +162,13 @@ STOPWORDS = [
     ("question-word-where", "أين"),
     ("conjunction-with-waw", "وفي"),
     ("stray-article", "ال"),
+    ("relative-pronoun-with-waw", "والتي"),
+    ("demonstrative-with-lam", "لهذه"),
+    ("demonstrative-with-beh", "بذلك"),
+    ("question-word-with-lam", "لمن"),
+    ("question-word-with-beh", "بماذا"),
+    ("question-word-run-together", "ماهي"),
+    ("passive-auxiliary", "يتم"),
 ]
 
 
@@ -170,7 +177,10 @@ def test_stopword(rule: str, word: str) -> None:
     assert is_stopword(normalize(word))
 
 
-@pytest.mark.parametrize("word", ["داعش", "التحالف", "واشنطن", "قواعد", "سوريا"])
+# Content words that look like proclitic + stopword (ف + تحت, ل + له, ب + لدي) stay words.
+@pytest.mark.parametrize(
+    "word", ["داعش", "التحالف", "واشنطن", "قواعد", "سوريا", "فتحت", "لله", "بلدي", "فهم"]
+)
 def test_content_words_are_not_stopwords(word: str) -> None:
     assert not is_stopword(normalize(word))
 

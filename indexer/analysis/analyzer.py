@@ -22,7 +22,7 @@ from indexer.analysis.tokenize import words
 
 # Bump when any rule changes what a text analyzes to: indexes built with another
 # version must be rebuilt, never searched with mismatched tokens.
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2
 
 
 class Term(NamedTuple):

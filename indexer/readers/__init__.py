@@ -1,7 +1,10 @@
 """Readers: turn archive files into `Article` values, whatever their format and encoding.
 
 - `find_files` walks folders for supported files; `read_file` reads one, choosing the
-  format by suffix and by sniffing the content, and decompressing `.gz` first.
+  format by suffix and by sniffing the content, and decompressing `.gz` on the fly.
+- JSON Lines and TREC files (many articles a file) are streamed line by line (`stream`),
+  so memory holds one line or record; the other formats hold one article a file and are
+  read whole.
 - `encoding` turns bytes into text (UTF-8, UTF-16, cp1256, mojibake); `clean` removes
   control characters and scraped page chrome; one module per format builds articles.
 - Nothing raises for bad input: what cannot be read becomes a `ReadProblem`, and the run
@@ -10,24 +13,33 @@
 
 from __future__ import annotations
 
-import gzip
+import itertools
 import os
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from indexer.article import Article, ReadProblem
 from indexer.readers.clean import clean_text
-from indexer.readers.encoding import NotTextError, decode
+from indexer.readers.encoding import Choice, NotTextError, choose, decode
 from indexer.readers.html import read_html
-from indexer.readers.jsonl import read_json, read_jsonl
+from indexer.readers.jsonl import read_json, read_jsonl, read_jsonl_lines
 from indexer.readers.record import Origin
+from indexer.readers.stream import (
+    HEAD_BYTES,
+    STREAM_ERRORS,
+    Line,
+    open_bytes,
+    read_lines,
+    stream_error,
+)
 from indexer.readers.text import read_text
-from indexer.readers.trec import read_trec
+from indexer.readers.trec import read_trec, read_trec_lines
 
 __all__ = ["SUPPORTED_SUFFIXES", "find_files", "read_file"]
 
 Reader = Callable[[str, Origin], Iterator[Article | ReadProblem]]
+LineReader = Callable[[Iterable[Line | ReadProblem], Origin], Iterator[Article | ReadProblem]]
 
 _READERS: dict[str, Reader] = {
     ".txt": read_text,
@@ -41,6 +53,8 @@ _READERS: dict[str, Reader] = {
     ".xml": read_trec,
 }
 SUPPORTED_SUFFIXES: tuple[str, ...] = (*_READERS, *(suffix + ".gz" for suffix in _READERS))
+# Formats holding many articles a file, read line by line instead of whole.
+_LINE_READERS: dict[Reader, LineReader] = {read_jsonl: read_jsonl_lines, read_trec: read_trec_lines}
 
 
 def find_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path] | ReadProblem]:
@@ -74,26 +88,76 @@ def read_file(path: Path, id_base: str) -> Iterator[Article | ReadProblem]:
     if suffix is None:
         yield ReadProblem(str(path), f"unsupported file type (expected {_expected()})")
         return
-    loaded = _load(path, html=suffix in (".html", ".htm"))
+    try:
+        stream = open_bytes(path)
+    except OSError as exc:
+        yield ReadProblem(str(path), f"cannot read file: {exc.strerror or exc}")
+        return
+    with stream:
+        yield from _read_stream(stream, path, suffix, id_base)
+
+
+def _read_stream(
+    stream: BinaryIO, path: Path, suffix: str, id_base: str
+) -> Iterator[Article | ReadProblem]:
+    """Choose the encoding and the reader from the file's head, then stream or read it whole."""
+    gz = path.name.lower().endswith(".gz")
+    try:
+        head = stream.read(HEAD_BYTES)
+        stream.seek(0)
+    except STREAM_ERRORS as exc:
+        yield ReadProblem(str(path), stream_error(exc, gz=gz))
+        return
+    complete = len(head) < HEAD_BYTES
+    if complete and not head.strip():
+        yield ReadProblem(str(path), "empty file")
+        return
+    html = suffix in (".html", ".htm")
+    try:
+        choice = choose(head, complete=complete, html=html)
+    except NotTextError:
+        yield ReadProblem(str(path), "binary file, not text")
+        return
+    origin = Origin(str(path), path.name[: -len(suffix)], id_base, choice.name)
+    line_reader = _LINE_READERS.get(_sniff(_head_text(head, choice), suffix))
+    if line_reader is not None:
+        lines = _from_first_text(read_lines(stream, choice, str(path), gz=gz))
+        if lines is None:
+            yield ReadProblem(str(path), "empty file")
+        else:
+            yield from line_reader(lines, origin)
+        return
+    loaded = _load(stream, path, html=html, gz=gz)
     if isinstance(loaded, ReadProblem):
         yield loaded
         return
     text, encoding = loaded
-    origin = Origin(str(path), path.name[: -len(suffix)], id_base, encoding)
+    origin = Origin(str(path), origin.stem, id_base, encoding)
     yield from _sniff(text, suffix)(text, origin)
 
 
-def _load(path: Path, *, html: bool) -> tuple[str, str] | ReadProblem:
+def _head_text(head: bytes, choice: Choice) -> str:
+    codec = "utf-8" if choice.utf8_first else choice.codec
+    return clean_text(head.decode(codec, errors="replace"))
+
+
+def _from_first_text(
+    lines: Iterator[Line | ReadProblem],
+) -> Iterator[Line | ReadProblem] | None:
+    """`lines` from the first one with text on (None if there is none): leading blank
+    lines are nothing in any format, and a file of blank lines is an empty file."""
+    for line in lines:
+        if isinstance(line, ReadProblem) or line.text.strip():
+            return itertools.chain([line], lines)
+    return None
+
+
+def _load(stream: BinaryIO, path: Path, *, html: bool, gz: bool) -> tuple[str, str] | ReadProblem:
     """The file's text and encoding; the raw bytes are freed before the records are read."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return ReadProblem(str(path), f"cannot read file: {exc.strerror or exc}")
-    if path.name.lower().endswith(".gz"):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            return ReadProblem(str(path), f"cannot decompress gzip file: {exc}")
+        data = stream.read()
+    except STREAM_ERRORS as exc:
+        return ReadProblem(str(path), stream_error(exc, gz=gz))
     if not data.strip():
         return ReadProblem(str(path), "empty file")
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass
 
 import charset_normalizer
 
@@ -58,6 +59,53 @@ def decode(data: bytes, *, html: bool = False) -> tuple[str, str]:
         pass
     name = (_declared_charset(data) if html else None) or _detect(data)
     return repair_mojibake(data.decode(name, errors="replace")), name
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The encoding chosen for a file from its first bytes, for decoding it piece by piece.
+
+    `name` is what is recorded; `codec` decodes; `utf8_first` (no BOM, ASCII-compatible
+    codec) means each line is tried as strict UTF-8 before `codec`, and `repair` that
+    mojibake is repaired, as `decode` does for a whole file.
+    """
+
+    name: str
+    codec: str
+    utf8_first: bool = False
+    repair: bool = False
+
+    @property
+    def ascii_compatible(self) -> bool:
+        return not self.codec.startswith("utf-16")
+
+
+def choose(head: bytes, *, complete: bool, html: bool = False) -> Choice:
+    """Choose a file's encoding from its first bytes, by the same steps as `decode`.
+
+    `complete` says whether `head` is the whole file (else a character may be cut at
+    its end). Raises NotTextError for binary data.
+
+    >>> choose("الحكومة".encode("cp1256"), complete=True)
+    Choice(name='cp1256', codec='cp1256', utf8_first=True, repair=True)
+    """
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return Choice(name, name.removesuffix("-sig"))
+    if utf16 := _utf16_without_bom(head):
+        return Choice(utf16, utf16)
+    if _looks_binary(head[:_SAMPLE]):
+        raise NotTextError("binary file, not text")
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=complete)
+    except UnicodeDecodeError:
+        pass
+    else:
+        return Choice("utf-8", "utf-8", utf8_first=True, repair=True)
+    name = (_declared_charset(head) if html else None) or _detect(head)
+    if name.startswith("utf-16"):
+        return Choice(name, name)
+    return Choice(name, name, utf8_first=True, repair=True)
 
 
 def repair_mojibake(text: str) -> str:
@@ -121,6 +169,16 @@ def _declared_charset(data: bytes) -> str | None:
         return None
     # A UTF-8 declaration is wrong here: strict UTF-8 decoding has already failed.
     return None if name == "utf-8" else name
+
+
+def detect_codepage(data: bytes) -> str:
+    """The Arabic single-byte code page `data` is most likely in (cp1256 when unsure).
+
+    >>> detect_codepage("الحكومة الجديدة".encode("iso8859_6"))
+    'iso8859-6'
+    """
+    name = _detect(data)
+    return _FALLBACK if name.startswith("utf-16") else name
 
 
 def _detect(data: bytes) -> str:

@@ -6,12 +6,13 @@ Field names are matched case-insensitively, with common aliases (`headline`, `co
 
 from __future__ import annotations
 
-import io
+import dataclasses
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from indexer.article import Article, ReadProblem
 from indexer.readers.record import Origin, make_article
+from indexer.readers.stream import Line
 
 # Article field -> accepted names, preferred first.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -51,18 +52,36 @@ def read_json(text: str, origin: Origin) -> Iterator[Article | ReadProblem]:
 
 def read_jsonl(text: str, origin: Origin) -> Iterator[Article | ReadProblem]:
     """One object a line, named `id_base:LINE` when it carries no id; blank lines skipped."""
-    for number, line in enumerate(io.StringIO(text), 1):
-        if not line.strip():
+    lines = (Line(n, line, origin.encoding) for n, line in enumerate(text.split("\n"), 1))
+    yield from read_jsonl_lines(lines, origin)
+
+
+def read_jsonl_lines(
+    lines: Iterable[Line | ReadProblem], origin: Origin
+) -> Iterator[Article | ReadProblem]:
+    """`read_jsonl` over lines as they are read, so a file of any size takes one line of memory.
+
+    A line decoded in another encoding than the file's first lines records its own.
+    """
+    for line in lines:
+        if isinstance(line, ReadProblem):
+            yield line
             continue
+        if not line.text.strip():
+            continue
+        number = line.number
         try:
-            record = json.loads(line.rstrip("\n"))
+            record = json.loads(line.text)
         except json.JSONDecodeError as exc:
             yield origin.problem(_invalid(exc, with_line=False), number)
             continue
         except RecursionError:
             yield origin.problem("invalid JSON: nested too deeply", number)
             continue
-        yield _article(record, origin, f"{origin.id_base}:{number}", line=number)
+        where = origin
+        if line.encoding != origin.encoding:
+            where = dataclasses.replace(origin, encoding=line.encoding)
+        yield _article(record, where, f"{origin.id_base}:{number}", line=number)
 
 
 def _invalid(exc: json.JSONDecodeError, *, with_line: bool = True) -> str:

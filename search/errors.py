@@ -1,0 +1,34 @@
+"""Typed errors of the search layer; like the index layer's, each names problem and remedy."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from indexer.errors import ArshifError
+
+
+class UnknownArticleError(ArshifError):
+    def __init__(self, article_id: str, close: Sequence[str] = ()) -> None:
+        hint = f" Ids that start the same: {', '.join(close)}." if close else ""
+        super().__init__(
+            f'no article with id "{article_id}" in this index.{hint} '
+            f'Find ids with "arshif search WORDS" (they are printed in brackets).'
+        )
+
+
+class UnknownNameError(ArshifError):
+    """A `--source`/`--category` (or `source:`/`category:`) value the archive does not have."""
+
+    def __init__(self, kind: str, name: str, known: Sequence[str]) -> None:
+        shown = ", ".join(f'"{k}"' for k in known[:12])
+        more = f" and {len(known) - 12} more" if len(known) > 12 else ""
+        listing = f"Known {kind}s: {shown}{more}." if known else f"The index records no {kind}s."
+        super().__init__(
+            f'no {kind} "{name}" in this archive. {listing} '
+            f'Run "arshif stats" to see them with their counts.'
+        )
+
+
+class QueryDateError(ArshifError):
+    def __init__(self, clause: str, reason: str) -> None:
+        super().__init__(f'cannot read "{clause}" in the query: {reason}.')

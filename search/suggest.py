@@ -1,0 +1,144 @@
+"""Did-you-mean: the archive's own words closest to a query word that matches little.
+
+- A word is worth correcting when it is in fewer than `little` articles (2 in a small
+  archive, one in ten thousand articles in a large one), as written and as a stem.
+- Candidates are the words of the exact-form field one edit away (a letter deleted,
+  inserted, replaced or two swapped: ترانب → ترامب), else two edits away among words
+  that share the first two letters (four for a word with the article); a candidate
+  must be in at least five times as many articles as the word itself.
+- The best come first (fewest edits, then most articles), rivals far rarer than the
+  best are dropped, and each is given in its surface spelling, the form most often
+  written in the articles (ة not ه, أ not ا), because the index only knows the
+  normalized form.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from indexer.analysis import chars
+from indexer.analysis.normalize import normalize
+from indexer.analysis.stem import stems
+from indexer.analysis.stopwords import is_stopword
+from indexer.analysis.tokenize import words
+
+EXACT_FIELD = "exact"
+STEMMED_FIELD = "text"
+# Letters a normalized Arabic word is made of (no ة أ إ آ ى ؤ ئ: normalization removed them).
+ALPHABET = "ءابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+LITTLE_SHARE = 1e-4
+MIN_LITTLE = 2
+BETTER_BY = 5
+MAX_SUGGESTIONS = 3
+# A further suggestion must be in at least 1/RIVAL_SHARE as many articles as the best one:
+# ترانب suggests ترامب (3,815 articles), not تراب (soil) as well.
+RIVAL_SHARE = 10
+# Words of the lexicon compared with a word for two-edit suggestions, at most.
+MAX_SCAN = 20_000
+# Articles read to learn a word's surface spelling.
+SURFACE_SAMPLE = 8
+
+_STRIP = re.compile(f"[{chars.ARABIC_MARKS}{chars.INVISIBLE}]")
+
+
+def edits1(word: str) -> set[str]:
+    """Every string one edit from `word` over the normalized Arabic alphabet.
+
+    >>> "ترامب" in edits1("ترانب"), "ترمب" in edits1("ترامب")
+    (True, True)
+    """
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in ALPHABET}
+    inserts = {a + c + b for a, b in splits for c in ALPHABET}
+    return (deletes | swaps | replaces | inserts) - {word}
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance with adjacent swaps (optimal string alignment)."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    word: str  # the normalized word searched
+    surface: str  # as the articles write it
+    df: int
+    edits: int
+
+
+class Suggester:
+    """Suggestions for the words of one opened archive."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        articles = max(1, searcher.doc_count_all())
+        self.little = max(MIN_LITTLE, math.ceil(articles * LITTLE_SHARE))
+
+    def df(self, word: str) -> int:
+        return self.reader.doc_frequency(EXACT_FIELD, word)
+
+    def matches_little(self, word: str) -> bool:
+        """Whether few articles have the word, in this form or any form of its stem
+        (وللتحالف is rare as written, but التحالف is everywhere)."""
+        return self.df(word) < self.little and all(
+            self.reader.doc_frequency(STEMMED_FIELD, s) < self.little for s in stems(word)
+        )
+
+    def suggest(self, word: str, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
+        """The closest frequent words to the normalized `word`, best first."""
+        if len(word) < 3 or is_stopword(word):
+            return []
+        floor = max(1, BETTER_BY * self.df(word))
+        found = {
+            w: (1, df) for w in edits1(word) if (df := self.df(w)) >= floor and not is_stopword(w)
+        }
+        if not found and len(word) >= 5:
+            # The article is not a distinguishing prefix: read past it.
+            prefix = word[:4] if word.startswith("ال") else word[:2]
+            for n, btext in enumerate(self.reader.expand_prefix(EXACT_FIELD, prefix)):
+                if n >= MAX_SCAN:
+                    break
+                w = btext.decode("utf-8")
+                if abs(len(w) - len(word)) <= 2 and (d := _distance(w, word)) <= 2:
+                    df = self.df(w)
+                    if df >= floor and not is_stopword(w):
+                        found[w] = (d, df)
+        ranked = sorted(found.items(), key=lambda kv: (kv[1][0], -kv[1][1], kv[0]))
+        if not ranked:
+            return []
+        top_df = ranked[0][1][1]
+        best = [(w, (d, df)) for w, (d, df) in ranked if df * RIVAL_SHARE >= top_df][:limit]
+        return [Suggestion(w, self.surface(w), df, d) for w, (d, df) in best]
+
+    def surface(self, word: str) -> str:
+        """The spelling the articles most often use for the normalized `word`."""
+        forms: Counter[str] = Counter()
+        docnums = self.searcher.docs_for_query(wq.Term(EXACT_FIELD, word))
+        for n, docnum in enumerate(docnums):
+            if n >= SURFACE_SAMPLE:
+                break
+            stored = self.searcher.stored_fields(docnum)
+            text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
+            for surface, _, _ in words(text):
+                plain = _STRIP.sub("", surface)
+                if normalize(plain) == word:
+                    forms[plain] += 1
+        return forms.most_common(1)[0][0] if forms else word

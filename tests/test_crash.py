@@ -1,0 +1,198 @@
+"""A run killed at any moment leaves the previous index whole; two runs never mix.
+
+`arshif index` runs in a subprocess over 3,000 generated articles (4.3 MB of JSON Lines,
+enough for the worker-process path) and is SIGKILLed at several points: while starting,
+while reading, and as soon as its first new segment file appears. After each kill the
+index must hold exactly its previous articles and answer searches; the next normal run
+must finish the work, with every article present once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from search.cli import main
+from search.engine import Archive
+
+REPO = Path(__file__).resolve().parents[1]
+NEW_ARTICLES = 3000
+OLD_ARTICLES = 100
+WORDS = [
+    "الحكومة", "الوزير", "الاقتصاد", "النفط", "الأسواق", "العالمية", "المنتخب", "البطولة",
+    "الجيش", "الصحراء", "الأمم", "المتحدة", "مجلس", "الأمن", "الرئيس", "البرلمان", "الانتخابات",
+    "المدينة", "المستشفى", "الجامعة", "الطلاب", "المطر", "الطقس", "الشركة", "الاستثمار",
+    "البنك", "المركزي", "العملة", "التضخم", "الصادرات", "الزراعة", "المياه", "الكهرباء",
+    "الطاقة", "الشمسية", "المفاوضات", "السلام", "الحدود", "اللاجئين", "المساعدات", "الإنسانية",
+    "المؤتمر", "البيان",
+]  # fmt: skip
+# Letters spelling an article's number, so each article has a word of its own to find.
+DIGIT_WORDS = ["صفر", "واحد", "اثنان", "ثلاثة", "أربعة", "خمسة", "ستة", "سبعة", "ثمانية", "تسعة"]
+
+
+def own_word(prefix: str, n: int) -> str:
+    """A word only article `n` holds: "كلمةقديمواحداثنان" for old 12."""
+    return prefix + "".join(DIGIT_WORDS[int(d)] for d in str(n))
+
+
+def generate(folder: Path, prefix: str, tag: str, count: int, per_file: int = 100) -> Path:
+    rng = random.Random(prefix)
+    folder.mkdir(parents=True)
+    for start in range(0, count, per_file):
+        lines = []
+        for n in range(start, min(count, start + per_file)):
+            body = "\n".join(" ".join(rng.choices(WORDS, k=30)) + "." for _ in range(3))
+            record = {
+                "id": f"{prefix}-{n}",
+                "title": " ".join(rng.choices(WORDS, k=8)),
+                "body": f"{body}\n{own_word(tag, n)}",
+                "source": "مولد",
+                "date": "2018-02-18",
+            }
+            lines.append(json.dumps(record, ensure_ascii=False))
+        (folder / f"part{start // per_file:03d}.jsonl").write_text("\n".join(lines) + "\n")
+    return folder
+
+
+@pytest.fixture
+def archives(tmp_path: Path) -> tuple[Path, Path]:
+    return (
+        generate(tmp_path / "old", "old", "كلمةقديم", OLD_ARTICLES),
+        generate(tmp_path / "new", "new", "كلمةجديد", NEW_ARTICLES),
+    )
+
+
+def start(index_dir: Path, *args: str | Path) -> subprocess.Popen:
+    """`arshif index` in a subprocess, in a session of its own (its workers included)."""
+    command = "from search.cli import main; main()"
+    return subprocess.Popen(
+        [sys.executable, "-c", command, "index", "--index", str(index_dir), *map(str, args)],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+
+
+def kill(proc: subprocess.Popen) -> None:
+    """SIGKILL the run; then the rest of its session, which outlives it.
+
+    The pool's forkserver and workers do not notice their parent's death (they were seen
+    still alive 18 minutes later) and hold its stdout and stderr open, so they are
+    killed before the pipes are drained.
+    """
+    proc.kill()
+    proc.wait()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=60)
+
+
+def finish(proc: subprocess.Popen, timeout: float = 240) -> str:
+    out, err = proc.communicate(timeout=timeout)
+    assert proc.returncode == 0, err.decode()
+    return out.decode()
+
+
+def wait_until(proc: subprocess.Popen, ready: Callable[[], bool], timeout: float = 120) -> bool:
+    """Poll `ready` while `proc` runs; False if the run ended first."""
+    deadline = time.monotonic() + timeout
+    while proc.poll() is None and time.monotonic() < deadline:
+        if ready():
+            return True
+        time.sleep(0.005)
+    return False
+
+
+def new_file_appears(index_dir: Path) -> Callable[[], bool]:
+    before = set(os.listdir(index_dir))
+    return lambda: any(name.startswith("MAIN_") for name in set(os.listdir(index_dir)) - before)
+
+
+def after(seconds: float) -> Callable[[], bool]:
+    deadline = time.monotonic() + seconds
+    return lambda: time.monotonic() >= deadline
+
+
+def search_ids(index_dir: Path, query: str) -> set[str]:
+    with Archive(index_dir) as archive:
+        return {hit.id for hit in archive.search(query, limit=50).hits}
+
+
+def assert_whole(index_dir: Path, articles: int, *samples: tuple[str, str]) -> None:
+    """The index holds exactly `articles`, each once, and finds each sample by its word."""
+    with Archive(index_dir) as archive:
+        ids = [fields["id"] for fields in archive.searcher.all_stored_fields()]
+    assert len(ids) == len(set(ids)) == articles
+    for word, article_id in samples:
+        assert search_ids(index_dir, word) == {article_id}, word
+
+
+OLD_SAMPLES = [(own_word("كلمةقديم", n), f"old-{n}") for n in (0, 57, OLD_ARTICLES - 1)]
+NEW_SAMPLES = [(own_word("كلمةجديد", n), f"new-{n}") for n in (0, 1234, NEW_ARTICLES - 1)]
+
+
+def test_killed_runs_leave_the_previous_index_and_the_next_run_completes(
+    tmp_path: Path, archives: tuple[Path, Path]
+) -> None:
+    old, new = archives
+    index_dir = tmp_path / "index"
+    finish(start(index_dir, old))
+    assert_whole(index_dir, OLD_ARTICLES, *OLD_SAMPLES)
+
+    for when in (after(0.5), after(2.0), new_file_appears(index_dir)):
+        proc = start(index_dir, old, new)
+        assert wait_until(proc, when), "the run ended before it could be killed"
+        kill(proc)
+        assert_whole(index_dir, OLD_ARTICLES, *OLD_SAMPLES)
+
+    summary = json.loads(finish(start(index_dir, "--json", old, new)))
+    assert (summary["articles"], summary["problems"]) == (OLD_ARTICLES + NEW_ARTICLES, [])
+    assert_whole(index_dir, OLD_ARTICLES + NEW_ARTICLES, *OLD_SAMPLES, *NEW_SAMPLES)
+
+    # A rebuild killed mid-way leaves the index it was replacing untouched.
+    proc = start(index_dir, "--rebuild", old, new)
+    assert wait_until(proc, after(2.0))
+    kill(proc)
+    assert_whole(index_dir, OLD_ARTICLES + NEW_ARTICLES, *OLD_SAMPLES, *NEW_SAMPLES)
+    summary = json.loads(finish(start(index_dir, "--json", old, new)))
+    assert summary["articles_added"] == 0  # nothing left to do
+
+
+def test_second_run_stops_and_searching_works_while_indexing(
+    tmp_path: Path, archives: tuple[Path, Path]
+) -> None:
+    old, new = archives
+    index_dir = tmp_path / "index"
+    finish(start(index_dir, old))
+    first = start(index_dir, new)
+    try:
+        assert wait_until(first, new_file_appears(index_dir))  # well into its work
+        runner = CliRunner()
+        second = runner.invoke(main, ["index", "--index", str(index_dir), str(new)])
+        assert second.exit_code == 1
+        assert second.output == (
+            f"Error: another arshif index run is writing to {index_dir}. "
+            "Wait for it to finish, then run this again.\n"
+        )
+        found = runner.invoke(
+            main, ["search", "--index", str(index_dir), "--json", OLD_SAMPLES[1][0]]
+        )
+        assert found.exit_code == 0, found.output
+        assert [hit["id"] for hit in json.loads(found.output)["hits"]] == [OLD_SAMPLES[1][1]]
+        assert first.poll() is None, "the first run should still be indexing"
+    finally:
+        kill(first)  # its completion is the other test's business
+    assert_whole(index_dir, OLD_ARTICLES, *OLD_SAMPLES)

@@ -1,0 +1,386 @@
+"""Searching like a news desk (#6): filters, sorting, paging, facets, copies, spellings,
+did-you-mean, explain, and the show / similar / stats commands, on the sample archive."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from search.cli import main
+from tests.conftest import DATA
+
+WIRE = "ana-2019-04-0602"  # the IMF wire story …
+WIRE_COPY = "manar-2019-04-3150"  # … carried again by Al Manar Daily
+TARIFFS = "sharq-2018-07-0233"  # spells ترامب
+HELSINKI = "manar-2018-07-1804"  # spells ترمب and بوتن
+SOCHI = "data/txt/sochi-idlib-summit.txt"  # spells بوتين
+WORLD_CUP = "ANA-sport-501-20180614"  # spells بوتين
+MANAR = "Al Manar Daily"
+
+# The same article filed under two categories, as news_ant has 1,207 times.
+REFILED = [
+    {
+        "id": f"refiled-{category}",
+        "title": "افتتاح خط ملاحي جديد بين ميناءي جدة والعقبة",
+        "body": "أعلنت هيئة الموانئ افتتاح خط ملاحي جديد يربط ميناء جدة الإسلامي بميناء "
+        "العقبة، بمعدل رحلتين أسبوعياً لنقل البضائع والركاب.",
+        "date": "2019-05-02",
+        "source": "قناة المدار",
+        "url": "https://almadar.example/2019/05/02/red-sea-line",
+        "category": category,
+    }
+    for category in ("economy", "localNews")
+]
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("newsdesk")
+    data = root / "data"
+    shutil.copytree(DATA, data)
+    (data / "jsonl" / "refiled.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in REFILED), "utf-8"
+    )
+    ix_dir = root / "index"
+    result = CliRunner().invoke(main, ["index", "--index", str(ix_dir), str(data)])
+    assert result.exit_code == 0, result.output
+    assert (ix_dir / "groups.json").is_file()  # written by the index run itself
+    return ix_dir
+
+
+@pytest.fixture
+def runner(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("ARSHIF_INDEX", str(index_dir))
+    monkeypatch.setenv("NO_COLOR", "1")
+    return CliRunner()
+
+
+def run(runner: CliRunner, *args: str, code: int = 0) -> str:
+    result = runner.invoke(main, list(args), catch_exceptions=False)
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+def search(runner: CliRunner, *args: str) -> dict:
+    out = run(runner, "search", "--json", *args)
+    assert "\\u06" not in out  # Arabic unescaped
+    return json.loads(out)
+
+
+def ids(result: dict) -> list[str]:
+    return [h["id"] for h in result["hits"]]
+
+
+# -- filters ----------------------------------------------------------------------------
+
+
+def test_source_option_returns_only_that_source(runner: CliRunner) -> None:
+    result = search(runner, "--source", MANAR, "-n", "50")
+    assert result["total"] == 5
+    assert {h["source"] for h in result["hits"]} == {MANAR}
+    with_words = search(runner, "--source", MANAR, "صندوق النقد")
+    assert ids(with_words) == [WIRE_COPY]  # the agency's copy is filtered out
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['source:"Al Manar Daily"', 'source:"al manar daily"', "source:manar", "source:(manar)"],
+)
+def test_source_in_the_query_is_a_forgiving_filter(runner: CliRunner, query: str) -> None:
+    result = search(runner, "-n", "50", f"صندوق {query}")
+    assert ids(result) == [WIRE_COPY]
+
+
+def test_repeated_sources_are_alternatives(runner: CliRunner) -> None:
+    result = search(runner, "-n", "50", "--source", MANAR, "--source", "قناة المدار")
+    assert {h["source"] for h in result["hits"]} == {MANAR, "قناة المدار"}
+    assert result["total"] == 12  # 5 + 5 + the refiled article twice
+
+
+def test_excluding_a_source(runner: CliRunner) -> None:
+    result = search(runner, "صندوق NOT source:manar")
+    assert ids(result) == [WIRE]
+    assert result["hits"][0]["similar"] == [WIRE_COPY]  # still listed as its copy
+
+
+def test_category_filter(runner: CliRunner) -> None:
+    result = search(runner, "--category", "SPORT", "-n", "50")
+    assert result["total"] == 3
+    assert {h["category"] for h in result["hits"]} == {"sport"}
+    assert ids(search(runner, "بوتين category:sport")) == [WORLD_CUP]
+
+
+def test_unknown_source_names_the_known_ones(runner: CliRunner) -> None:
+    out = run(runner, "search", "--source", "BBC Arabic", "قمة", code=1)
+    assert out.startswith('Error: no source "BBC Arabic" in this archive. Known sources: ')
+    assert '"Al Manar Daily"' in out
+    assert out.endswith('Run "arshif stats" to see them with their counts.\n')
+
+
+@pytest.mark.parametrize(
+    ("args", "first", "last"),
+    [
+        (["--from", "2019-04", "--to", "2019-04"], "2019-04-01", "2019-04-30"),
+        (["--from", "2019"], "2019-01-01", "2999-12-31"),
+        (["--to", "2018-06-05"], "0001-01-01", "2018-06-05"),
+        (["date:[2018-03-01 TO 2018-05-31]"], "2018-03-01", "2018-05-31"),
+        (["date:2018-07"], "2018-07-01", "2018-07-31"),
+        (["date:>2019-09"], "2019-10-01", "2999-12-31"),
+        (["date:<=2018-02"], "0001-01-01", "2018-02-28"),
+    ],
+)
+def test_date_filters(runner: CliRunner, args: list[str], first: str, last: str) -> None:
+    result = search(runner, "-n", "100", *args)
+    assert result["hits"]
+    assert all(first <= h["date"] <= last for h in result["hits"])
+    everything = search(runner, "-n", "100", "--from", "1900")
+    inside = [h for h in everything["hits"] if first <= h["date"] <= last]
+    assert result["total"] == len(inside) + sum(len(h["similar"]) for h in inside)
+
+
+def test_date_range_in_the_query_with_words(runner: CliRunner) -> None:
+    assert set(ids(search(runner, "ترامب date:[2018-07-01 TO 2018-07-31]"))) == {TARIFFS, HELSINKI}
+    assert ids(search(runner, "ترامب date:2019")) == []
+
+
+def test_bad_dates_are_usage_errors_or_named(runner: CliRunner) -> None:
+    out = run(runner, "search", "--from", "2019-13", "قمة", code=2)
+    assert 'invalid date "2019-13": use YYYY, YYYY-MM or YYYY-MM-DD' in out
+    out = run(runner, "search", "--from", "2019", "--to", "2018", "قمة", code=2)
+    assert "--from 2019-01-01 is after --to 2018-12-31." in out
+    out = run(runner, "search", "قمة date:[2018-99 TO 2019]", code=1)
+    assert out.startswith('Error: cannot read "date:[2018-99 TO 2019]" in the query: ')
+
+
+# -- sorting, paging --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("sort", "reverse"), [("newest", True), ("oldest", False)])
+def test_sort_by_date(runner: CliRunner, sort: str, reverse: bool) -> None:
+    dates = [
+        h["date"] for h in search(runner, "--sort", sort, "-n", "50", "--from", "2018")["hits"]
+    ]
+    assert len(dates) > 10
+    assert dates == sorted(dates, reverse=reverse)
+
+
+def test_pages_follow_each_other(runner: CliRunner) -> None:
+    whole = search(runner, "-n", "8", "الدولي")
+    first = search(runner, "-n", "4", "--page", "1", "الدولي")
+    second = search(runner, "-n", "4", "--page", "2", "الدولي")
+    assert ids(first) + ids(second) == ids(whole)[:8]
+    assert [h["id"] for h in second["hits"]] and second["page"] == 2
+    assert first["pages"] == -(-first["stories"] // 4)
+    out = run(runner, "search", "-n", "4", "--page", "2", "الدولي")
+    assert out.splitlines()[0] == (
+        f"{whole['total']} articles match ({whole['stories']} after grouping copies); "
+        f"showing 5–8, page 2 of {first['pages']}."
+    )
+    past = run(runner, "search", "-n", "4", "--page", "99", "الدولي")
+    assert f"page 99 is past the last page ({first['pages']})" in past
+
+
+# -- facets -----------------------------------------------------------------------------
+
+
+def test_facets_count_matches_per_source_category_and_month(runner: CliRunner) -> None:
+    result = search(runner, "--facets", "--from", "2018", "-n", "1")
+    facets = result["facets"]
+    assert sum(facets["source"].values()) == result["total"]
+    assert facets["source"][MANAR] == 5
+    assert facets["category"]["economy"] == 6  # 5 + the refiled record filed under economy
+    assert facets["month"]["2019-04"] == 2  # the two copies of the IMF story
+    assert list(facets["month"]) == sorted(facets["month"])
+    out = run(runner, "search", "--facets", "--from", "2018")
+    assert "Coverage over time:" in out
+    assert "  2019-04  2  " + "█" * 20 in out
+    assert "  2018-03  0  " in out  # a month without coverage still has its row
+
+
+# -- copies of one story ----------------------------------------------------------------
+
+
+def test_wire_story_copies_are_grouped(runner: CliRunner) -> None:
+    result = search(runner, "صندوق النقد")
+    assert result["total"] == 2 and result["stories"] == 1
+    assert ids(result) == [WIRE]
+    assert result["hits"][0]["similar"] == [WIRE_COPY]
+    out = run(runner, "search", "صندوق النقد")
+    assert out.splitlines()[0] == "2 articles match (1 after grouping copies); showing 1–1."
+    assert f"[{WIRE}]  +1 similar" in out
+    assert WIRE_COPY not in out
+    expanded = run(runner, "search", "--expand", "صندوق النقد الدولي")
+    assert f"+ 2019-04-09 · {MANAR}  [{WIRE_COPY}]  صندوق النقد الدولي يخفض" in expanded
+
+
+def test_refiled_records_do_not_repeat(runner: CliRunner) -> None:
+    result = search(runner, "-n", "50", "خط ملاحي جدة العقبة")
+    assert ids(result)[0] == "refiled-economy"
+    assert "refiled-localNews" not in ids(result)
+    assert result["hits"][0]["similar"] == ["refiled-localNews"]
+
+
+# -- spellings --------------------------------------------------------------------------
+
+
+def test_one_spelling_of_a_name_finds_the_other(runner: CliRunner) -> None:
+    trump = ids(search(runner, "ترمب"))
+    assert TARIFFS in trump  # only spells it ترامب
+    assert HELSINKI in trump
+    assert HELSINKI in ids(search(runner, "ترامب"))
+    putin = ids(search(runner, "بوتين"))
+    assert {HELSINKI, SOCHI, WORLD_CUP} <= set(putin)
+    assert HELSINKI in ids(search(runner, "بوتن"))
+
+
+def test_spellings_rank_as_one_name(runner: CliRunner) -> None:
+    hits = search(runner, "ترمب")["hits"]
+    scores = {h["id"]: h["score"] for h in hits}
+    # Both articles name him in headline and lead: neither spelling is worth more.
+    assert abs(scores[TARIFFS] - scores[HELSINKI]) < 0.15 * scores[HELSINKI]
+
+
+def test_ordinary_words_get_no_variants(runner: CliRunner) -> None:
+    words = search(runner, "--explain", "صندوق الدولي ترمب")["explain"]["words"]
+    assert [w["variants"] for w in words] == [[], [], [{"word": "ترامب", "articles": 2}]]
+
+
+# -- did you mean -----------------------------------------------------------------------
+
+
+def test_misspelled_name_gets_a_suggestion(runner: CliRunner) -> None:
+    result = search(runner, "ترانب")
+    assert result["total"] == 0
+    assert result["suggestions"] == ["ترامب"]
+    out = run(runner, "search", "ترانب")
+    assert out.startswith("Did you mean: ترامب? (add --fuzzy to search with it)")
+
+
+def test_suggestions_keep_the_surface_spelling(runner: CliRunner) -> None:
+    assert search(runner, "منضمة")["suggestions"] == ["منظمة"]  # ة, not the index's ه
+
+
+def test_fuzzy_searches_with_the_suggestion(runner: CliRunner) -> None:
+    result = search(runner, "--fuzzy", "ترانب")
+    assert TARIFFS in ids(result)
+    assert "Also searched for: ترامب." in run(runner, "search", "--fuzzy", "ترانب")
+
+
+def test_well_spelled_words_get_no_suggestion(runner: CliRunner) -> None:
+    assert "suggestions" not in search(runner, "صندوق النقد")
+
+
+# -- explain ----------------------------------------------------------------------------
+
+
+def test_explain_shows_tokens_fields_and_operators(runner: CliRunner) -> None:
+    out = run(runner, "search", "--explain", "وللتحالف في ترمب source:manar")
+    assert "  وللتحالف → normalized وللتحالف, terms تحالف" in out
+    assert "  في → (stopword, ignored)" in out
+    assert "other spellings searched too: ترامب (2 articles)" in out
+    assert 'Filter: source "Al Manar Daily"' in out
+    assert "text:تحالف" in out and "title:تحالف ×0.5" in out and "exact:وللتحالف" in out
+    assert "OR  (any" in out
+    tree = search(runner, "--explain", "ترمب")["explain"]["query"]
+    assert tree["op"] == "OR"
+
+
+# -- show, similar, stats ---------------------------------------------------------------
+
+
+def test_show_prints_the_whole_article(runner: CliRunner) -> None:
+    out = run(runner, "show", WIRE_COPY)
+    assert out.startswith(f"id:       {WIRE_COPY}\ndate:     2019-04-09\nsource:   {MANAR}\n")
+    assert "\nصندوق النقد الدولي يخفض توقعاته لنمو اقتصادات المنطقة\n" in out
+    assert "رسم صندوق النقد الدولي صورة أقل تفاؤلاً" in out
+    assert f"similar:  {WIRE}" in out
+    article = json.loads(run(runner, "show", "--json", WIRE_COPY))
+    assert article["source"] == MANAR and article["category"] == "economy"
+    assert (
+        article["url"] == "https://almanardaily.example/economy/imf-cuts-regional-growth-forecast"
+    )
+    assert article["body"].startswith("رسم صندوق النقد الدولي")
+    assert article["similar"] == [WIRE]
+
+
+def test_show_unknown_id_names_problem_and_remedy(runner: CliRunner) -> None:
+    out = run(runner, "show", "manar-2019-04-9999", code=1)
+    assert out == (
+        'Error: no article with id "manar-2019-04-9999" in this index. Ids that start the '
+        f"same: {WIRE_COPY}. "
+        'Find ids with "arshif search WORDS" (they are printed in brackets).\n'
+    )
+
+
+def test_similar_lists_related_articles_in_the_search_shape(runner: CliRunner) -> None:
+    result = json.loads(run(runner, "similar", "--json", WIRE))
+    assert set(result) >= {"query", "total", "hits"}
+    found = ids(result)
+    assert WIRE not in found and WIRE_COPY not in found  # itself and its copy are left out
+    assert "data/txt/egypt-inflation-outlook.txt" in found[:3]  # growth forecasts too
+    assert set(result["hits"][0]) >= {"id", "score", "title", "date", "source", "snippet"}
+    run(runner, "similar", "nope", code=1)
+
+
+def test_stats_summarize_the_archive(runner: CliRunner, index_dir: Path) -> None:
+    stats = json.loads(run(runner, "stats", "--json"))
+    assert stats["articles"] == 36
+    assert stats["sources"][MANAR] == 5 and stats["sources"]["قناة المدار"] == 7
+    assert (stats["first_date"], stats["last_date"]) == ("2018-02-18", "2019-11-18")
+    assert stats["encodings"] == {"utf-8": 17, "cp1256": 2, "utf-16-le": 1}
+    assert stats["bytes"] > 100_000
+    assert stats["groups"] == 2
+    assert stats["updated"]
+    out = run(runner, "stats")
+    assert "Articles:    36 from 20 files" in out
+    assert "Dates:       2018-02-18 … 2019-11-18 (14 undated)" in out
+    assert "Encodings:   utf-8 (17 files), cp1256 (2 files), utf-16-le (1 file)" in out
+
+
+# -- every command --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", "--json", "قمة"],
+        ["show", "--json", WIRE],
+        ["similar", "--json", WIRE],
+        ["stats", "--json"],
+        ["analyze", "--json", "قمة"],
+    ],
+)
+def test_every_command_prints_one_json_document(runner: CliRunner, args: list[str]) -> None:
+    out = run(runner, *args)
+    json.loads(out)
+    assert "\\u0" not in out
+
+
+@pytest.mark.parametrize("command", ["search", "show", "similar", "stats"])
+def test_commands_without_an_index_say_what_to_run(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ARSHIF_INDEX", str(tmp_path / "none"))
+    args = {"search": ["x"], "show": ["x"], "similar": ["x"], "stats": []}[command]
+    result = CliRunner().invoke(main, [command, *args])
+    assert result.exit_code == 1
+    assert (
+        result.output
+        == f'Error: no index at {tmp_path / "none"}. Run "arshif index FOLDER" first.\n'
+    )
+
+
+def test_usage_errors_exit_2(runner: CliRunner) -> None:
+    run(runner, "search", "--sort", "random", "قمة", code=2)
+    run(runner, "search", "--page", "0", "قمة", code=2)
+    run(runner, "show", code=2)
+
+
+def test_sorted_by_date_hits_have_no_score(runner: CliRunner) -> None:
+    hits = search(runner, "--sort", "newest", "ترامب")["hits"]
+    assert hits and all(h["score"] is None for h in hits)
+    assert " 1.      -  " in run(runner, "search", "--sort", "newest", "ترامب")
