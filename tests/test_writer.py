@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -118,3 +120,38 @@ def test_tiny_segments_from_small_runs_are_merged(tmp_path: Path) -> None:
     assert ix.doc_count() == writer.MAX_TINY_SEGMENTS + 3
     assert len(ix._segments()) <= writer.MAX_TINY_SEGMENTS + 1
     assert len(ranked_ids(tmp_path / "ix", "النفط")) == writer.MAX_TINY_SEGMENTS + 3
+
+
+def test_a_run_in_progress_holds_the_index_for_its_whole_run(tmp_path: Path) -> None:
+    write_archive(tmp_path / "news", files=1, per_file=2)
+    with (
+        store.run_lock(tmp_path / "ix"),
+        pytest.raises(IndexBusyError, match="another arshif index run is writing"),
+    ):
+        writer.update_index(tmp_path / "ix", [tmp_path / "news"])
+    assert writer.update_index(tmp_path / "ix", [tmp_path / "news"]).articles_total == 2
+
+
+def test_a_rebuild_killed_between_its_renames_is_recovered(tmp_path: Path) -> None:
+    write_archive(tmp_path / "news", files=1, per_file=3)
+    writer.update_index(tmp_path / "ix", [tmp_path / "news"])
+    (tmp_path / "ix").rename(store.swapped_out(tmp_path / "ix"))  # the state a kill leaves
+    assert len(ranked_ids(tmp_path / "ix", "النفط")) > 0
+    assert not store.swapped_out(tmp_path / "ix").exists()
+
+
+def test_workers_exit_when_their_run_is_killed() -> None:
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time\n"
+            "from indexer.writer import _exit_with_parent\n"
+            f"_exit_with_parent({gone.pid})\n"
+            "time.sleep(30)",
+        ],
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert worker.wait(timeout=15) == 1
