@@ -40,8 +40,10 @@ def highlight(text: str, spans: list[tuple[int, int]], color: bool) -> str:
 
 
 def _meta_line(hit: Hit) -> str:
+    """Date · source · [id]; articles from plain text files may have only the id."""
     parts = [hit.date.isoformat() if hit.date else "", hit.source]
-    return " · ".join(p for p in parts if p) or hit.id
+    known = " · ".join(p for p in parts if p)
+    return f"{known}  [{hit.id}]" if known else f"[{hit.id}]"
 
 
 def _brief_line(brief: Mapping[str, Any]) -> str:
@@ -56,7 +58,7 @@ def render_hit(hit: Hit, color: bool, copies: Sequence[Mapping[str, Any]] | None
     score = f"{hit.score:6.2f}" if hit.score is not None else "     -"
     lines = [
         f"{hit.rank:>2}. {score}  {highlight(hit.title, hit.title_highlights, color)}",
-        f"    {dim}{_meta_line(hit)}  [{hit.id}]{reset}{similar}",
+        f"    {dim}{_meta_line(hit)}{reset}{similar}",
     ]
     if hit.snippet.text:
         lines.append("    " + highlight(hit.snippet.text, hit.snippet.highlights, color))
