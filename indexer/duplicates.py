@@ -28,6 +28,7 @@ from typing import Any
 from indexer.analysis import chars
 from indexer.analysis.normalize import normalize
 from indexer.analysis.stopwords import stopwords
+from indexer.jsonfiles import read_json, write_json
 
 GROUPS_FILE = "groups.json"
 GROUPS_VERSION = 1
@@ -225,10 +226,8 @@ def write_groups(ix: Any, index_dir: Path) -> int:
     The file also records the grouped articles' document numbers, valid for the index
     generation it names: searching counts stories without looking ids up one by one.
     """
-    from indexer import store  # here: the schema imports this module, and store the schema
-
     groups, docnums = _compute(ix)
-    store.write_json(
+    write_json(
         Path(index_dir) / GROUPS_FILE,
         {
             "version": GROUPS_VERSION,
@@ -243,9 +242,7 @@ def write_groups(ix: Any, index_dir: Path) -> int:
 
 def read_docnums(index_dir: Path, generation: int) -> list[list[int]] | None:
     """The groups as document numbers, if recorded for this index generation."""
-    from indexer import store
-
-    data = store.read_json(Path(index_dir) / GROUPS_FILE, {})
+    data = read_json(Path(index_dir) / GROUPS_FILE, {})
     if not isinstance(data, dict) or data.get("version") != GROUPS_VERSION:
         return None
     if data.get("generation") != generation or "docnums" not in data:
@@ -255,9 +252,7 @@ def read_docnums(index_dir: Path, generation: int) -> list[list[int]] | None:
 
 def read_groups(index_dir: Path) -> list[list[str]]:
     """The groups recorded in an index folder; none when the file is absent or foreign."""
-    from indexer import store
-
-    data = store.read_json(Path(index_dir) / GROUPS_FILE, {})
+    data = read_json(Path(index_dir) / GROUPS_FILE, {})
     if not isinstance(data, dict) or data.get("version") != GROUPS_VERSION:
         return []
     return [list(ids) for ids in data.get("groups", []) if len(ids) > 1]

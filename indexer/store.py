@@ -14,7 +14,6 @@ from __future__ import annotations
 import fcntl
 import gc
 import grp
-import json
 import os
 import pwd
 import re
@@ -24,7 +23,6 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.index import Index
@@ -36,6 +34,7 @@ from indexer.errors import (
     NoIndexError,
     UnsafeIndexError,
 )
+from indexer.jsonfiles import read_json, write_json
 from indexer.schema import SCHEMA_VERSION, build_schema
 
 INDEX_ENV = "ARSHIF_INDEX"
@@ -63,25 +62,6 @@ def exists(index_dir: Path) -> bool:
     except OSError:
         return False
     return META_FILE in names and any(_TOC_FILE.fullmatch(name) for name in names)
-
-
-def read_json(path: Path, default: Any) -> Any:
-    """The JSON in `path`, `default` if there is no such file; a damaged file is an
-    IncompatibleIndexError (its remedy, rebuilding, is the one that works)."""
-    try:
-        return json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        return default
-    except (OSError, ValueError) as exc:
-        reason = f"its {path.name} cannot be read: {exc}"
-        raise IncompatibleIndexError(str(path.parent), reason) from exc
-
-
-def write_json(path: Path, value: Any) -> None:
-    """Write `value` to `path` so that a crash leaves either the old or the new file."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(value, ensure_ascii=False, indent=1), "utf-8")
-    os.replace(tmp, path)
 
 
 def _check_not_writable_by_others(index_dir: Path) -> None:
