@@ -39,8 +39,11 @@ MAX_SUGGESTIONS = 3
 # A further suggestion must be in at least 1/RIVAL_SHARE as many articles as the best one:
 # ترانب suggests ترامب (3,815 articles), not تراب (soil) as well.
 RIVAL_SHARE = 10
-# Words of the lexicon compared with a word for two-edit suggestions, at most.
-MAX_SCAN = 20_000
+# Words of the lexicon compared with a word for two-edit suggestions, at most: the
+# comparison is pure Python, and a rare word must not cost a search more than ~50 ms.
+MAX_SCAN = 5_000
+# Longer "words" are no mistyped names (a pasted URL, a run of letters): no suggestions.
+MAX_WORD = 20
 # Articles read to learn a word's surface spelling.
 SURFACE_SAMPLE = 8
 
@@ -104,7 +107,7 @@ class Suggester:
 
     def suggest(self, word: str, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
         """The closest frequent words to the normalized `word`, best first."""
-        if len(word) < 3 or is_stopword(word):
+        if not 3 <= len(word) <= MAX_WORD or is_stopword(word):
             return []
         floor = max(1, BETTER_BY * self.df(word))
         found = {
