@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from search.cli import main
+from search.ranking import FIELD_BOOSTS
 from tests.conftest import DATA
 
 WIRE = "ana-2019-04-0602"  # the IMF wire story …
@@ -283,7 +284,8 @@ def test_explain_shows_tokens_fields_and_operators(runner: CliRunner) -> None:
     assert "  في → (stopword, ignored)" in out
     assert "other spellings searched too: ترامب (2 articles)" in out
     assert 'Filter: source "Al Manar Daily"' in out
-    assert "text:تحالف" in out and "title:تحالف ×0.5" in out and "exact:وللتحالف" in out
+    title_weight = f"title:تحالف ×{FIELD_BOOSTS['title']:g}"
+    assert "text:تحالف" in out and title_weight in out and "exact:وللتحالف" in out
     assert "OR  (any" in out
     tree = search(runner, "--explain", "ترمب")["explain"]["query"]
     assert tree["op"] == "OR"
