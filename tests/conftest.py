@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from search.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -19,3 +22,10 @@ def corpus_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is not available")
     return path
+
+
+def run(runner: CliRunner, *args: str, code: int = 0) -> str:
+    """Invoke `arshif ARGS` and return its output, asserting the exit code."""
+    result = runner.invoke(main, list(args), catch_exceptions=False)
+    assert result.exit_code == code, result.output
+    return result.output

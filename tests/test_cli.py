@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from search.cli import main
-from tests.conftest import SEED
+from tests.conftest import SEED, run
 
 OTHER_ARTICLES = {
     "economy.txt": "ارتفاع أسعار النفط في الأسواق العالمية\n\n"
@@ -38,12 +38,6 @@ def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setenv("ARSHIF_INDEX", str(tmp_path / "index"))
     monkeypatch.setenv("NO_COLOR", "1")
     return CliRunner()
-
-
-def run(runner: CliRunner, *args: str, code: int = 0) -> str:
-    result = runner.invoke(main, list(args), catch_exceptions=False)
-    assert result.exit_code == code, result.output
-    return result.output
 
 
 def search_json(runner: CliRunner, query: str) -> dict:

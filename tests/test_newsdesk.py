@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from search.cli import main
 from search.ranking import FIELD_BOOSTS
-from tests.conftest import DATA
+from tests.conftest import DATA, run
 
 WIRE = "ana-2019-04-0602"  # the IMF wire story …
 WIRE_COPY = "manar-2019-04-3150"  # … carried again by Al Manar Daily
@@ -58,12 +58,6 @@ def runner(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setenv("ARSHIF_INDEX", str(index_dir))
     monkeypatch.setenv("NO_COLOR", "1")
     return CliRunner()
-
-
-def run(runner: CliRunner, *args: str, code: int = 0) -> str:
-    result = runner.invoke(main, list(args), catch_exceptions=False)
-    assert result.exit_code == code, result.output
-    return result.output
 
 
 def search(runner: CliRunner, *args: str) -> dict:
