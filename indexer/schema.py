@@ -20,7 +20,7 @@ from indexer.duplicates import signature
 
 SCHEMA_VERSION = 2
 
-# Searched fields, in the order a query word is looked up.
+# The analyzed, searchable fields (a query word's terms live in these).
 TEXT_FIELDS = ("text", "title", "exact")
 
 

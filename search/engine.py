@@ -34,6 +34,7 @@ from indexer.analysis.normalize import normalize
 from indexer.analysis.stem import stems
 from indexer.analysis.stopwords import is_stopword
 from indexer.analysis.tokenize import words
+from indexer.schema import TEXT_FIELDS
 from search import facets as facet_counts
 from search.errors import UnknownArticleError
 from search.facets import Facets
@@ -165,7 +166,7 @@ class Archive:
         return {
             text.decode("utf-8") if isinstance(text, bytes) else text
             for fieldname, text in pairs
-            if fieldname in ("text", "title", "exact")
+            if fieldname in TEXT_FIELDS
         }
 
     # -- names the archive holds ------------------------------------------------------

@@ -28,8 +28,6 @@ from indexer.analysis.normalize import normalize
 from indexer.dates import parse_date_bound
 from search.errors import QueryDateError, UnknownNameError
 
-FILTER_FIELDS = ("source", "category", "date")
-
 _CLAUSE = re.compile(
     r"(?:(?<!\S)(?P<neg>NOT\s+|-))?"
     r"(?<![\w:])(?P<field>source|category|date):"

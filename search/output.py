@@ -162,10 +162,6 @@ def render_facets(facets: Facets) -> str:
 # -- explain ------------------------------------------------------------------------
 
 
-def _boost(q: wq.Query) -> str:
-    return f" ×{q.boost:.3g}" if getattr(q, "boost", 1.0) != 1.0 else ""
-
-
 def _text(value: Any) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
