@@ -24,6 +24,7 @@ from whoosh.fields import Schema
 from whoosh.query import NullQuery, Or, Phrase, Query
 
 from indexer.analysis.normalize import normalize
+from indexer.analysis.tokenize import words
 from search.ranking import COORDINATION, FIELD_BOOSTS, PROXIMITY_BOOST, PROXIMITY_SLOP
 
 MAX_QUERY_CHARS = 2000
@@ -57,7 +58,8 @@ def make_parser(schema: Schema) -> qparser.QueryParser:
         fieldboosts=FIELD_BOOSTS,
         group=qparser.OrGroup.factory(COORDINATION),
     )
-    parser.replace_plugin(_StarOnlyWildcardPlugin())
+    parser.remove_plugin_class(qparser.WildcardPlugin)
+    parser.add_plugin(_StarOnlyWildcardPlugin())
     parser.add_plugin(qparser.FieldAliasPlugin({"text": ["body", "content"]}))
     return parser
 
@@ -131,12 +133,10 @@ def parse_query(text: str, schema: Schema) -> Query:
     parser = make_parser(schema)
     try:
         query = parser.parse(text)
-    except Exception:  # Whoosh raises assorted errors on malformed syntax
-        query = None
-    if query is None or query is NullQuery:
-        plain = re.sub(r"[^\w\s]", " ", text)
+    except Exception:  # Whoosh raises assorted errors on malformed syntax: search the words
+        plain = " ".join(word for word, _, _ in words(text))
         try:
-            query = parser.parse(plain) if plain.strip() else NullQuery
+            query = parser.parse(plain) if plain else NullQuery
         except Exception:
             query = NullQuery
     if query is NullQuery:

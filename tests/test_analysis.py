@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -11,6 +15,8 @@ from indexer.analysis.normalize import normalize
 from indexer.analysis.stem import stems
 from indexer.analysis.stopwords import is_stopword, stopwords
 from indexer.analysis.tokenize import words
+from indexer.writer import update_index
+from search.engine import Archive
 
 NORMALIZATION = [
     ("alef-madda", "آحمد", "احمد"),
@@ -242,3 +248,34 @@ def test_stems_are_nonempty(text: str) -> None:
 def test_empty_input_gives_no_tokens() -> None:
     assert list(ArabicAnalyzer()("")) == []
     assert list(ArabicAnalyzer()("  ،؟ ")) == []
+
+
+def test_query_tokens_equal_index_tokens_after_reopening(tmp_path: Path) -> None:
+    """Every rule-table word, indexed and then searched through an index read back from
+    disk: the analyzer comes back unpickled, and must give the query the indexed terms."""
+    table_words = [w for _, w, _ in NORMALIZATION] + [w for _, w, _ in STEMMING]
+    folder = tmp_path / "words"
+    folder.mkdir()
+    lines = [
+        json.dumps({"id": f"w{i}", "body": w}, ensure_ascii=False)
+        for i, w in enumerate(table_words)
+    ]
+    (folder / "words.jsonl").write_text("\n".join(lines), "utf-8")
+    update_index(tmp_path / "ix", [folder], jobs=1)
+
+    with Archive(tmp_path / "ix") as archive:
+        reader = archive.searcher.reader()
+        indexed: dict[int, set[str]] = defaultdict(set)
+        for fieldname, btext in reader.all_terms():
+            if fieldname == "text":
+                for docnum in reader.postings(fieldname, btext).all_ids():
+                    indexed[docnum].add(btext.decode("utf-8"))
+        for i, word in enumerate(table_words):
+            docnum = archive.searcher.document_number(id=f"w{i}")
+            analyzed = {t.text for t in archive.analyzer(word, mode="query")}
+            parsed = {
+                text.decode("utf-8") if isinstance(text, bytes) else text
+                for fieldname, text in archive.parse(word).iter_all_terms()
+                if fieldname == "text"
+            }
+            assert analyzed == parsed == indexed[docnum], word
