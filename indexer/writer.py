@@ -352,6 +352,12 @@ def _index_files(
 ) -> None:
     bytes_total = sum(t.size for t in tasks)
     bytes_done = 0
+
+    def report(files_done: int) -> None:
+        if on_progress:
+            added = run.summary.articles_added
+            on_progress(Progress(files_done, len(tasks), bytes_done, bytes_total, added))
+
     for number, task in enumerate(tasks, 1):
         articles = 0
         encoding = ""
@@ -363,15 +369,13 @@ def _index_files(
             encoding = encoding or item.encoding
             if (batch := run.add(boilerplate.clean_article(item))) is not None:
                 queue.submit(batch)
+                report(number - 1)  # a large file still shows articles moving
             if run.since_commit >= commit_every:
                 queue.submit(run.take_batch())
                 run.commit(queue.drain())
         run.file_done(task, articles, encoding)
         bytes_done += task.size
-        if on_progress:
-            on_progress(
-                Progress(number, len(tasks), bytes_done, bytes_total, run.summary.articles_added)
-            )
+        report(number)
     if run.batch:
         queue.submit(run.take_batch())
     run.commit(queue.drain(), final=True)

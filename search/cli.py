@@ -9,6 +9,7 @@ import datetime as dt
 import functools
 import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
@@ -74,12 +75,22 @@ def main() -> None:
 
 
 class _ProgressBar:
-    """A progress bar on a terminal; nothing otherwise."""
+    """On a terminal: input read (with ETA), files, articles and articles/s; else nothing."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
         self.bar: Any = None
         self.shown = 0
+        self.started = time.monotonic()
+
+    def _label(self, progress: Progress | None) -> str:
+        if progress is None:
+            return ""
+        rate = progress.articles / max(time.monotonic() - self.started, 1e-3)
+        return (
+            f"{progress.files_done}/{progress.files_total} files, "
+            f"{progress.articles:,} articles, {rate:,.0f}/s"
+        )
 
     def __call__(self, progress: Progress) -> None:
         if not self.enabled:
@@ -92,16 +103,11 @@ class _ProgressBar:
                 show_pos=False,
                 show_percent=True,
                 show_eta=True,
-                item_show_func=lambda _: (
-                    f"{progress.files_done}/{progress.files_total} files, {self.articles} articles"
-                ),
+                item_show_func=self._label,
             )
             self.bar.__enter__()
-        self.articles = progress.articles
-        self.bar.update(progress.bytes_done - self.shown)
+        self.bar.update(progress.bytes_done - self.shown, progress)
         self.shown = progress.bytes_done
-
-    articles = 0
 
     def close(self) -> None:
         if self.bar is not None:
