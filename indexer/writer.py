@@ -319,7 +319,8 @@ def _plan(run: _Run, paths: Iterable[Path]) -> tuple[list[_FileTask], list[str]]
             continue
         seen.add(key)
         try:
-            size, mtime_ns = file.stat().st_size, file.stat().st_mtime_ns
+            stat = file.stat()
+            size, mtime_ns = stat.st_size, stat.st_mtime_ns
         except OSError as exc:
             run.problem(ReadProblem(key, f"cannot read: {exc.strerror or exc}"))
             continue

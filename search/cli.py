@@ -17,9 +17,7 @@ from typing import Any, TextIO
 import click
 
 from indexer import store
-from indexer.analysis.normalize import normalize
-from indexer.analysis.stem import stems
-from indexer.analysis.stopwords import is_stopword
+from indexer.analysis.analyzer import analyze_word
 from indexer.analysis.tokenize import words
 from indexer.article import ReadProblem
 from indexer.dates import parse_date_bound
@@ -432,10 +430,8 @@ def analyze_command(text: tuple[str, ...], as_json: bool) -> None:
     """
     rows = []
     for word, _, _ in words(" ".join(text)):
-        norm = normalize(word)
-        stopped = bool(norm) and is_stopword(norm)
-        terms = [] if stopped or not norm else list(stems(norm))
-        rows.append({"word": word, "normalized": norm, "stopword": stopped, "terms": terms})
+        norm, stopped, terms = analyze_word(word)
+        rows.append({"word": word, "normalized": norm, "stopword": stopped, "terms": list(terms)})
     if as_json:
         click.echo(output.dumps(rows))
         return

@@ -29,10 +29,7 @@ from whoosh.classify import Bo1Model
 from whoosh.searching import Searcher
 
 from indexer import store
-from indexer.analysis.analyzer import ArabicAnalyzer
-from indexer.analysis.normalize import normalize
-from indexer.analysis.stem import stems
-from indexer.analysis.stopwords import is_stopword
+from indexer.analysis.analyzer import ArabicAnalyzer, analyze_word
 from indexer.analysis.tokenize import words
 from indexer.schema import TEXT_FIELDS
 from search import facets as facet_counts
@@ -295,15 +292,14 @@ class Archive:
         in_query = set(exact_words(parsed)) if parsed is not wq.NullQuery else set()
         reports = []
         for word, _, _ in words(rest):
-            norm = normalize(word)
-            stop = bool(norm) and is_stopword(norm)
+            norm, stop, terms = analyze_word(word)
             if not (stop or norm in in_query) or any(r.normalized == norm for r in reports):
                 continue  # field names, operators and repeated words
             report = WordReport(
                 word=word,
                 normalized=norm,
                 stopword=stop,
-                terms=[] if stop else list(stems(norm)),
+                terms=list(terms),
                 articles=suggester.df(norm),
             )
             if not stop and norm in in_query:

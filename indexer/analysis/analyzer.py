@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import NamedTuple
 
 from whoosh.analysis import Analyzer, Token
@@ -32,6 +33,27 @@ class Term(NamedTuple):
     pos: int
     start: int
     end: int
+
+
+class WordAnalysis(NamedTuple):
+    """What one surface word becomes: shown by `arshif analyze` and `--explain`."""
+
+    normalized: str
+    stopword: bool
+    terms: tuple[str, ...]  # empty for a stopword or a word that normalizes to nothing
+
+
+@lru_cache(maxsize=500_000)
+def analyze_word(word: str, stemming: bool = True) -> WordAnalysis:
+    """The one place a surface word is normalized, stopped and stemmed.
+
+    >>> analyze_word("لداعش"), analyze_word("في").stopword
+    (WordAnalysis(normalized='لداعش', stopword=False, terms=('لداعش', 'داعش')), True)
+    """
+    norm = normalize(word)
+    if not norm or is_stopword(norm):
+        return WordAnalysis(norm, bool(norm), ())
+    return WordAnalysis(norm, False, stems(norm) if stemming else (norm,))
 
 
 class ArabicAnalyzer(Analyzer):
@@ -70,10 +92,10 @@ class ArabicAnalyzer(Analyzer):
         stem_it = self.stemming if stemming is None else stemming
         pos = 0
         for word, start, end in words(text):
-            norm = normalize(word)
-            if not norm or is_stopword(norm):
+            forms = analyze_word(word, stem_it).terms
+            if not forms:
                 continue
-            for form in stems(norm) if stem_it else (norm,):
+            for form in forms:
                 yield Term(form, pos, start, end)
             pos += 1
 
