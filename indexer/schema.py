@@ -18,7 +18,8 @@ from indexer.analysis.analyzer import ArabicAnalyzer
 from indexer.article import Article
 from indexer.duplicates import signature
 
-SCHEMA_VERSION = 2
+# 3: the searched fields' postings also kept as arrays beside each segment.
+SCHEMA_VERSION = 3
 
 # The analyzed, searchable fields (a query word's terms live in these).
 TEXT_FIELDS = ("text", "title", "exact")

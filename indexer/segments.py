@@ -4,6 +4,9 @@ Each task analyzes one batch of articles and writes it as a complete, independen
 segment; the parent process adds finished segments to the index at commit time (as
 Whoosh's own multi-segment writer does), after checking each holds every article sent.
 
+The searched fields' postings are also kept as arrays (`indexer.postings`) as they
+stream into Whoosh's segment, for fast scoring.
+
 Unlike `writer(procs=N)`, nothing here can lose an article silently: a failing or killed
 worker raises in the parent, and then nothing is committed.
 
@@ -24,6 +27,7 @@ from whoosh.index import Index, open_dir
 from whoosh.writing import SegmentWriter
 
 from indexer.article import Article
+from indexer.postings import PostingsBuilder, postings_path
 from indexer.schema import article_fields
 
 # Articles per segment: the postings of a batch are sorted in memory, so this bounds a
@@ -59,8 +63,10 @@ class SegmentBuilder(SegmentWriter):
         reader = self.per_document_reader()
         scorable = [name for name in self.schema.names() if self.schema[name].scorable]
         lengths = _FieldLengths(reader, scorable, self.docnum)
-        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        arrays = PostingsBuilder()
+        self.fieldwriter.add_postings(self.schema, lengths, arrays.tee(self.pool.iter_postings()))
         self.fieldwriter.close()
+        arrays.write(postings_path(self.storage.folder, self.get_segment()), lengths, self.docnum)
         reader.close()
 
     def finish(self) -> Segment:

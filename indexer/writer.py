@@ -33,6 +33,7 @@ from indexer.article import Article, ReadProblem
 from indexer.boilerplate import BoilerplateDetector
 from indexer.duplicates import write_groups
 from indexer.errors import IndexBusyError, IndexIntegrityError
+from indexer.postings import write_segment_postings
 from indexer.readers import find_files, read_file
 from indexer.segments import SEGMENT_ARTICLES, build_segment
 
@@ -270,7 +271,11 @@ class _Run:
         try:
             kept = writer._merge_segments(merge_tiny_segments, False, True)
             if writer._added:  # tiny segments merged by the policy
-                kept.append(writer._finalize_segment())
+                merged = writer._finalize_segment()
+                reader = SegmentReader(writer.storage, writer.schema, merged)
+                write_segment_postings(writer.storage.folder, merged, reader)
+                reader.close()
+                kept.append(merged)
             else:
                 writer._close_segment()
             writer._commit_toc(kept + segments)

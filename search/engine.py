@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.classify import Bo1Model
 from whoosh.searching import Searcher
@@ -39,6 +40,7 @@ from search.filters import Filters, any_of, combine, split_query
 from search.groups import Groups
 from search.query import clean_query_text, parse_query
 from search.ranking import weighting
+from search.scoring import ArrayIndex, matching_docs
 from search.snippets import Snippet, make_snippet, match_spans
 from search.suggest import Suggester, Suggestion
 from search.variants import Variant, VariantFinder, exact_words, expand
@@ -127,6 +129,7 @@ class Archive:
         self.analyzer: ArabicAnalyzer = self.ix.schema["text"].analyzer
         self._searcher: Searcher | None = None
         self._groups: Groups | None = None
+        self._arrays: ArrayIndex | None = None
 
     @property
     def searcher(self) -> Searcher:
@@ -135,12 +138,19 @@ class Archive:
         return self._searcher
 
     @property
+    def arrays(self) -> ArrayIndex:
+        if self._arrays is None:
+            self._arrays = ArrayIndex(self.index_dir, self.searcher.reader())
+        return self._arrays
+
+    @property
     def groups(self) -> Groups:
         if self._groups is None:
             self._groups = Groups(self.index_dir, self.ix.latest_generation())
         return self._groups
 
     def close(self) -> None:
+        self._arrays = None
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
@@ -214,21 +224,26 @@ class Archive:
             if sort == "relevance":
                 sort = result.sort = "newest"  # nothing to rank by: latest first
         else:
-            final = expand(parsed, alternatives, self.searcher)
+            final = expand(parsed, alternatives, self.arrays)
         result.parsed = final
         self._run(result, final, combine(include), any_of(exclude), facets)
         return result
 
-    def _matching(
-        self, final: wq.Query, filter_q: wq.Query | None, mask_q: wq.Query | None
-    ) -> set[int]:
-        s = self.searcher
-        docs = set(s.docs_for_query(final))
+    def _matches(
+        self, final: wq.Query, filter_q: wq.Query | None, mask_q: wq.Query | None, sort: str
+    ) -> _Matches:
+        """The documents matching, and a way to rank them: over the postings arrays
+        where the query allows it, by Whoosh's matchers otherwise."""
+        scored = self.arrays.scorer().score(final) if sort == "relevance" else None
+        if scored is None:
+            return _WhooshMatches(self.searcher, final, filter_q, mask_q, sort)
+        arrays = self.arrays
+        mask = scored.matched & arrays.live
         if filter_q is not None:
-            docs &= set(s.docs_for_query(filter_q))
+            mask &= matching_docs(self.searcher.docs_for_query(filter_q), arrays.doc_count)
         if mask_q is not None:
-            docs -= set(s.docs_for_query(mask_q))
-        return docs
+            mask &= ~matching_docs(self.searcher.docs_for_query(mask_q), arrays.doc_count)
+        return _ArrayMatches(np.flatnonzero(mask), scored.scores)
 
     def _run(
         self,
@@ -238,28 +253,20 @@ class Archive:
         mask_q: wq.Query | None,
         want_facets: bool,
     ) -> None:
-        docs = self._matching(final, filter_q, mask_q)
+        matches = self._matches(final, filter_q, mask_q, result.sort)
+        docs = matches.docs
         result.total = len(docs)
         groups = self.groups
         result.stories = groups.count_stories(docs, self.searcher) if groups else len(docs)
         if want_facets:
-            result.facets = facet_counts.count(self.searcher.reader(), docs)
-        if not docs:
+            result.facets = facet_counts.count(self.searcher.reader(), docs.tolist())
+        if not len(docs):
             return
-        options: dict[str, Any] = {}
-        if filter_q is not None:
-            options["filter"] = filter_q
-        if mask_q is not None:
-            options["mask"] = mask_q
-        if result.sort != "relevance":
-            options["sortedby"] = "date"
-            options["reverse"] = result.sort == "newest"
         wanted = result.page * result.per_page
         terms = self.query_terms(final)
         depth = wanted * 2 + 10
         while True:
-            hits = self.searcher.search(final, limit=depth, **options)
-            stories = self._stories(hits)
+            stories = self._stories(matches.ranked(depth))
             if len(stories) >= wanted or depth >= len(docs):
                 break
             depth *= 4
@@ -270,25 +277,27 @@ class Archive:
             for i, (fields, score) in enumerate(stories[first:wanted])
         ]
 
-    def _stories(self, hits: Any) -> list[tuple[dict[str, Any], float | None]]:
+    def _stories(
+        self, ranked: list[tuple[int, float | None]]
+    ) -> list[tuple[dict[str, Any], float | None]]:
         """Hits in order, each story once: later copies (and repeated URLs) dropped."""
         seen: set[str] = set()
         out = []
-        for hit in hits:
-            fields = hit.fields()
+        for docnum, score in ranked:
+            fields = self.searcher.stored_fields(docnum)
             keys = {"id:" + self.groups.leader(fields["id"])}
             if url := fields.get("url"):
                 keys.add("url:" + url.strip().rstrip("/").lower())
             if keys & seen:
                 continue
             seen |= keys
-            out.append((fields, hit.score))
+            out.append((fields, score))
         return out
 
     def _word_reports(self, rest: str, parsed: wq.Query, *, variants: bool) -> list[WordReport]:
         """Each plain query word: its terms, its other spellings, suggestions if rare."""
-        finder = VariantFinder(self.searcher)
-        suggester = Suggester(self.searcher)
+        finder = VariantFinder(self.searcher, self.arrays)
+        suggester = Suggester(self.searcher, self.arrays)
         in_query = set(exact_words(parsed)) if parsed is not wq.NullQuery else set()
         reports = []
         for word, _, _ in words(rest):
@@ -315,8 +324,11 @@ class Archive:
         parsed = self.parse(text)
         if parsed is wq.NullQuery:
             return []
-        results = self.searcher.search(parsed, limit=k)
-        return [(hit["id"], hit.score or 0.0) for hit in results]
+        matches = self._matches(parsed, None, None, "relevance")
+        return [
+            (self.searcher.stored_fields(docnum)["id"], score or 0.0)
+            for docnum, score in matches.ranked(k)
+        ]
 
     def _hit(self, rank: int, stored: dict[str, Any], score: float | None, terms: set[str]) -> Hit:
         title = stored.get("title", "")
@@ -440,6 +452,64 @@ class Archive:
             "groups": len(groups),
             "updated": meta.get("updated"),
         }
+
+
+class _Matches:
+    """The matching documents of a search and their ranking, cut at a depth."""
+
+    docs: np.ndarray
+
+    def ranked(self, depth: int) -> list[tuple[int, float | None]]:
+        raise NotImplementedError
+
+
+class _ArrayMatches(_Matches):
+    def __init__(self, docs: np.ndarray, scores: np.ndarray) -> None:
+        self.docs = docs
+        self.scores = scores
+
+    def ranked(self, depth: int) -> list[tuple[int, float | None]]:
+        """The best `depth` documents by score, ties in document order (as Whoosh)."""
+        docs = self.docs
+        scores = self.scores[docs]
+        if len(docs) > depth:
+            best = np.argpartition(-scores, depth - 1)[:depth]
+            docs, scores = docs[best], scores[best]
+        order = np.lexsort((docs, -scores))
+        return list(zip(docs[order].tolist(), scores[order].tolist(), strict=True))
+
+
+class _WhooshMatches(_Matches):
+    """Whoosh's matchers: for query types the arrays do not score, and date order."""
+
+    def __init__(
+        self,
+        searcher: Searcher,
+        final: wq.Query,
+        filter_q: wq.Query | None,
+        mask_q: wq.Query | None,
+        sort: str,
+    ) -> None:
+        self.searcher = searcher
+        self.final = final
+        docs = set(searcher.docs_for_query(final))
+        if filter_q is not None:
+            docs &= set(searcher.docs_for_query(filter_q))
+        if mask_q is not None:
+            docs -= set(searcher.docs_for_query(mask_q))
+        self.docs = np.array(sorted(docs), np.int64)
+        self.options: dict[str, Any] = {}
+        if filter_q is not None:
+            self.options["filter"] = filter_q
+        if mask_q is not None:
+            self.options["mask"] = mask_q
+        if sort != "relevance":
+            self.options["sortedby"] = "date"
+            self.options["reverse"] = sort == "newest"
+
+    def ranked(self, depth: int) -> list[tuple[int, float | None]]:
+        hits = self.searcher.search(self.final, limit=depth, **self.options)
+        return [(hit.docnum, hit.score) for hit in hits]
 
 
 def _folder_bytes(folder: Path) -> int:

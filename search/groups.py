@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from whoosh.searching import Searcher
 
 from indexer.duplicates import read_docnums, read_groups
@@ -23,6 +24,7 @@ class Groups:
             for doc_id in ids:
                 self._members[doc_id] = ids
         self._docnum_leader: dict[int, str] | None = None
+        self._story_numbers: np.ndarray | None = None
         recorded = read_docnums(index_dir, generation) if generation is not None else None
         if recorded is not None and len(recorded) == len(groups):
             self._docnum_leader = {
@@ -63,10 +65,20 @@ class Groups:
             self._docnum_leader = found
         return self._docnum_leader
 
-    def count_stories(self, docnums: set[int], searcher: Searcher) -> int:
+    def story_numbers(self, searcher: Searcher) -> np.ndarray:
+        """Per document number, its story's number; -1 for an article without copies."""
+        if self._story_numbers is None:
+            numbers = np.full(searcher.doc_count_all(), -1, np.int64)
+            stories: dict[str, int] = {}
+            for docnum, leader in self.docnum_leaders(searcher).items():
+                numbers[docnum] = stories.setdefault(leader, len(stories))
+            self._story_numbers = numbers
+        return self._story_numbers
+
+    def count_stories(self, docnums: np.ndarray, searcher: Searcher) -> int:
         """How many stories `docnums` hold once copies count as one."""
         if not self._members:
             return len(docnums)
-        leaders = self.docnum_leaders(searcher)
-        grouped = docnums & leaders.keys()
-        return len(docnums) - len(grouped) + len({leaders[d] for d in grouped})
+        numbers = self.story_numbers(searcher)[docnums]
+        grouped = numbers[numbers >= 0]
+        return len(docnums) - len(grouped) + len(np.unique(grouped))

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from indexer.analysis.analyzer import ArabicAnalyzer
+from indexer.analysis.analyzer import ArabicAnalyzer, analyze_word
+from indexer.analysis.tokenize import spans_of
 
 _SENTENCE_END = re.compile(r"(?<=[.!?\u061f\u061b\u06d4])\s+|\n+")
 MAX_CHARS = 240
@@ -26,11 +27,9 @@ class Snippet:
 
 def match_spans(text: str, terms: set[str], analyzer: ArabicAnalyzer) -> list[tuple[int, int]]:
     """Spans of the words of `text` whose analyzed forms are among `terms`."""
-    spans: list[tuple[int, int]] = []
-    for term in analyzer.terms(text):
-        if term.text in terms and (not spans or spans[-1] != (term.start, term.end)):
-            spans.append((term.start, term.end))
-    return spans
+    return spans_of(
+        text, lambda word: not terms.isdisjoint(analyze_word(word, analyzer.stemming).terms)
+    )
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:

@@ -27,6 +27,7 @@ from indexer.analysis.normalize import normalize
 from indexer.analysis.stem import stems
 from indexer.analysis.stopwords import is_stopword
 from indexer.analysis.tokenize import words
+from search.scoring import ArrayIndex
 
 EXACT_FIELD = "exact"
 STEMMED_FIELD = "text"
@@ -89,20 +90,21 @@ class Suggestion:
 class Suggester:
     """Suggestions for the words of one opened archive."""
 
-    def __init__(self, searcher: Searcher) -> None:
+    def __init__(self, searcher: Searcher, frequencies: ArrayIndex) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
+        self.frequencies = frequencies
         articles = max(1, searcher.doc_count_all())
         self.little = max(MIN_LITTLE, math.ceil(articles * LITTLE_SHARE))
 
     def df(self, word: str) -> int:
-        return self.reader.doc_frequency(EXACT_FIELD, word)
+        return self.frequencies.doc_frequency(EXACT_FIELD, word)
 
     def matches_little(self, word: str) -> bool:
         """Whether few articles have the word, in this form or any form of its stem
         (وللتحالف is rare as written, but التحالف is everywhere)."""
         return self.df(word) < self.little and all(
-            self.reader.doc_frequency(STEMMED_FIELD, s) < self.little for s in stems(word)
+            self.frequencies.doc_frequency(STEMMED_FIELD, s) < self.little for s in stems(word)
         )
 
     def suggest(self, word: str, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
@@ -110,8 +112,12 @@ class Suggester:
         if not 3 <= len(word) <= MAX_WORD or is_stopword(word):
             return []
         floor = max(1, BETTER_BY * self.df(word))
+        candidates = sorted(edits1(word))
+        dfs = self.frequencies.doc_frequencies(EXACT_FIELD, candidates).tolist()
         found = {
-            w: (1, df) for w in edits1(word) if (df := self.df(w)) >= floor and not is_stopword(w)
+            w: (1, df)
+            for w, df in zip(candidates, dfs, strict=True)
+            if df >= floor and not is_stopword(w)
         }
         if not found and len(word) >= 5:
             # The article is not a distinguishing prefix: read past it.

@@ -37,6 +37,7 @@ from whoosh.searching import Searcher
 
 from indexer.analysis.stem import stem
 from indexer.analysis.stopwords import is_stopword
+from search.scoring import ArrayIndex
 
 LONG_VOWELS = "اوي"
 ARTICLE = "ال"
@@ -105,14 +106,15 @@ class Variant:
 class VariantFinder:
     """Finds, in an opened archive, the other spellings of a normalized query word."""
 
-    def __init__(self, searcher: Searcher) -> None:
+    def __init__(self, searcher: Searcher, frequencies: ArrayIndex) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
+        self.frequencies = frequencies
         self.articles = max(1, searcher.doc_count_all())
         self.min_df = max(1, math.ceil(self.articles * MIN_DF_SHARE))
 
     def df(self, word: str, fieldname: str = EXACT_FIELD) -> int:
-        return self.reader.doc_frequency(fieldname, word)
+        return self.frequencies.doc_frequency(fieldname, word)
 
     def _is_bare(self, word: str) -> bool:
         """No article, proclitic or ending: nothing comes off leaving a frequent word."""
@@ -176,14 +178,15 @@ def _idf(df: int, articles: int) -> float:
     return math.log(articles / (df + 1)) + 1
 
 
-def expand(query: wq.Query, alternatives: dict[str, Iterable[str]], searcher: Searcher) -> wq.Query:
+def expand(
+    query: wq.Query, alternatives: dict[str, Iterable[str]], frequencies: ArrayIndex
+) -> wq.Query:
     """Search each word in `alternatives` as itself or any of its alternatives.
 
     Terms are replaced in every searched field (the stemmed fields take the stems), each
     boosted so that it weighs as the words' combined document frequency would.
     """
-    articles = max(1, searcher.doc_count_all())
-    reader = searcher.reader()
+    articles = max(1, frequencies.doc_count)
     replacements: dict[tuple[str, str], list[str]] = {}
     for word, others in alternatives.items():
         others = [o for o in others if o != word]
@@ -201,7 +204,7 @@ def expand(query: wq.Query, alternatives: dict[str, Iterable[str]], searcher: Se
     def rewrite(q: wq.Query) -> wq.Query:
         if isinstance(q, wq.Term) and (q.fieldname, q.text) in replacements:
             texts = replacements[(q.fieldname, q.text)]
-            dfs = [reader.doc_frequency(q.fieldname, t) for t in texts]
+            dfs = frequencies.doc_frequencies(q.fieldname, texts).tolist()
             combined = _idf(sum(dfs), articles)
             return wq.Or(
                 [

@@ -13,7 +13,7 @@ Rules:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from indexer.analysis import chars as c
 
@@ -31,3 +31,18 @@ def words(text: str) -> Iterator[tuple[str, int, int]]:
     """
     for match in _WORD.finditer(text):
         yield match.group(), match.start(), match.end()
+
+
+def spans_of(text: str, wanted: Callable[[str], bool]) -> list[tuple[int, int]]:
+    """(start, end) of each word of `text` for which `wanted(word)` holds.
+
+    `wanted` is asked once per distinct word, so a long text costs one regex pass
+    and a set lookup per word.
+
+    >>> spans_of("قال إن قال", lambda w: w == "قال")
+    [(0, 3), (7, 10)]
+    """
+    hits = {w for w in set(_WORD.findall(text)) if wanted(w)}
+    if not hits:
+        return []
+    return [match.span() for match in _WORD.finditer(text) if match.group() in hits]
