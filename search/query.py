@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from itertools import pairwise
+from typing import Any
 
 from whoosh import qparser
 from whoosh.fields import Schema
@@ -51,6 +52,20 @@ class _StarOnlyWildcardPlugin(qparser.WildcardPlugin):
     expr = "(?P<text>[*])"
 
 
+class _PlusMinusPlugin(qparser.PlusMinusPlugin):
+    """`+word` is required and `-word` excluded, as in web search; a + or - inside a word
+    (covid-19, 2018-2019) is no operator. A query without them keeps the parser's own OR
+    group (Whoosh's plugin would drop its coordination)."""
+
+    def __init__(self) -> None:
+        super().__init__(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-")
+
+    def do_plusminus(self, parser: qparser.QueryParser, group: Any) -> Any:
+        if not any(isinstance(node, self.Plus | self.Minus) for node in group):
+            return group
+        return super().do_plusminus(parser, group)
+
+
 def make_parser(schema: Schema) -> qparser.QueryParser:
     parser = qparser.MultifieldParser(
         list(FIELD_BOOSTS),
@@ -60,6 +75,7 @@ def make_parser(schema: Schema) -> qparser.QueryParser:
     )
     parser.remove_plugin_class(qparser.WildcardPlugin)
     parser.add_plugin(_StarOnlyWildcardPlugin())
+    parser.add_plugin(_PlusMinusPlugin())
     parser.add_plugin(qparser.FieldAliasPlugin({"text": ["body", "content"]}))
     return parser
 

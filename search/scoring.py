@@ -1,18 +1,21 @@
 """Scoring a query for every article at once, over the postings arrays (`indexer.postings`).
 
 The scores are Whoosh's own, computed in numpy instead of posting by posting: each term
-adds its BM25F score in its field (`search.ranking`), times its boost; OR adds up what
-matches, AND needs every part, AND NOT removes, a phrase matches where its words stand
-in order at most `slop` positions apart and scores the sum of its words' scores. On a
-43,000-article archive a question takes milliseconds instead of the best part of a second.
+adds its BM25F score in its field (`search.ranking`), times its boost. OR adds up what
+matches; AND needs every part; AND NOT removes; AND MAYBE (`+a b`) adds the second part
+where it matches; a NOT part removes what it matches from its group; a phrase matches
+where its words stand in order, each at most `slop` positions after the one before, and
+scores the sum of its words' scores. On a 43,000-article archive a question takes
+milliseconds instead of the best part of a second.
 
 An OR with a coordination `scale` gets Whoosh's coordination bonus. Query types outside
-these (NOT alone, wildcards, ranges, …) are reported as unsupported (`None`) and searched
+these (wildcards, ranges, …) are reported as unsupported (`None`) and searched
 by Whoosh's matchers as before.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -164,6 +167,14 @@ class QueryScorer:
             into.matched[docs] = True
             into.terms[docs] += len(q.words) if isinstance(q, wq.Phrase) else 1
             return
+        if isinstance(q, wq.Not):  # alone: every article without it
+            excluded = self._empty()
+            self._add(q.query, excluded, 1.0)
+            into.matched |= ~excluded.matched
+            return
+        if isinstance(q, wq.Or | wq.And) and any(isinstance(s, wq.Not) for s in q.subqueries):
+            self._add_excluding(q, into, boost)
+            return
         if isinstance(q, wq.Or) and len(q.subqueries) == 1:  # Whoosh skips the Or itself
             self._add(q.subqueries[0], into, boost)
             return
@@ -175,6 +186,25 @@ class QueryScorer:
         into.scores[part.matched] += part.scores[part.matched] * boost
         into.matched |= part.matched
         into.terms += part.terms
+
+    def _add_excluding(self, q: wq.Or | wq.And, into: Scores, boost: float) -> None:
+        """A group with NOT parts: what the other parts match, less what any NOT part
+        matches (`a b -c`: a or b, never c). Whoosh would match every article without c."""
+        positives = [s for s in q.subqueries if not isinstance(s, wq.Not)]
+        found = self._empty(matched=not positives)
+        if positives:
+            kept = copy.copy(q)
+            kept.subqueries = positives
+            self._add(kept, found, 1.0)
+        for sub in q.subqueries:
+            if isinstance(sub, wq.Not):
+                excluded = self._empty()
+                self._add(sub.query, excluded, 1.0)
+                found.matched &= ~excluded.matched
+        keep = found.matched
+        into.scores[keep] += found.scores[keep] * boost
+        into.matched |= keep
+        into.terms[keep] += found.terms[keep]
 
     def _coordinated(self, q: wq.Or) -> Scores:
         """An OR with a coordination `scale`: Whoosh's CoordMatcher ("SQR") formula,
@@ -191,8 +221,16 @@ class QueryScorer:
         return found
 
     def _intersected(self, q: wq.Query) -> Scores:
-        """AND (every part matches, scores add up) or AND NOT (the first part's score)."""
-        if isinstance(q, wq.AndNot):
+        """AND (every part matches, scores add up), AND NOT (the first part's score) or
+        AND MAYBE (the first part's matches, the second's score added where it matches)."""
+        if isinstance(q, wq.AndMaybe):
+            found = self._empty()
+            self._add(q.a, found, q.boost)
+            bonus = self._empty()
+            self._add(q.b, bonus, q.boost)
+            found.scores += np.where(bonus.matched, bonus.scores, 0.0)
+            found.terms += np.where(bonus.matched, bonus.terms, 0)
+        elif isinstance(q, wq.AndNot):
             found = self._empty()
             self._add(q.a, found, q.boost)
             dropped = self._empty()
@@ -284,7 +322,7 @@ def _supported(q: wq.Query) -> bool:
         return q.fieldname in FIELDS
     if isinstance(q, wq.Or):
         return not q.minmatch and all(_supported(s) for s in q.subqueries)
-    if isinstance(q, wq.And | wq.AndNot):
+    if isinstance(q, wq.And | wq.AndNot | wq.AndMaybe | wq.Not):
         return all(_supported(s) for s in q.children())
     return False
 

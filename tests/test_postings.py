@@ -1,0 +1,174 @@
+"""The postings arrays beside each segment, and the scores computed from them.
+
+The arrays must hold exactly what Whoosh's own postings hold (they are written from the
+same stream), survive merges and deletions, and score every query the way Whoosh's
+matchers do: same articles, same scores.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from whoosh import query as wq
+
+from indexer import store
+from indexer.postings import FIELDS, read_segment_postings, term_key
+from indexer.writer import MAX_TINY_SEGMENTS, update_index
+from search.engine import Archive
+from tests.conftest import DATA
+
+
+@pytest.fixture(scope="module")
+def data_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    index_dir = tmp_path_factory.mktemp("postings") / "index"
+    update_index(index_dir, [DATA])
+    return index_dir
+
+
+def whoosh_postings(sub, fieldname: str, btext: bytes) -> tuple[list, list, list]:
+    matcher = sub.postings(fieldname, btext)
+    docs, weights, positions = [], [], []
+    while matcher.is_active():
+        docs.append(matcher.id())
+        weights.append(matcher.weight())
+        positions.append(matcher.value_as("positions"))
+        matcher.next()
+    return docs, weights, positions
+
+
+def assert_arrays_equal_whoosh(index_dir: Path) -> int:
+    """Compare every term of every segment; return how many terms were compared."""
+    compared = 0
+    with store.open_index(index_dir).reader() as reader:
+        for sub, _ in reader.leaf_readers():
+            segment = sub.segment()
+            arrays = read_segment_postings(index_dir, segment)
+            for name in FIELDS:
+                field = arrays[name]
+                assert len(field.keys) == len(list(sub.lexicon(name)))
+                for btext in sub.lexicon(name):
+                    at = int(field.find(np.array([term_key(btext)], np.uint64))[0])
+                    assert at >= 0, btext.decode()
+                    start, end = field.starts[at], field.starts[at + 1]
+                    docs, weights, positions = whoosh_postings(sub, name, btext)
+                    assert field.docs[start:end].tolist() == docs
+                    assert field.weights[start:end].tolist() == weights
+                    stored = [
+                        field.positions[field.pos_starts[i] : field.pos_starts[i + 1]].tolist()
+                        for i in range(start, end)
+                    ]
+                    assert stored == positions
+                    compared += 1
+                lengths = [sub.doc_field_length(d, name) for d in range(segment.doc_count_all())]
+                assert field.lengths.tolist() == lengths
+    return compared
+
+
+def test_arrays_hold_exactly_whooshs_postings(data_index: Path) -> None:
+    assert assert_arrays_equal_whoosh(data_index) > 4000
+
+
+def test_segments_merged_by_the_writer_get_their_arrays(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    index_dir = tmp_path / "index"
+    folder.mkdir()
+    # One small file per run: each run leaves a tiny segment, until the policy merges them.
+    for n, source in enumerate(sorted((DATA / "txt").glob("*.txt"))[: MAX_TINY_SEGMENTS + 2]):
+        shutil.copy(source, folder / f"{n:02d}-{source.name}")
+        update_index(index_dir, [folder])
+    ix = store.open_index(index_dir)
+    assert len(ix._segments()) < MAX_TINY_SEGMENTS + 2  # the policy merged
+    assert assert_arrays_equal_whoosh(index_dir) > 500
+
+
+QUERIES = [
+    "داعش واشنطن",
+    "التحالف الدولي ضد تنظيم داعش",
+    "ما هي عاصمة الأردن؟",
+    '"الخلايا النائمة"',
+    '"التحالف الدولي"',
+    "داعش AND العراق",
+    "(داعش OR القاعدة) AND الأنبار",
+    "+سوريا التحالف",
+    "title:الأهلي",
+]
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_array_scores_are_whooshs_scores(data_index: Path, text: str) -> None:
+    with Archive(data_index) as archive:
+        parsed = archive.parse(text)
+        scored = archive.arrays.scorer().score(parsed)
+        assert scored is not None, repr(parsed)
+        expected = {
+            hit.docnum: hit.score for hit in archive.searcher.search(parsed, limit=None)
+        }
+        assert expected, "the query should match something in data/"
+        found = np.flatnonzero(scored.matched & archive.arrays.live)
+        assert sorted(found.tolist()) == sorted(expected)
+        if not _coordinated(parsed):
+            for docnum, score in expected.items():
+                assert scored.scores[docnum] == pytest.approx(score, rel=1e-9)
+
+
+def _coordinated(q: wq.Query) -> bool:
+    """Whoosh scores a coordinated OR by the terms still active in its matcher tree, so
+    an article late in a segment can score 0; the arrays apply the formula to all."""
+    if isinstance(q, wq.Or) and q.scale and len(q.subqueries) > 1:
+        return True
+    return any(_coordinated(c) for c in q.children())
+
+
+@pytest.mark.parametrize(
+    "text", ["سوريا ANDNOT التحالف", "سوريا NOT التحالف", "سوريا AND NOT التحالف", "سوريا -التحالف"]
+)
+def test_not_excludes_what_it_names(data_index: Path, text: str) -> None:
+    """Whoosh got these wrong: with OR between words, `a NOT b` matched every article
+    without b, `a ANDNOT b` could keep an article with b, and `-b` was not parsed."""
+    with Archive(data_index) as archive:
+        docs = archive.searcher.docs_for_query
+        with_a = set(docs(archive.parse("سوريا")))
+        with_b = set(docs(wq.Term("text", "تحالف")))
+        assert with_a & with_b and with_a - with_b  # the test means something on data/
+        result = archive.search(text, limit=50)
+        assert result.total == len(with_a - with_b)
+        kept = {archive.searcher.document_number(id=hit.id) for hit in result.hits}
+        assert kept == with_a - with_b
+
+
+def test_queries_the_arrays_do_not_score_go_to_whoosh(data_index: Path) -> None:
+    with Archive(data_index) as archive:
+        parsed = archive.parse("تحال*")
+        assert archive.arrays.scorer().score(parsed) is None
+        result = archive.search("تحال*")
+        assert result.total == len(set(archive.searcher.docs_for_query(result.parsed)))
+        assert result.hits
+
+
+def test_deleted_articles_are_never_matched(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    shutil.copytree(DATA / "txt", folder)
+    index_dir = tmp_path / "index"
+    update_index(index_dir, [folder])
+    with Archive(index_dir) as archive:
+        assert archive.search("الاسكواش").total >= 1
+    (folder / "junior-squash-worlds.txt").unlink()
+    update_index(index_dir, [folder])
+    with Archive(index_dir) as archive:
+        assert not archive.arrays.live.all()  # the article is deleted, not yet merged away
+        result = archive.search("الاسكواش")
+        assert result.total == 0 and result.hits == []
+
+
+@pytest.mark.parametrize("text", ["2018-2019 الانتخابات", "لقاح covid-19", "طائرات إف-16"])
+def test_a_hyphen_inside_a_word_excludes_nothing(data_index: Path, text: str) -> None:
+    with Archive(data_index) as archive:
+        parsed = archive.parse(text)
+        assert not any(isinstance(q, wq.AndNot | wq.Not) for q in _all(parsed)), repr(parsed)
+
+
+def _all(q: wq.Query) -> list[wq.Query]:
+    return [q, *(d for c in q.children() for d in _all(c))]
