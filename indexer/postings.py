@@ -168,10 +168,55 @@ class FieldPostings:
 
 
 def read_segment_postings(folder: Path, segment: Segment) -> dict[str, FieldPostings]:
-    arrays = read_arrays(postings_path(folder, segment))
+    return read_postings(postings_path(folder, segment))
+
+
+def read_postings(path: Path) -> dict[str, FieldPostings]:
+    arrays = read_arrays(path)
     return {
         name: FieldPostings(
             **{part: arrays[f"{name}.{part}"] for part in FieldPostings.__dataclass_fields__}
         )
         for name in FIELDS
     }
+
+
+def merge_postings(parts: list[dict[str, FieldPostings]]) -> dict[str, np.ndarray]:
+    """One set of arrays for consecutive segments: documents renumbered as a reader sees
+    them (each segment's after the one before), each term's postings joined in order."""
+    arrays: dict[str, np.ndarray] = {}
+    offsets = np.cumsum([0] + [len(p[FIELDS[0]].lengths) for p in parts])
+    for name in FIELDS:
+        fields = [p[name] for p in parts]
+        keys, term_of = np.unique(
+            np.concatenate([f.keys for f in fields]), return_inverse=True
+        )
+        counts = np.concatenate([np.diff(f.starts) for f in fields])
+        posting_term = np.repeat(term_of, counts)
+        order = np.argsort(posting_term, kind="stable")  # by term, segments kept in order
+        docs = np.concatenate(
+            [f.docs.astype(np.int64) + offset for f, offset in zip(fields, offsets, strict=False)]
+        )
+        pos_counts = np.concatenate([np.diff(f.pos_starts) for f in fields])[order]
+        pos_firsts = np.concatenate(
+            [f.pos_starts[:-1] + base for f, base in zip(fields, _bases(fields), strict=True)]
+        )[order]
+        arrays.update(
+            {
+                f"{name}.keys": keys,
+                f"{name}.starts": _starts(np.bincount(posting_term, minlength=len(keys))),
+                f"{name}.docs": docs[order].astype(np.int32),
+                f"{name}.weights": np.concatenate([f.weights for f in fields])[order],
+                f"{name}.pos_starts": _starts(pos_counts),
+                f"{name}.positions": np.concatenate([f.positions for f in fields])[
+                    _ranges(pos_firsts, pos_counts)
+                ],
+                f"{name}.lengths": np.concatenate([f.lengths for f in fields]),
+            }
+        )
+    return arrays
+
+
+def _bases(fields: list[FieldPostings]) -> list[int]:
+    """Where each segment's positions start once all are concatenated."""
+    return np.cumsum([0] + [len(f.positions) for f in fields[:-1]]).tolist()

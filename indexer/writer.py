@@ -34,6 +34,7 @@ from indexer.boilerplate import BoilerplateDetector
 from indexer.duplicates import write_groups
 from indexer.errors import IndexBusyError, IndexIntegrityError
 from indexer.postings import write_segment_postings
+from indexer.postings_groups import join_segments, reader_segments
 from indexer.readers import find_files, read_file
 from indexer.segments import SEGMENT_ARTICLES, build_segment
 
@@ -448,6 +449,8 @@ def _update(
         if queue is not None:
             queue.close()
     summary.articles_total = ix.doc_count()
+    with ix.reader() as reader:
+        join_segments(index_dir, [segment for segment, _ in reader_segments(reader)])
     if summary.articles_added or summary.articles_removed:
         write_groups(ix, index_dir)
     if index_dir != target_dir:

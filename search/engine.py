@@ -33,15 +33,14 @@ from indexer import store
 from indexer.analysis.analyzer import ArabicAnalyzer, analyze_word
 from indexer.analysis.tokenize import words
 from indexer.schema import TEXT_FIELDS
-from search import facets as facet_counts
 from search.errors import UnknownArticleError
-from search.facets import Facets
+from search.facets import FacetColumns, Facets, column_date
 from search.filters import Filters, any_of, combine, split_query
 from search.groups import Groups
-from search.query import clean_query_text, parse_query
+from search.query import clean_query_text, make_parser, parse_query
 from search.ranking import weighting
 from search.scoring import ArrayIndex, matching_docs
-from search.snippets import Snippet, make_snippet, match_spans
+from search.snippets import QueryWords, Snippet, make_snippet
 from search.suggest import Suggester, Suggestion
 from search.variants import Variant, VariantFinder, exact_words, expand
 
@@ -126,10 +125,13 @@ class Archive:
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = Path(index_dir)
         self.ix = store.open_index(self.index_dir)
-        self.analyzer: ArabicAnalyzer = self.ix.schema["text"].analyzer
+        self.schema = self.ix.schema  # Whoosh re-reads the TOC for each `ix.schema`
+        self.analyzer: ArabicAnalyzer = self.schema["text"].analyzer
+        self.parser = make_parser(self.schema)
         self._searcher: Searcher | None = None
         self._groups: Groups | None = None
         self._arrays: ArrayIndex | None = None
+        self._columns: FacetColumns | None = None
 
     @property
     def searcher(self) -> Searcher:
@@ -144,6 +146,12 @@ class Archive:
         return self._arrays
 
     @property
+    def columns(self) -> FacetColumns:
+        if self._columns is None:
+            self._columns = FacetColumns(self.searcher.reader())
+        return self._columns
+
+    @property
     def groups(self) -> Groups:
         if self._groups is None:
             self._groups = Groups(self.index_dir, self.ix.latest_generation())
@@ -151,6 +159,7 @@ class Archive:
 
     def close(self) -> None:
         self._arrays = None
+        self._columns = None
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
@@ -162,7 +171,7 @@ class Archive:
         self.close()
 
     def parse(self, text: str) -> wq.Query:
-        return parse_query(text, self.ix.schema)
+        return parse_query(text, self.schema, self.parser)
 
     def query_terms(self, parsed: wq.Query) -> set[str]:
         """The analyzed words of a query as they stand in the index (prefixes expanded)."""
@@ -259,31 +268,34 @@ class Archive:
         groups = self.groups
         result.stories = groups.count_stories(docs, self.searcher) if groups else len(docs)
         if want_facets:
-            result.facets = facet_counts.count(self.searcher.reader(), docs.tolist())
+            result.facets = self.columns.facets(docs)
         if not len(docs):
             return
         wanted = result.page * result.per_page
-        terms = self.query_terms(final)
         depth = wanted * 2 + 10
         while True:
-            stories = self._stories(matches.ranked(depth))
+            stories = self._stories(matches.ranked(depth), wanted)
             if len(stories) >= wanted or depth >= len(docs):
                 break
             depth *= 4
         first = (result.page - 1) * result.per_page
         ranked = result.sort == "relevance"  # sorted by date, Whoosh's "score" is the date
+        words = QueryWords(self.query_terms(final), self.analyzer)
         result.hits = [
-            self._hit(first + i + 1, fields, (score or 0.0) if ranked else None, terms)
+            self._hit(first + i + 1, fields, (score or 0.0) if ranked else None, words)
             for i, (fields, score) in enumerate(stories[first:wanted])
         ]
 
     def _stories(
-        self, ranked: list[tuple[int, float | None]]
+        self, ranked: list[tuple[int, float | None]], wanted: int
     ) -> list[tuple[dict[str, Any], float | None]]:
-        """Hits in order, each story once: later copies (and repeated URLs) dropped."""
+        """The first `wanted` hits in order, each story once: later copies (and repeated
+        URLs) dropped."""
         seen: set[str] = set()
-        out = []
+        out: list[tuple[dict[str, Any], float | None]] = []
         for docnum, score in ranked:
+            if len(out) == wanted:
+                break
             fields = self.searcher.stored_fields(docnum)
             keys = {"id:" + self.groups.leader(fields["id"])}
             if url := fields.get("url"):
@@ -296,7 +308,7 @@ class Archive:
 
     def _word_reports(self, rest: str, parsed: wq.Query, *, variants: bool) -> list[WordReport]:
         """Each plain query word: its terms, its other spellings, suggestions if rare."""
-        finder = VariantFinder(self.searcher, self.arrays)
+        finder = VariantFinder(self.arrays, self.columns)
         suggester = Suggester(self.searcher, self.arrays)
         in_query = set(exact_words(parsed)) if parsed is not wq.NullQuery else set()
         reports = []
@@ -330,7 +342,9 @@ class Archive:
             for docnum, score in matches.ranked(k)
         ]
 
-    def _hit(self, rank: int, stored: dict[str, Any], score: float | None, terms: set[str]) -> Hit:
+    def _hit(
+        self, rank: int, stored: dict[str, Any], score: float | None, words: QueryWords
+    ) -> Hit:
         title = stored.get("title", "")
         date = stored.get("date")
         return Hit(
@@ -343,8 +357,8 @@ class Archive:
             url=stored.get("url", ""),
             path=stored.get("path", ""),
             category=stored.get("category", ""),
-            snippet=make_snippet(stored.get("body", ""), terms, self.analyzer),
-            title_highlights=match_spans(title, terms, self.analyzer),
+            snippet=make_snippet(stored.get("body", ""), words),
+            title_highlights=words.spans(title),
             similar=self.groups.copies(stored["id"]),
         )
 
@@ -426,10 +440,10 @@ class Archive:
     def stats(self) -> dict[str, Any]:
         """What the archive holds: counts, date range, size, encodings, last update."""
         reader = self.searcher.reader()
-        live = list(reader.all_doc_ids())
-        counts = facet_counts.count(reader, live)
+        live = np.fromiter(reader.all_doc_ids(), np.int64)
+        counts = self.columns.facets(live)
         dates = reader.column_reader("date", translate=False)
-        days = [d for n in live if (d := facet_counts.column_date(dates[n]))]
+        days = [d for n in live.tolist() if (d := column_date(dates[n]))]
         manifest = store.read_json(self.index_dir / store.MANIFEST_FILE, {})
         encodings: dict[str, int] = {}
         for entry in manifest.values():

@@ -138,15 +138,16 @@ def proximity_query(text: str, schema: Schema) -> Query | None:
     )
 
 
-def parse_query(text: str, schema: Schema) -> Query:
-    """Parse `text`; a query that yields nothing searchable becomes a `NullQuery`."""
+def parse_query(text: str, schema: Schema, parser: qparser.QueryParser | None = None) -> Query:
+    """Parse `text` (with `parser`, made by `make_parser(schema)` when not given); a query
+    that yields nothing searchable becomes a `NullQuery`."""
     text = clean_query_text(text)
     if not text:
         return NullQuery
     plain_words = is_plain(text)
     if plain_words:
         text = drop_question_words(text)
-    parser = make_parser(schema)
+    parser = parser or make_parser(schema)
     try:
         query = parser.parse(text)
     except Exception:  # Whoosh raises assorted errors on malformed syntax: search the words

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,8 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
-from indexer.postings import FIELDS, FieldPostings, read_segment_postings, term_key
+from indexer.postings import FIELDS, FieldPostings, read_postings, term_key
+from indexer.postings_groups import postings_files, reader_segments
 from search.ranking import BM25_B, BM25_K1
 
 # Document number and position packed in one int64: positions stay below 2**32.
@@ -57,13 +58,14 @@ class ArrayIndex:
         self.parts: list[_Part] = []
         self.doc_count = reader.doc_count_all()
         self.live = np.ones(self.doc_count, bool)
-        for sub, offset in reader.leaf_readers():
-            segment = sub.segment()
-            self.parts.append(_Part(offset, read_segment_postings(folder, segment)))
+        segments = reader_segments(reader)
+        for segment, offset in segments:
             deleted = segment.deleted_docs() if segment.has_deletions() else ()
             self.live[[offset + d for d in deleted]] = False
-        sizes = [sub.doc_count_all() for sub, _ in reader.leaf_readers()]
-        self.part_of_doc = np.repeat(np.arange(len(sizes)), sizes)
+        at = 0
+        for path, covered in postings_files(folder, [segment for segment, _ in segments]):
+            self.parts.append(_Part(segments[at][1], read_postings(path)))
+            at += covered
         self.lengths = {
             name: np.concatenate([p.fields[name].lengths for p in self.parts]).astype(np.float64)
             if self.parts
@@ -74,43 +76,56 @@ class ArrayIndex:
             name: (reader.field_length(name) / self.doc_count if self.doc_count else 0) or 1
             for name in FIELDS
         }
+        self._doc_frequencies: dict[tuple[str, str], int] = {}
 
     def scorer(self) -> QueryScorer:
         return QueryScorer(self)
 
-    def doc_frequencies(self, fieldname: str, words: Sequence[str]) -> np.ndarray:
-        """How many articles hold each word in `fieldname` (as Whoosh counts: deleted
-        articles until their segment is merged), one binary search per segment."""
+    def locate(self, fieldname: str, words: Iterable[str]) -> dict[str, _TermPostings]:
+        """Where each word's postings are in every segment: one binary search per segment
+        for all the words together."""
+        words = list(dict.fromkeys(words))
         keys = np.fromiter((term_key(w) for w in words), np.uint64, len(words))
-        total = np.zeros(len(words), np.int64)
+        found = {w: _TermPostings() for w in words}
+        postings_of = [found[w] for w in words]
         for part in self.parts:
             postings = part.fields[fieldname]
             at = postings.find(keys)
-            found = at >= 0
-            total[found] += postings.starts[at[found] + 1] - postings.starts[at[found]]
-        return total
+            starts, ends = postings.starts[at], postings.starts[at + 1]
+            for i in np.flatnonzero(at >= 0).tolist():
+                postings_of[i].add(part, postings, int(starts[i]), int(ends[i]))
+        return found
+
+    def doc_frequencies(self, fieldname: str, words: Iterable[str]) -> list[int]:
+        """How many articles hold each word in `fieldname`, as Whoosh counts them (deleted
+        articles too, until their segment is merged). Remembered per opened index."""
+        words = list(words)
+        cache = self._doc_frequencies
+        missing = [w for w in dict.fromkeys(words) if (fieldname, w) not in cache]
+        if missing:
+            for word, postings in self.locate(fieldname, missing).items():
+                cache[(fieldname, word)] = postings.df
+        return [cache[(fieldname, w)] for w in words]
+
+    def docs(self, fieldname: str, word: str) -> np.ndarray:
+        """The live articles holding `word` in `fieldname`, by document number."""
+        docs, _ = self.locate(fieldname, [word])[word].docs_and_weights()
+        return docs[self.live[docs]]
 
     def doc_frequency(self, fieldname: str, word: str) -> int:
-        return int(self.doc_frequencies(fieldname, [word])[0])
+        return self.doc_frequencies(fieldname, [word])[0]
 
 
 class _TermPostings:
     """One term's postings across the segments: global document numbers and weights."""
 
-    def __init__(self, index: ArrayIndex, fieldname: str, key: int) -> None:
-        self.index = index
-        self.fieldname = fieldname
+    def __init__(self) -> None:
         self.ranges: list[tuple[_Part, FieldPostings, int, int]] = []
-        self.present = np.zeros(len(index.parts), bool)
-        keys = np.array([key], np.uint64)
-        for number, part in enumerate(index.parts):
-            postings = part.fields[fieldname]
-            at = int(postings.find(keys)[0])
-            self.present[number] = at >= 0
-            if at >= 0:
-                self.ranges.append((part, postings, int(postings.starts[at]),
-                                    int(postings.starts[at + 1])))  # fmt: skip
-        self.df = sum(end - start for _, _, start, end in self.ranges)
+        self.df = 0
+
+    def add(self, part: _Part, postings: FieldPostings, start: int, end: int) -> None:
+        self.ranges.append((part, postings, start, end))
+        self.df += end - start
 
     def docs_and_weights(self) -> tuple[np.ndarray, np.ndarray]:
         if not self.ranges:
@@ -147,6 +162,7 @@ class QueryScorer:
         """The query's scores and matches, or None when it has a part scored elsewhere."""
         if not _supported(query):
             return None
+        self._locate(query)
         found = self._empty()
         self._add(query, found, 1.0)
         return found
@@ -209,15 +225,18 @@ class QueryScorer:
     def _coordinated(self, q: wq.Or) -> Scores:
         """An OR with a coordination `scale`: Whoosh's CoordMatcher ("SQR") formula,
         (score + (matching − 1) / (terms − scale)²) · (terms − 1) / terms, where `terms`
-        counts the query's terms present in the document's segment."""
+        counts the query's terms the archive holds. (Whoosh counts those of the article's
+        segment still unread, so late articles of a segment could score 0.)"""
         found = self._empty()
         for sub in q.subqueries:
             self._add(sub, found, q.boost)
-        terms = self._term_matchers(q)[self.index.part_of_doc].astype(np.float64)
+        terms = float(self._term_matchers(q))
         scale = q.scale
-        with np.errstate(divide="ignore", invalid="ignore"):
-            sqr = (found.scores + (found.terms - 1) / (terms - scale) ** 2) * (terms - 1) / terms
-        found.scores = np.where(found.matched & (terms != scale), sqr, 0.0)
+        if terms in (0, scale):
+            found.scores[:] = 0.0
+            return found
+        sqr = (found.scores + (found.terms - 1) / (terms - scale) ** 2) * (terms - 1) / terms
+        found.scores = np.where(found.matched, sqr, 0.0)
         return found
 
     def _intersected(self, q: wq.Query) -> Scores:
@@ -248,27 +267,35 @@ class QueryScorer:
         found.terms = np.where(found.matched, found.terms, 0)
         return found
 
-    def _term_matchers(self, q: wq.Query) -> np.ndarray:
-        """Per segment, how many term matchers Whoosh builds for `q` (absent terms none)."""
+    def _term_matchers(self, q: wq.Query) -> int:
+        """How many term matchers Whoosh builds for `q`: one per term the archive holds,
+        a phrase's words only when it holds them all."""
         if isinstance(q, wq.Term):
-            return self._postings(q.fieldname, q.text).present.astype(np.int64)
+            return int(self._postings(q.fieldname, q.text).df > 0)
         if isinstance(q, wq.Phrase):
-            present = np.ones(len(self.index.parts), bool)
-            for word in q.words:
-                present &= self._postings(q.fieldname, word).present
-            return present * len(q.words)
+            words = [self._postings(q.fieldname, w) for w in q.words]
+            return len(words) if all(w.df for w in words) else 0
         return sum(self._term_matchers(sub) for sub in q.children())
 
-    # -- leaves -----------------------------------------------------------------------
+    def _locate(self, query: wq.Query) -> None:
+        """Find every word of the query in one pass over the segments per field."""
+        wanted: dict[str, set[str]] = {}
+        for leaf in query.leaves():
+            if isinstance(leaf, wq.Term | wq.Phrase):
+                words = leaf.words if isinstance(leaf, wq.Phrase) else [leaf.text]
+                wanted.setdefault(leaf.fieldname, set()).update(_text(w) for w in words)
+        for fieldname, words in wanted.items():
+            missing = [w for w in words if (fieldname, w) not in self._terms]
+            for word, postings in self.index.locate(fieldname, missing).items():
+                self._terms[(fieldname, word)] = postings
 
     def _postings(self, fieldname: str, text: str | bytes) -> _TermPostings:
-        word = text.decode("utf-8") if isinstance(text, bytes) else text
-        found = self._terms.get((fieldname, word))
-        if found is None:
-            found = self._terms[(fieldname, word)] = _TermPostings(
-                self.index, fieldname, term_key(word)
+        word = _text(text)
+        if (fieldname, word) not in self._terms:
+            self._terms.update(
+                ((fieldname, w), p) for w, p in self.index.locate(fieldname, [word]).items()
             )
-        return found
+        return self._terms[(fieldname, word)]
 
     def _term(self, fieldname: str, text: str | bytes) -> tuple[np.ndarray, np.ndarray]:
         """The documents holding a term and its BM25 score in each (Whoosh's formula)."""
@@ -315,6 +342,10 @@ class QueryScorer:
             at = np.searchsorted(term_docs, docs)
             total += values[at]
         return docs, total
+
+
+def _text(text: str | bytes) -> str:
+    return text.decode("utf-8") if isinstance(text, bytes) else text
 
 
 def _supported(q: wq.Query) -> bool:

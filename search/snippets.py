@@ -25,11 +25,25 @@ class Snippet:
     highlights: list[tuple[int, int]] = field(default_factory=list)
 
 
-def match_spans(text: str, terms: set[str], analyzer: ArabicAnalyzer) -> list[tuple[int, int]]:
-    """Spans of the words of `text` whose analyzed forms are among `terms`."""
-    return spans_of(
-        text, lambda word: not terms.isdisjoint(analyze_word(word, analyzer.stemming).terms)
-    )
+class QueryWords:
+    """Finds a query's `terms` in texts by analyzing their words; each surface word's
+    verdict is remembered, since the hits of one query share most of their words."""
+
+    def __init__(self, terms: set[str], analyzer: ArabicAnalyzer) -> None:
+        self.terms = terms
+        self.stemming = analyzer.stemming
+        self._verdicts: dict[str, bool] = {}
+
+    def _matches(self, word: str) -> bool:
+        verdict = self._verdicts.get(word)
+        if verdict is None:
+            verdict = not self.terms.isdisjoint(analyze_word(word, self.stemming).terms)
+            self._verdicts[word] = verdict
+        return verdict
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Spans of the words of `text` whose analyzed forms are among the terms."""
+        return spans_of(text, self._matches)
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -58,9 +72,9 @@ def _trim(text: str, start: int, end: int, focus: int) -> tuple[int, int]:
     return lo, hi
 
 
-def make_snippet(text: str, terms: set[str], analyzer: ArabicAnalyzer) -> Snippet:
-    """The best sentence (or two short ones) of `text` for the query `terms`."""
-    spans = match_spans(text, terms, analyzer)
+def make_snippet(text: str, words: QueryWords) -> Snippet:
+    """The best sentence (or two short ones) of `text` for the query's words."""
+    spans = words.spans(text)
     sentences = _sentences(text)
     if not sentences:
         return Snippet("")

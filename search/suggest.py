@@ -113,7 +113,7 @@ class Suggester:
             return []
         floor = max(1, BETTER_BY * self.df(word))
         candidates = sorted(edits1(word))
-        dfs = self.frequencies.doc_frequencies(EXACT_FIELD, candidates).tolist()
+        dfs = self.frequencies.doc_frequencies(EXACT_FIELD, candidates)
         found = {
             w: (1, df)
             for w, df in zip(candidates, dfs, strict=True)

@@ -33,10 +33,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from whoosh import query as wq
-from whoosh.searching import Searcher
 
 from indexer.analysis.stem import stem
 from indexer.analysis.stopwords import is_stopword
+from search.facets import FacetColumns
 from search.scoring import ArrayIndex
 
 LONG_VOWELS = "اوي"
@@ -106,11 +106,10 @@ class Variant:
 class VariantFinder:
     """Finds, in an opened archive, the other spellings of a normalized query word."""
 
-    def __init__(self, searcher: Searcher, frequencies: ArrayIndex) -> None:
-        self.searcher = searcher
-        self.reader = searcher.reader()
+    def __init__(self, frequencies: ArrayIndex, columns: FacetColumns) -> None:
         self.frequencies = frequencies
-        self.articles = max(1, searcher.doc_count_all())
+        self.columns = columns
+        self.articles = max(1, frequencies.doc_count)
         self.min_df = max(1, math.ceil(self.articles * MIN_DF_SHARE))
 
     def df(self, word: str, fieldname: str = EXACT_FIELD) -> int:
@@ -133,9 +132,7 @@ class VariantFinder:
         return self.df(ARTICLE + word) <= ARTICLE_RATIO * df
 
     def _sources(self, word: str) -> Counter[str]:
-        sources = self.reader.column_reader("source")
-        docs = self.searcher.docs_for_query(wq.Term(EXACT_FIELD, word))
-        return Counter(sources[d] or "" for d in docs)
+        return self.columns.counts("source", self.frequencies.docs(EXACT_FIELD, word))
 
     def _style_distance(self, a: Counter[str], b: Counter[str]) -> float:
         """Total variation distance between two words' distributions over sources."""
@@ -156,10 +153,19 @@ class VariantFinder:
             return 0
         return df
 
+    def _prefetch(self, words: Iterable[str]) -> None:
+        """Look up, in one pass, every frequency `_candidate` will ask about `words`."""
+        needed = []
+        for w in words:
+            needed += [w, w[1:], ARTICLE + w]
+            needed += [w[: -len(end)] for end in ENDINGS if w.endswith(end)]
+        self.frequencies.doc_frequencies(EXACT_FIELD, needed)
+
     def variants(self, word: str) -> list[Variant]:
         """Other spellings of `word`, most frequent first; none for ordinary words."""
         if not self._candidate(word):
             return []
+        self._prefetch(vowel_edits(word))
         own_sources: Counter[str] | None = None
         found = []
         for other in vowel_edits(word):
@@ -204,7 +210,7 @@ def expand(
     def rewrite(q: wq.Query) -> wq.Query:
         if isinstance(q, wq.Term) and (q.fieldname, q.text) in replacements:
             texts = replacements[(q.fieldname, q.text)]
-            dfs = frequencies.doc_frequencies(q.fieldname, texts).tolist()
+            dfs = frequencies.doc_frequencies(q.fieldname, texts)
             combined = _idf(sum(dfs), articles)
             return wq.Or(
                 [

@@ -7,6 +7,7 @@ matchers do: same articles, same scores.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import numpy as np
 import pytest
 from whoosh import query as wq
 
-from indexer import store
+from indexer import postings_groups, store
 from indexer.postings import FIELDS, read_segment_postings, term_key
 from indexer.writer import MAX_TINY_SEGMENTS, update_index
 from search.engine import Archive
@@ -172,3 +173,28 @@ def test_a_hyphen_inside_a_word_excludes_nothing(data_index: Path, text: str) ->
 
 def _all(q: wq.Query) -> list[wq.Query]:
     return [q, *(d for c in q.children() for d in _all(c))]
+
+
+def test_consecutive_segments_are_joined_and_score_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    index_dir = tmp_path / "index"
+    monkeypatch.setattr(postings_groups, "GROUP_ARTICLES", 12)
+    for sub in ("txt", "jsonl", "trec", "json"):  # one run, one segment each
+        shutil.copytree(DATA / sub, folder / sub)
+        update_index(index_dir, [folder])
+    manifest = json.loads((index_dir / postings_groups.MANIFEST_FILE).read_text())
+    assert manifest and all(len(group["segments"]) >= 2 for group in manifest)
+    queries = ["داعش واشنطن", '"التحالف الدولي"', "سوريا -التحالف", "الأهلي الإسماعيلي"]
+    with Archive(index_dir) as archive:
+        assert len(archive.arrays.parts) < len(archive.ix._segments())
+        joined = [archive.search(q, limit=50) for q in queries]
+    (index_dir / postings_groups.MANIFEST_FILE).unlink()  # each segment read alone
+    with Archive(index_dir) as archive:
+        assert len(archive.arrays.parts) == len(archive.ix._segments())
+        alone = [archive.search(q, limit=50) for q in queries]
+    for a, b in zip(joined, alone, strict=True):
+        assert a.total == b.total > 0
+        assert [(h.id, h.score) for h in a.hits] == [(h.id, h.score) for h in b.hits]
