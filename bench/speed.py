@@ -1,6 +1,6 @@
 """Speed benchmark (issue #4): arshif against plain Whoosh, measured in the same run.
 
-    .venv/bin/python bench/speed.py [--quick] [--scale 5] [--repeats N]
+    .venv/bin/python bench/speed.py [--quick] [--scale 5] [--repeats N] [--questions N]
 
 Measures indexing (news_ant, and news_ant + retrieval_arwiki_qa "mixed"), query latency
 on the mixed index (the 2,500 dev questions and 200 short headline queries), re-indexing
@@ -193,9 +193,14 @@ def write_short_queries(queries: list[str]) -> None:
     SHORT_QUERIES_FILE.write_text("".join(rows), "utf-8")
 
 
-def dev_questions(quick: bool) -> list[str]:
+def dev_questions(quick: bool, count: int | None) -> list[str]:
+    """The dev questions, or an evenly spread subset of `count` (every k-th question)."""
     questions = [text for _qid, text in read_topics(DEV_TOPICS)]
-    return questions[::QUICK_DEV_STRIDE][:QUICK_DEV] if quick else questions
+    if quick:
+        return questions[::QUICK_DEV_STRIDE][:QUICK_DEV]
+    if count and count < len(questions):
+        return questions[:: len(questions) // count][:count]
+    return questions
 
 
 # --- indexing (each run in a child process, see common.run_measured) -----------------
@@ -434,6 +439,7 @@ class Options:
     scale: int
     query_repeats: int
     index_repeats: int
+    questions: int | None = None
 
 
 def run(options: Options, work: Path) -> Results:
@@ -445,7 +451,7 @@ def run(options: Options, work: Path) -> Results:
     short = sample_short_queries()
     write_short_queries(short)
     query_sets = {
-        "dev questions": dev_questions(options.quick),
+        "dev questions": dev_questions(options.quick, options.questions),
         "short queries": short[:QUICK_SHORT] if options.quick else short,
     }
     results.query_counts = {name: len(q) for name, q in query_sets.items()}
@@ -815,6 +821,12 @@ def parse_options(argv: list[str] | None = None) -> Options:
         help="timed passes per query set (default 3) and indexings per "
         "system (default 1; given, it applies to both)",
     )
+    parser.add_argument(
+        "--questions",
+        type=int,
+        default=None,
+        help="time an evenly spread subset of this many dev questions (default all 2,500)",
+    )
     args = parser.parse_args(argv)
     scale = args.scale if args.scale is not None else (QUICK_SCALE if args.quick else 5)
     return Options(
@@ -822,6 +834,7 @@ def parse_options(argv: list[str] | None = None) -> Options:
         scale=scale,
         query_repeats=args.repeats or 3,
         index_repeats=args.repeats or 1,
+        questions=args.questions,
     )
 
 

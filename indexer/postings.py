@@ -17,28 +17,25 @@ segment. Per field of `FIELDS` it holds:
 
 from __future__ import annotations
 
+import copy
 import hashlib
-import pickle
+from array import array
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from whoosh.codec.base import Segment
-from whoosh.system import _INT_SIZE
+from whoosh.fields import Schema
+from whoosh.formats import Positions, tokens
 
 from indexer.arrayfile import read_arrays, write_arrays
 from indexer.schema import TEXT_FIELDS
 
 FIELDS = TEXT_FIELDS
 SUFFIX = ".arr"
-
-# One posting as Whoosh's pools and readers yield it:
-# (fieldname, term bytes, document number, weight, encoded positions).
-Posting = tuple[str, bytes, int, float, bytes]
-
 
 def term_key(term: str | bytes) -> int:
     """The 64-bit key a term is stored and looked up under."""
@@ -51,51 +48,45 @@ def postings_path(folder: Path, segment: Segment) -> Path:
 
 
 class _FieldCollector:
-    """One field's postings as they stream by, grouped by term, documents ascending."""
+    """One field's postings in the order they come (documents ascending per term)."""
 
     def __init__(self) -> None:
-        self.terms: list[bytes] = []
-        self.counts: list[int] = []
-        self.docs: list[int] = []
-        self.weights: list[float] = []
-        self.pos_counts: list[int] = []
-        self.positions: list[int] = []
+        self.term_ids: dict[str, int] = {}
+        self.posting_terms = array("i")
+        self.docs = array("i")
+        self.weights = array("f")
+        self.pos_counts = array("i")
+        self.positions = array("i")
 
-    def add(self, term: bytes, docnum: int, weight: float, value: bytes) -> None:
-        if not self.terms or self.terms[-1] != term:
-            self.terms.append(term)
-            self.counts.append(0)
-        self.counts[-1] += 1
+    def add(self, term: str, docnum: int, weight: float, positions: list[int]) -> None:
+        self.posting_terms.append(self.term_ids.setdefault(term, len(self.term_ids)))
         self.docs.append(docnum)
         self.weights.append(weight)
-        # Whoosh's Positions format: a length, then a pickled list of position deltas
-        # (its readers hand the pickle back without the final STOP opcode).
-        if value and not value.endswith(b"."):
-            value += b"."
-        deltas = pickle.loads(value[_INT_SIZE:]) if value else []
-        self.pos_counts.append(len(deltas))
-        self.positions.extend(accumulate(deltas))
+        self.pos_counts.append(len(positions))
+        self.positions.extend(positions)
 
     def arrays(self, name: str, lengths: Iterable[float]) -> dict[str, np.ndarray]:
-        keys = np.fromiter((term_key(t) for t in self.terms), np.uint64, len(self.terms))
-        order = np.argsort(keys, kind="stable")
-        keys = keys[order]
+        terms = list(self.term_ids)
+        keys = np.fromiter((term_key(t) for t in terms), np.uint64, len(terms))
+        by_key = np.argsort(keys, kind="stable")
+        keys = keys[by_key]
         if np.any(keys[1:] == keys[:-1]):
             raise ValueError(f"two terms of field {name} share a 64-bit key; re-run the index")
-        counts = np.asarray(self.counts, np.int64)[order]
-        old_starts = _starts(np.asarray(self.counts, np.int64))[:-1][order]
-        starts = _starts(counts)
-        postings = _ranges(old_starts, counts)
-        pos_counts = np.asarray(self.pos_counts, np.int64)[postings]
-        old_pos_starts = _starts(np.asarray(self.pos_counts, np.int64))[:-1][postings]
+        rank = np.empty(len(terms), np.int64)
+        rank[by_key] = np.arange(len(terms))
+        posting_rank = rank[np.frombuffer(self.posting_terms, np.int32)]
+        order = np.argsort(posting_rank, kind="stable")  # by term; documents stay ascending
+        pos_counts = np.frombuffer(self.pos_counts, np.int32).astype(np.int64)
+        pos_firsts = _starts(pos_counts)[:-1][order]
+        pos_counts = pos_counts[order]
         return {
             f"{name}.keys": keys,
-            f"{name}.starts": starts,
-            f"{name}.docs": np.asarray(self.docs, np.int32)[postings],
-            f"{name}.weights": np.asarray(self.weights, np.float32)[postings],
+            f"{name}.starts": _starts(np.bincount(posting_rank, minlength=len(terms))),
+            f"{name}.docs": np.frombuffer(self.docs, np.int32)[order],
+            f"{name}.weights": np.frombuffer(self.weights, np.float32)[order],
             f"{name}.pos_starts": _starts(pos_counts),
-            f"{name}.positions": np.asarray(self.positions, np.int32)[
-                _ranges(old_pos_starts, pos_counts)
+            f"{name}.positions": np.frombuffer(self.positions, np.int32)[
+                _ranges(pos_firsts, pos_counts)
             ],
             f"{name}.lengths": np.fromiter(lengths, np.float32),
         }
@@ -114,20 +105,41 @@ def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return offsets + np.arange(total, dtype=np.int64)
 
 
+class _RecordingPositions(Positions):
+    """Whoosh's positional format, also handing each document's analyzed terms to a
+    collector as the writer asks for them, so the arrays cost no second analysis."""
+
+    def __init__(self, collector: _FieldCollector, writer: Any) -> None:
+        super().__init__()
+        self.collector = collector
+        self.writer = writer
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[Any]:
+        poses: dict[str, list[int]] = defaultdict(list)
+        for token in tokens(value, analyzer, {**kwargs, "positions": True}):
+            poses[token.text].append(token.pos)
+        docnum = self.writer.docnum
+        add = self.collector.add
+        for word, positions in poses.items():
+            add(word, docnum, float(len(positions)), positions)
+            yield word, len(positions), float(len(positions)), self.encode(positions)
+
+
 class PostingsBuilder:
-    """Collects the postings of one segment (`tee` them as Whoosh writes them)."""
+    """Collects the searched fields' postings of one segment while Whoosh writes it."""
 
     def __init__(self) -> None:
         self._fields = {name: _FieldCollector() for name in FIELDS}
 
-    def tee(self, postings: Iterable[Posting]) -> Iterator[Posting]:
-        """Pass `postings` through unchanged, keeping the searched fields' ones."""
-        fields = self._fields
-        for posting in postings:
-            collector = fields.get(posting[0])
-            if collector is not None:
-                collector.add(posting[1], posting[2], posting[3], posting[4])
-            yield posting
+    def recording_schema(self, schema: Schema, writer: Any) -> Schema:
+        """A copy of `schema` whose searched fields also report their terms here."""
+        recording = copy.copy(schema)
+        recording._fields = dict(schema._fields)
+        for name, collector in self._fields.items():
+            field = copy.copy(schema[name])
+            field.format = _RecordingPositions(collector, writer)
+            recording._fields[name] = field
+        return recording
 
     def write(self, path: Path, reader: Any, doc_count: int) -> None:
         """Write the collected postings, with each document's field lengths from `reader`."""
@@ -141,8 +153,15 @@ class PostingsBuilder:
 def write_segment_postings(folder: Path, segment: Segment, reader: Any) -> None:
     """Write the arrays of a segment Whoosh wrote by itself (a merge), read back from it."""
     builder = PostingsBuilder()
-    for _ in builder.tee(reader.iter_postings()):
-        pass
+    for name, collector in builder._fields.items():
+        for btext in reader.lexicon(name):
+            term = btext.decode("utf-8")
+            matcher = reader.postings(name, btext)
+            while matcher.is_active():
+                collector.add(
+                    term, matcher.id(), matcher.weight(), matcher.value_as("positions")
+                )
+                matcher.next()
     builder.write(postings_path(folder, segment), reader, segment.doc_count_all())
 
 

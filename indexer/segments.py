@@ -4,8 +4,8 @@ Each task analyzes one batch of articles and writes it as a complete, independen
 segment; the parent process adds finished segments to the index at commit time (as
 Whoosh's own multi-segment writer does), after checking each holds every article sent.
 
-The searched fields' postings are also kept as arrays (`indexer.postings`) as they
-stream into Whoosh's segment, for fast scoring.
+The searched fields' analyzed terms are also kept as arrays (`indexer.postings`) as
+Whoosh's writer asks for them, for fast scoring.
 
 Unlike `writer(procs=N)`, nothing here can lose an article silently: a failing or killed
 worker raises in the parent, and then nothing is committed.
@@ -57,16 +57,19 @@ class SegmentBuilder(SegmentWriter):
         super().__init__(
             ix, _lk=False, codec=W3Codec(compression=0), limitmb=POOL_LIMIT_MB, compound=False
         )
+        self.arrays = PostingsBuilder()
+        self.schema = self.arrays.recording_schema(self.schema, self)
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         reader = self.per_document_reader()
         scorable = [name for name in self.schema.names() if self.schema[name].scorable]
         lengths = _FieldLengths(reader, scorable, self.docnum)
-        arrays = PostingsBuilder()
-        self.fieldwriter.add_postings(self.schema, lengths, arrays.tee(self.pool.iter_postings()))
+        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
         self.fieldwriter.close()
-        arrays.write(postings_path(self.storage.folder, self.get_segment()), lengths, self.docnum)
+        self.arrays.write(
+            postings_path(self.storage.folder, self.get_segment()), lengths, self.docnum
+        )
         reader.close()
 
     def finish(self) -> Segment:

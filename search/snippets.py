@@ -8,6 +8,7 @@ its diacritics and proclitics. Sentences end at . ! ? and the Arabic ؟ ؛ ۔ ma
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from indexer.analysis.analyzer import ArabicAnalyzer, analyze_word
@@ -78,14 +79,14 @@ def make_snippet(text: str, words: QueryWords) -> Snippet:
     sentences = _sentences(text)
     if not sentences:
         return Snippet("")
-    words_of = [set() for _ in sentences]
+    words_of: list[set[str]] = [set() for _ in sentences]
     counts = [0] * len(sentences)
+    starts = [a for a, _ in sentences]
     for s, e in spans:
-        for i, (a, b) in enumerate(sentences):
-            if a <= s < b:
-                words_of[i].add(text[s:e])
-                counts[i] += 1
-                break
+        i = bisect_right(starts, s) - 1
+        if i >= 0 and s < sentences[i][1]:
+            words_of[i].add(text[s:e])
+            counts[i] += 1
     best = max(range(len(sentences)), key=lambda i: (len(words_of[i]), counts[i], -i))
     start, end = sentences[best]
     if end - start < MAX_CHARS // 2 and best + 1 < len(sentences):
