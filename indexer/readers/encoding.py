@@ -25,9 +25,9 @@ _FALLBACK = "cp1256"
 
 _SAMPLE = 8192
 # High bytes of UTF-16 code units in Arabic text: 00 (ASCII, spaces) and 06 (Arabic block).
-_UTF16_HIGH_BYTES = frozenset({0x00, 0x06})
+_UTF16_HIGH_BYTES = (0x00, 0x06)
 # C0 controls other than tab, newlines, form feed and escape: rare in any real text.
-_CONTROL_BYTES = frozenset(range(0x09)) | frozenset(range(0x0E, 0x1B)) | {0x1C, 0x1D, 0x1E, 0x1F}
+_CONTROL_BYTES = bytes([*range(0x09), *range(0x0E, 0x1B), 0x1C, 0x1D, 0x1E, 0x1F])
 _MAX_CONTROL_SHARE = 0.1
 
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
@@ -141,7 +141,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
         ("utf-16-le", sample[1::2], sample[0::2]),
         ("utf-16-be", sample[0::2], sample[1::2]),
     ):
-        arabic_or_ascii = sum(byte in _UTF16_HIGH_BYTES for byte in high) >= 0.9 * len(high)
+        arabic_or_ascii = sum(map(high.count, _UTF16_HIGH_BYTES)) >= 0.9 * len(high)
         if arabic_or_ascii and low.count(0) <= 0.1 * len(low):
             try:
                 data[: len(data) & ~1].decode(name)
@@ -154,7 +154,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
 def _looks_binary(sample: bytes) -> bool:
     if b"\0" in sample:
         return True
-    controls = sum(byte in _CONTROL_BYTES for byte in sample)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls > _MAX_CONTROL_SHARE * len(sample)
 
 
