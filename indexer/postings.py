@@ -86,7 +86,7 @@ class _FieldCollector:
             f"{name}.weights": np.frombuffer(self.weights, np.float32)[order],
             f"{name}.pos_starts": _starts(pos_counts),
             f"{name}.positions": np.frombuffer(self.positions, np.int32)[
-                _ranges(pos_firsts, pos_counts)
+                range_indexes(pos_firsts, pos_counts)
             ],
             f"{name}.lengths": np.fromiter(lengths, np.float32),
         }
@@ -96,8 +96,13 @@ def _starts(counts: np.ndarray) -> np.ndarray:
     return np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))
 
 
-def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """The indexes of the ranges [start, start + count), one after another."""
+def range_indexes(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The indexes of the ranges [start, start + count), one after another: gathers the
+    positions of many postings in one step.
+
+    >>> range_indexes(np.array([5, 0]), np.array([2, 3])).tolist()
+    [5, 6, 0, 1, 2]
+    """
     total = int(counts.sum())
     if not total:
         return np.zeros(0, np.int64)
@@ -228,7 +233,7 @@ def merge_postings(parts: list[dict[str, FieldPostings]]) -> dict[str, np.ndarra
                 f"{name}.weights": np.concatenate([f.weights for f in fields])[order],
                 f"{name}.pos_starts": _starts(pos_counts),
                 f"{name}.positions": np.concatenate([f.positions for f in fields])[
-                    _ranges(pos_firsts, pos_counts)
+                    range_indexes(pos_firsts, pos_counts)
                 ],
                 f"{name}.lengths": np.concatenate([f.lengths for f in fields]),
             }

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
-from indexer.postings import FIELDS, FieldPostings, read_postings, term_key
+from indexer.postings import FIELDS, FieldPostings, range_indexes, read_postings, term_key
 from indexer.postings_groups import postings_files, reader_segments
 from search.ranking import BM25_B, BM25_K1
 
@@ -35,7 +35,8 @@ _STRIDE = np.int64(1 << 32)
 
 @dataclass
 class _Part:
-    """One segment's arrays and where its documents start in the searcher's numbering."""
+    """One postings file's arrays (a segment's, or a group's) and where its documents start
+    in the reader's numbering."""
 
     offset: int
     fields: dict[str, FieldPostings]
@@ -52,7 +53,8 @@ class Scores:
 
 
 class ArrayIndex:
-    """The postings arrays of every segment an index reader sees, in its numbering."""
+    """The postings arrays of every segment an index reader sees, in its numbering, with
+    which documents are live and each document's field lengths."""
 
     def __init__(self, folder: Path, reader: Any) -> None:
         self.parts: list[_Part] = []
@@ -140,9 +142,7 @@ class _TermPostings:
         out = []
         for part, p, a, b in self.ranges:
             counts = np.diff(p.pos_starts[a : b + 1])
-            firsts = p.pos_starts[a:b]
-            offsets = np.repeat(firsts - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
-            positions = p.positions[offsets + np.arange(int(counts.sum()))].astype(np.int64)
+            positions = p.positions[range_indexes(p.pos_starts[a:b], counts)].astype(np.int64)
             docs = np.repeat(p.docs[a:b].astype(np.int64) + part.offset, counts)
             out.append(docs * _STRIDE + positions)
         return np.concatenate(out) if out else np.zeros(0, np.int64)

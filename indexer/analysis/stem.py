@@ -128,7 +128,7 @@ def stems(word: str) -> tuple[str, ...]:
 def stem(word: str) -> str:
     """The primary stem of a normalized word (`stems(word)[0]`).
 
-    >>> stem("مسؤولياتها"), stem("السوريين"), stem("تحدثوا"), stem("قواعد")
+    >>> stem("مسءولياتها"), stem("السوريين"), stem("تحدثوا"), stem("قواعد")
     ('مسءول', 'سور', 'تحدث', 'قاعد')
     """
     return stems(word)[0]
