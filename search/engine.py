@@ -136,14 +136,31 @@ class Archive:
     @property
     def searcher(self) -> Searcher:
         if self._searcher is None:
-            self._searcher = self.ix.searcher(weighting=weighting())
+            self._open()
+        assert self._searcher is not None
         return self._searcher
 
     @property
     def arrays(self) -> ArrayIndex:
         if self._arrays is None:
-            self._arrays = ArrayIndex(self.index_dir, self.searcher.reader())
+            self._open()
+        assert self._arrays is not None
         return self._arrays
+
+    def _open(self, attempts: int = 3) -> None:
+        """Open Whoosh's searcher and the postings arrays of the same segments together.
+        A run committing in between removes the files of segments it merged: open again."""
+        for attempt in range(attempts):
+            searcher = self.ix.searcher(weighting=weighting())
+            try:
+                self._arrays = ArrayIndex(self.index_dir, searcher.reader())
+            except FileNotFoundError:
+                searcher.close()
+                if attempt == attempts - 1:
+                    raise
+                continue
+            self._searcher = searcher
+            return
 
     @property
     def columns(self) -> FacetColumns:
@@ -243,7 +260,7 @@ class Archive:
     ) -> _Matches:
         """The documents matching, and a way to rank them: over the postings arrays
         where the query allows it, by Whoosh's matchers otherwise."""
-        scored = self.arrays.scorer().score(final) if sort == "relevance" else None
+        scored = self.arrays.scorer().score(final)
         if scored is None:
             return _WhooshMatches(self.searcher, final, filter_q, mask_q, sort)
         arrays = self.arrays
@@ -252,7 +269,10 @@ class Archive:
             mask &= matching_docs(self.searcher.docs_for_query(filter_q), arrays.doc_count)
         if mask_q is not None:
             mask &= ~matching_docs(self.searcher.docs_for_query(mask_q), arrays.doc_count)
-        return _ArrayMatches(np.flatnonzero(mask), scored.scores)
+        docs = np.flatnonzero(mask)
+        if sort == "relevance":
+            return _ArrayMatches(docs, scored.scores)
+        return _DateOrder(docs, self.columns.days(), newest=sort == "newest")
 
     def _run(
         self,
@@ -493,8 +513,24 @@ class _ArrayMatches(_Matches):
         return list(zip(docs[order].tolist(), scores[order].tolist(), strict=True))
 
 
+class _DateOrder(_Matches):
+    """Matches by date, newest or oldest first; undated articles last, ties in document
+    order."""
+
+    def __init__(self, docs: np.ndarray, days: np.ndarray, *, newest: bool) -> None:
+        self.docs = docs
+        self.days = days
+        self.newest = newest
+
+    def ranked(self, depth: int) -> list[tuple[int, float | None]]:
+        days = self.days[self.docs]
+        undated = days < 0
+        order = np.lexsort((self.docs, -days if self.newest else days, undated))[:depth]
+        return [(doc, None) for doc in self.docs[order].tolist()]
+
+
 class _WhooshMatches(_Matches):
-    """Whoosh's matchers: for query types the arrays do not score, and date order."""
+    """Whoosh's matchers: for query types the arrays do not score."""
 
     def __init__(
         self,

@@ -47,6 +47,20 @@ class FacetColumns:
     def __init__(self, reader: IndexReader) -> None:
         self.reader = reader
         self._columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._days: np.ndarray | None = None
+
+    def days(self) -> np.ndarray:
+        """Every article's date as a day number (-1 for an article without one)."""
+        if self._days is None:
+            dates = self.reader.column_reader("date", translate=False)
+            self._days = np.array(
+                [
+                    date.toordinal() if (date := column_date(dates[d])) else -1
+                    for d in range(self.reader.doc_count_all())
+                ],
+                np.int64,
+            )
+        return self._days
 
     def _column(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """The distinct values ("" for none) and each document's value number."""

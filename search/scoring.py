@@ -183,6 +183,9 @@ class QueryScorer:
             into.matched[docs] = True
             into.terms[docs] += len(q.words) if isinstance(q, wq.Phrase) else 1
             return
+        if isinstance(q, wq.Every):  # filters alone: every article, unscored
+            into.matched[:] = True
+            return
         if isinstance(q, wq.Not):  # alone: every article without it
             excluded = self._empty()
             self._add(q.query, excluded, 1.0)
@@ -349,6 +352,8 @@ def _text(text: str | bytes) -> str:
 
 
 def _supported(q: wq.Query) -> bool:
+    if isinstance(q, wq.Every):
+        return not q.fieldname or q.fieldname == "*"
     if isinstance(q, wq.Term | wq.Phrase):
         return q.fieldname in FIELDS
     if isinstance(q, wq.Or):

@@ -198,3 +198,15 @@ def test_consecutive_segments_are_joined_and_score_the_same(
     for a, b in zip(joined, alone, strict=True):
         assert a.total == b.total > 0
         assert [(h.id, h.score) for h in a.hits] == [(h.id, h.score) for h in b.hits]
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_date_order_puts_undated_articles_last(data_index: Path, sort: str) -> None:
+    with Archive(data_index) as archive:
+        result = archive.search("سوريا OR الحكومة OR داعش", sort=sort, limit=50)
+        dates = [hit.date for hit in result.hits]
+        dated = [d for d in dates if d is not None]
+        assert dated and None in dates  # data/ has both kinds among these matches
+        assert dates == dated + [None] * (len(dates) - len(dated))
+        assert dated == sorted(dated, reverse=sort == "newest")
+        assert all(hit.score is None for hit in result.hits)

@@ -29,6 +29,7 @@ _UTF16_HIGH_BYTES = (0x00, 0x06)
 # C0 controls other than tab, newlines, form feed and escape: rare in any real text.
 _CONTROL_BYTES = bytes([*range(0x09), *range(0x0E, 0x1B), 0x1C, 0x1D, 0x1E, 0x1F])
 _MAX_CONTROL_SHARE = 0.1
+_LATIN1_LETTER = re.compile("[\u00c0-\u00ff]")
 
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 _ARABIC_LETTER = re.compile("[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff]")
@@ -112,14 +113,15 @@ def repair_mojibake(text: str) -> str:
     """Undo cp1256 bytes that were shown as Latin-1 and saved again.
 
     Kept only when the text had no Arabic letter and most letters of the result are
-    Arabic, so a French or Spanish text is left as it is.
+    Arabic, so a French or Spanish text is left as it is. Such mojibake always shows
+    Latin-1 letters (Ç á Í…): a stray C1 control character alone is no evidence.
 
     >>> repair_mojibake("ÇáÍßæãÉ ÇáÌÏíÏÉ")
     'الحكومة الجديدة'
-    >>> repair_mojibake("Café à Paris")
-    'Café à Paris'
+    >>> repair_mojibake("Café à Paris"), repair_mojibake("\x8d")
+    ('Café à Paris', '\x8d')
     """
-    if text.isascii() or _ARABIC_LETTER.search(text):
+    if not _LATIN1_LETTER.search(text) or _ARABIC_LETTER.search(text):
         return text
     for shown_as in ("latin-1", "cp1252"):
         try:
