@@ -14,7 +14,7 @@ from indexer.analysis.analyzer import ArabicAnalyzer
 from indexer.analysis.normalize import normalize
 from indexer.analysis.stem import stems
 from indexer.analysis.stopwords import is_stopword, stopwords
-from indexer.analysis.tokenize import words
+from indexer.analysis.tokenize import spans_of, words
 from indexer.writer import update_index
 from search.engine import Archive
 
@@ -279,3 +279,15 @@ def test_query_tokens_equal_index_tokens_after_reopening(tmp_path: Path) -> None
                 if fieldname == "text"
             }
             assert analyzed == parsed == indexed[docnum], word
+
+
+_SPAN_TEXT = st.text(
+    st.sampled_from(list("قالإنداعشوَّ ـ،.3٫5٣\u200c\u064e \n")), max_size=60
+)
+
+
+@given(_SPAN_TEXT, st.sets(st.sampled_from(["قال", "إن", "داعش", "قالوا", "3", "5", "٣٫٥", "ـ"])))
+def test_spans_of_finds_exactly_the_wanted_words(text: str, wanted: set[str]) -> None:
+    """The two-scan `spans_of` agrees with reading the words one by one."""
+    expected = [(start, end) for word, start, end in words(text) if word in wanted]
+    assert spans_of(text, wanted.__contains__) == expected

@@ -36,7 +36,7 @@ def words(text: str) -> Iterator[tuple[str, int, int]]:
 def spans_of(text: str, wanted: Callable[[str], bool]) -> list[tuple[int, int]]:
     """(start, end) of each word of `text` for which `wanted(word)` holds.
 
-    >>> spans_of("قال إن قال", lambda w: w == "قال")
+    >>> spans_of("قال إن قال، قالوا", lambda w: w == "قال")
     [(0, 3), (7, 10)]
     """
     return [match.span() for match in _WORD.finditer(text) if wanted(match.group())]
