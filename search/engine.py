@@ -22,7 +22,7 @@ import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from whoosh import query as wq
@@ -34,7 +34,7 @@ from indexer.analysis.analyzer import ArabicAnalyzer, analyze_word
 from indexer.analysis.tokenize import words
 from indexer.schema import TEXT_FIELDS
 from search.errors import UnknownArticleError
-from search.facets import FacetColumns, Facets, column_date
+from search.facets import FacetColumns, Facets
 from search.filters import Filters, any_of, combine, split_query
 from search.groups import Groups
 from search.query import clean_query_text, make_parser, parse_query
@@ -462,8 +462,8 @@ class Archive:
         reader = self.searcher.reader()
         live = np.fromiter(reader.all_doc_ids(), np.int64)
         counts = self.columns.facets(live)
-        dates = reader.column_reader("date", translate=False)
-        days = [d for n in live.tolist() if (d := column_date(dates[n]))]
+        days = self.columns.days()[live]
+        days = days[days >= 0]
         manifest = store.read_json(self.index_dir / store.MANIFEST_FILE, {})
         encodings: dict[str, int] = {}
         for entry in manifest.values():
@@ -477,8 +477,8 @@ class Archive:
             "files": len(manifest),
             "sources": counts.source,
             "categories": counts.category,
-            "first_date": min(days).isoformat() if days else None,
-            "last_date": max(days).isoformat() if days else None,
+            "first_date": dt.date.fromordinal(int(days.min())).isoformat() if len(days) else None,
+            "last_date": dt.date.fromordinal(int(days.max())).isoformat() if len(days) else None,
             "undated": len(live) - len(days),
             "months": counts.month,
             "bytes": _folder_bytes(self.index_dir),
@@ -488,16 +488,15 @@ class Archive:
         }
 
 
-class _Matches:
+class _Matches(Protocol):
     """The matching documents of a search and their ranking, cut at a depth."""
 
     docs: np.ndarray
 
-    def ranked(self, depth: int) -> list[tuple[int, float | None]]:
-        raise NotImplementedError
+    def ranked(self, depth: int) -> list[tuple[int, float | None]]: ...
 
 
-class _ArrayMatches(_Matches):
+class _ArrayMatches:
     def __init__(self, docs: np.ndarray, scores: np.ndarray) -> None:
         self.docs = docs
         self.scores = scores
@@ -513,7 +512,7 @@ class _ArrayMatches(_Matches):
         return list(zip(docs[order].tolist(), scores[order].tolist(), strict=True))
 
 
-class _DateOrder(_Matches):
+class _DateOrder:
     """Matches by date, newest or oldest first; undated articles last, ties in document
     order."""
 
@@ -529,7 +528,7 @@ class _DateOrder(_Matches):
         return [(doc, None) for doc in self.docs[order].tolist()]
 
 
-class _WhooshMatches(_Matches):
+class _WhooshMatches:
     """Whoosh's matchers: for query types the arrays do not score."""
 
     def __init__(

@@ -19,7 +19,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from indexer.analysis import chars
@@ -140,10 +139,7 @@ class Suggester:
     def surface(self, word: str) -> str:
         """The spelling the articles most often use for the normalized `word`."""
         forms: Counter[str] = Counter()
-        docnums = self.searcher.docs_for_query(wq.Term(EXACT_FIELD, word))
-        for n, docnum in enumerate(docnums):
-            if n >= SURFACE_SAMPLE:
-                break
+        for docnum in self.frequencies.docs(EXACT_FIELD, word)[:SURFACE_SAMPLE].tolist():
             stored = self.searcher.stored_fields(docnum)
             text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
             for surface, _, _ in words(text):
