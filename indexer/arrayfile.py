@@ -37,7 +37,7 @@ def write_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
         out.write(MAGIC + _LENGTH.pack(len(header)) + header)
         out.write(b"\0" * (start - out.tell()))
         for array in arrays.values():
-            out.write(np.ascontiguousarray(array).tobytes())
+            out.write(memoryview(np.ascontiguousarray(array)).cast("B"))
             out.write(b"\0" * (start + _aligned(out.tell() - start) - out.tell()))
         out.flush()
         os.fsync(out.fileno())

@@ -5,7 +5,8 @@ Whoosh answers a query by walking posting lists one posting at a time in Python:
 scored for every article at once (`search.scoring`) in milliseconds.
 
 The file is named after its segment (`MAIN_<id>.arr`), so Whoosh deletes it with the
-segment. Per field of `FIELDS` it holds:
+segment; after each run neighbouring segments' files are also joined into group files
+(`indexer.postings_groups`), which hold the same arrays. Per field of `FIELDS`:
 
 - `keys`: 64-bit hashes of the field's terms, sorted, so a term is a binary search away
   (the segment is refused at build time in the 2⁻⁶⁴-odds event of two terms colliding);
@@ -36,6 +37,7 @@ from indexer.schema import TEXT_FIELDS
 
 FIELDS = TEXT_FIELDS
 SUFFIX = ".arr"
+
 
 def term_key(term: str | bytes) -> int:
     """The 64-bit key a term is stored and looked up under."""
@@ -137,7 +139,8 @@ class PostingsBuilder:
         self._fields = {name: _FieldCollector() for name in FIELDS}
 
     def recording_schema(self, schema: Schema, writer: Any) -> Schema:
-        """A copy of `schema` whose searched fields also report their terms here."""
+        """A copy of `schema` whose searched fields also report their terms here (the
+        writer's own copy: the index's schema is untouched)."""
         recording = copy.copy(schema)
         recording._fields = dict(schema._fields)
         for name, collector in self._fields.items():
@@ -172,7 +175,7 @@ def write_segment_postings(folder: Path, segment: Segment, reader: Any) -> None:
 
 @dataclass
 class FieldPostings:
-    """One field of one segment, as stored."""
+    """One field of one postings file (a segment's or a group's), as stored."""
 
     keys: np.ndarray
     starts: np.ndarray
@@ -219,7 +222,7 @@ def merge_postings(parts: list[dict[str, FieldPostings]]) -> dict[str, np.ndarra
         posting_term = np.repeat(term_of, counts)
         order = np.argsort(posting_term, kind="stable")  # by term, segments kept in order
         docs = np.concatenate(
-            [f.docs.astype(np.int64) + offset for f, offset in zip(fields, offsets, strict=False)]
+            [f.docs + offset for f, offset in zip(fields, offsets[:-1].tolist(), strict=True)]
         )
         pos_counts = np.concatenate([np.diff(f.pos_starts) for f in fields])[order]
         pos_firsts = np.concatenate(
