@@ -19,7 +19,7 @@ from whoosh.codec.base import Segment
 
 from indexer.arrayfile import write_arrays
 from indexer.jsonfiles import read_json, write_json
-from indexer.postings import merge_postings, postings_path, read_segment_postings
+from indexer.postings import SUFFIX, merge_postings, postings_path, read_segment_postings
 
 GROUP_ARTICLES = 20_000
 MANIFEST_FILE = "postings.json"
@@ -70,13 +70,15 @@ def join_segments(folder: Path, segments: list[Segment]) -> None:
         ids = tuple(s.segment_id() for s in group)
         name = recorded.get(ids)
         if name is None or not (folder / name).exists():
-            name = f"postings-{hashlib.sha1(' '.join(ids).encode()).hexdigest()[:16]}.arr"
+            name = f"postings-{hashlib.sha1(' '.join(ids).encode()).hexdigest()[:16]}{SUFFIX}"
             parts = [read_segment_postings(folder, s) for s in group]
             write_arrays(folder / name, merge_postings(parts))
         manifest.append({"file": name, "segments": list(ids)})
     write_json(folder / MANIFEST_FILE, manifest)
-    for stale in set(recorded.values()) - {entry["file"] for entry in manifest}:
-        (folder / stale).unlink(missing_ok=True)
+    kept = {entry["file"] for entry in manifest}
+    for path in folder.glob("postings-*.arr*"):  # stale groups, and any a killed run left
+        if path.name not in kept:
+            path.unlink(missing_ok=True)
 
 
 def postings_files(folder: Path, segments: list[Segment]) -> list[tuple[Path, int]]:

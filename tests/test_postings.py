@@ -210,3 +210,13 @@ def test_date_order_puts_undated_articles_last(data_index: Path, sort: str) -> N
         assert dates == dated + [None] * (len(dates) - len(dated))
         assert dated == sorted(dated, reverse=sort == "newest")
         assert all(hit.score is None for hit in result.hits)
+
+
+def test_joining_drops_group_files_no_longer_listed(tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    update_index(index_dir, [DATA / "txt"])
+    orphan = index_dir / "postings-0123456789abcdef.arr"
+    orphan.write_bytes(b"left by a killed run")
+    (index_dir / "postings-0123456789abcdef.arr.tmp").write_bytes(b"half written")
+    update_index(index_dir, [DATA / "json"])
+    assert not list(index_dir.glob("postings-0123456789abcdef*"))
