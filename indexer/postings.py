@@ -208,42 +208,59 @@ def read_postings(path: Path) -> dict[str, FieldPostings]:
     }
 
 
-def merge_postings(parts: list[dict[str, FieldPostings]]) -> dict[str, np.ndarray]:
-    """One set of arrays for consecutive segments: documents renumbered as a reader sees
-    them (each segment's after the one before), each term's postings joined in order."""
+def merge_postings(paths: list[Path]) -> dict[str, np.ndarray]:
+    """One set of arrays for the postings files of consecutive segments: documents
+    renumbered as a reader sees them (each segment's after the one before), each term's
+    postings joined in segment order.
+
+    Memory stays near the size of the result: the files are read one at a time, and
+    each segment's postings are copied straight to their place in it.
+    """
+    fields = {name: [] for name in FIELDS}  # per field: (keys, counts) of every file
+    lengths: dict[str, list[np.ndarray]] = {name: [] for name in FIELDS}
+    for path in paths:
+        for name, field in read_postings(path).items():
+            fields[name].append((np.array(field.keys), np.diff(field.starts)))
+            lengths[name].append(np.array(field.lengths))
+    offsets = np.cumsum([0] + [len(part) for part in lengths[FIELDS[0]]]).tolist()
     arrays: dict[str, np.ndarray] = {}
-    offsets = np.cumsum([0] + [len(p[FIELDS[0]].lengths) for p in parts])
     for name in FIELDS:
-        fields = [p[name] for p in parts]
-        keys, term_of = np.unique(
-            np.concatenate([f.keys for f in fields]), return_inverse=True
-        )
-        counts = np.concatenate([np.diff(f.starts) for f in fields])
-        posting_term = np.repeat(term_of, counts)
-        order = np.argsort(posting_term, kind="stable")  # by term, segments kept in order
-        docs = np.concatenate(
-            [f.docs + offset for f, offset in zip(fields, offsets[:-1].tolist(), strict=True)]
-        )
-        pos_counts = np.concatenate([np.diff(f.pos_starts) for f in fields])[order]
-        pos_firsts = np.concatenate(
-            [f.pos_starts[:-1] + base for f, base in zip(fields, _bases(fields), strict=True)]
-        )[order]
+        keys = np.unique(np.concatenate([k for k, _ in fields[name]]))
+        total = np.zeros(len(keys), np.int64)
+        firsts = []  # per file: where each of its terms' postings go in the result
+        for part_keys, counts in fields[name]:
+            terms = np.searchsorted(keys, part_keys)
+            total[terms] += counts
+            firsts.append((terms, counts))
+        starts = _starts(total)
+        filled = starts[:-1].copy()
+        docs = np.empty(int(starts[-1]), np.int32)
+        weights = np.empty(int(starts[-1]), np.float32)
+        pos_counts = np.empty(int(starts[-1]), np.int64)
+        places = []
+        for (terms, counts), offset, path in zip(firsts, offsets[:-1], paths, strict=True):
+            field = read_postings(path)[name]
+            place = range_indexes(filled[terms], counts)
+            filled[terms] += counts
+            docs[place] = field.docs + offset
+            weights[place] = field.weights
+            pos_counts[place] = np.diff(field.pos_starts)
+            places.append(place)
+        pos_starts = _starts(pos_counts)
+        positions = np.empty(int(pos_starts[-1]), np.int32)
+        for place, path in zip(places, paths, strict=True):
+            field = read_postings(path)[name]
+            counts = np.diff(field.pos_starts)
+            positions[range_indexes(pos_starts[place], counts)] = field.positions
         arrays.update(
             {
                 f"{name}.keys": keys,
-                f"{name}.starts": _starts(np.bincount(posting_term, minlength=len(keys))),
-                f"{name}.docs": docs[order].astype(np.int32),
-                f"{name}.weights": np.concatenate([f.weights for f in fields])[order],
-                f"{name}.pos_starts": _starts(pos_counts),
-                f"{name}.positions": np.concatenate([f.positions for f in fields])[
-                    range_indexes(pos_firsts, pos_counts)
-                ],
-                f"{name}.lengths": np.concatenate([f.lengths for f in fields]),
+                f"{name}.starts": starts,
+                f"{name}.docs": docs,
+                f"{name}.weights": weights,
+                f"{name}.pos_starts": pos_starts,
+                f"{name}.positions": positions,
+                f"{name}.lengths": np.concatenate(lengths[name]),
             }
         )
     return arrays
-
-
-def _bases(fields: list[FieldPostings]) -> list[int]:
-    """Where each segment's positions start once all are concatenated."""
-    return np.cumsum([0] + [len(f.positions) for f in fields[:-1]]).tolist()
