@@ -30,9 +30,11 @@ from indexer.article import Article
 from indexer.postings import PostingsBuilder, postings_path
 from indexer.schema import article_fields
 
-# Articles per segment: the postings of a batch are sorted in memory, so this bounds a
-# worker's memory (about 100 MB for 1,500 news articles) and the number of segments.
-SEGMENT_ARTICLES = 1500
+# Articles per segment: Whoosh holds a batch's postings in memory (about 50 MB for 500
+# news articles), so this bounds a worker's memory; the postings arrays of small
+# segments are joined after each run (`indexer.postings_groups`), so queries do not pay
+# for their number.
+SEGMENT_ARTICLES = 500
 POOL_LIMIT_MB = 512
 
 
