@@ -26,6 +26,9 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import Index, open_dir
 from whoosh.writing import SegmentWriter
 
+from indexer.analysis.analyzer import analyze_word
+from indexer.analysis.normalize import normalize
+from indexer.analysis.stem import stems
 from indexer.article import Article
 from indexer.postings import PostingsBuilder, postings_path
 from indexer.schema import article_fields
@@ -36,6 +39,8 @@ from indexer.schema import article_fields
 # for their number.
 SEGMENT_ARTICLES = 500
 POOL_LIMIT_MB = 512
+# Words an indexing worker keeps analyzed between segments (~0.5 KB each, all caches).
+WORKER_WORD_CACHE = 30_000
 
 
 class _FieldLengths:
@@ -95,3 +100,13 @@ def build_segment(index_dir: str, articles: list[Article]) -> tuple[Segment, int
     except BaseException:
         builder.cancel()
         raise
+    finally:
+        _bound_word_caches()
+
+
+def _bound_word_caches() -> None:
+    """Forget the words analyzed so far once they are many: a worker lives for the whole
+    run, and the caches (sized for searching) would grow with the archive's vocabulary."""
+    if analyze_word.cache_info().currsize > WORKER_WORD_CACHE:
+        for cached in (analyze_word, normalize, stems):
+            cached.cache_clear()

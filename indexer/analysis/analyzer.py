@@ -43,12 +43,7 @@ class WordAnalysis(NamedTuple):
     terms: tuple[str, ...]  # empty for a stopword or a word that normalizes to nothing
 
 
-# Surface words remembered: news vocabulary is Zipfian, so the most recent 32,768 answer
-# most lookups; every entry costs ~0.3 KB in each indexing worker.
-WORD_CACHE = 1 << 15
-
-
-@lru_cache(maxsize=WORD_CACHE)
+@lru_cache(maxsize=500_000)
 def analyze_word(word: str, stemming: bool = True) -> WordAnalysis:
     """The one place a surface word is normalized, stopped and stemmed.
 

@@ -48,7 +48,7 @@ _MAPPED = str.maketrans(
 )
 
 
-@lru_cache(maxsize=1 << 15)  # most calls come through analyze_word's cache
+@lru_cache(maxsize=500_000)
 def normalize(word: str) -> str:
     """Return the normalized form of one word.
 

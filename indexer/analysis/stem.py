@@ -97,7 +97,7 @@ def _proclitic_remainders(word: str) -> list[str]:
     return remainders
 
 
-@lru_cache(maxsize=1 << 15)  # most calls come through analyze_word's cache
+@lru_cache(maxsize=500_000)
 def stems(word: str) -> tuple[str, ...]:
     """The stems of a normalized word: its own first, then proclitic-free alternatives.
 
