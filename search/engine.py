@@ -260,16 +260,16 @@ class Archive:
     ) -> _Matches:
         """The documents matching, and a way to rank them: over the postings arrays
         where the query allows it, by Whoosh's matchers otherwise."""
-        scored = self.arrays.scorer().score(final)
-        if scored is None:
-            return _WhooshMatches(self.searcher, final, filter_q, mask_q, sort)
         arrays = self.arrays
-        mask = scored.matched & arrays.live
+        allowed = arrays.live.copy()
         if filter_q is not None:
-            mask &= matching_docs(self.searcher.docs_for_query(filter_q), arrays.doc_count)
+            allowed &= matching_docs(self.searcher.docs_for_query(filter_q), arrays.doc_count)
         if mask_q is not None:
-            mask &= ~matching_docs(self.searcher.docs_for_query(mask_q), arrays.doc_count)
-        docs = np.flatnonzero(mask)
+            allowed &= ~matching_docs(self.searcher.docs_for_query(mask_q), arrays.doc_count)
+        scored = arrays.scorer().score(final)
+        if scored is None:
+            return _WhooshMatches(self.searcher, final, allowed, filter_q, mask_q, sort)
+        docs = np.flatnonzero(scored.matched & allowed)
         if sort == "relevance":
             return _ArrayMatches(docs, scored.scores)
         return _DateOrder(docs, self.columns.days(), newest=sort == "newest")
@@ -535,18 +535,15 @@ class _WhooshMatches:
         self,
         searcher: Searcher,
         final: wq.Query,
+        allowed: np.ndarray,
         filter_q: wq.Query | None,
         mask_q: wq.Query | None,
         sort: str,
     ) -> None:
         self.searcher = searcher
         self.final = final
-        docs = set(searcher.docs_for_query(final))
-        if filter_q is not None:
-            docs &= set(searcher.docs_for_query(filter_q))
-        if mask_q is not None:
-            docs -= set(searcher.docs_for_query(mask_q))
-        self.docs = np.array(sorted(docs), np.int64)
+        matched = matching_docs(searcher.docs_for_query(final), len(allowed))
+        self.docs = np.flatnonzero(matched & allowed)
         self.options: dict[str, Any] = {}
         if filter_q is not None:
             self.options["filter"] = filter_q
