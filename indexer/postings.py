@@ -13,7 +13,10 @@ segment; after each run neighbouring segments' files are also joined into group 
 - `starts`: where each term's postings begin, one entry more than `keys`;
 - `docs`, `weights`: the postings, by term then document (segment document numbers);
 - `pos_starts`, `positions`: each posting's word positions, for phrases and proximity;
-- `lengths`: every document's length in the field, as Whoosh's BM25 reads it.
+- `lengths`: every document's length in the field, as Whoosh's BM25 reads it;
+- `words` (the exact-form field only): its terms themselves, UTF-8, sorted, so that
+  did-you-mean can read the words sharing a prefix without walking Whoosh's lexicon of
+  every segment in Python (~25 ms a word on 43,000 articles).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import hashlib
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +40,11 @@ from indexer.schema import TEXT_FIELDS
 
 FIELDS = TEXT_FIELDS
 SUFFIX = ".arr"
+# The field whose words are kept as strings, and the longest word kept (in UTF-8 bytes:
+# 24 Arabic letters, more than any suggestion is ever made for).
+LEXICON_FIELD = "exact"
+WORD_BYTES = 48
+WORD_DTYPE = np.dtype(f"S{WORD_BYTES}")
 
 
 def term_key(term: str | bytes) -> int:
@@ -91,7 +99,18 @@ class _FieldCollector:
                 range_indexes(pos_firsts, pos_counts)
             ],
             f"{name}.lengths": np.fromiter(lengths, np.float32),
+            **({f"{name}.words": word_array(terms)} if name == LEXICON_FIELD else {}),
         }
+
+
+def word_array(words: Iterable[str]) -> np.ndarray:
+    """`words` as sorted, distinct UTF-8 byte strings (the longest left out).
+
+    >>> word_array(["ترامب", "ب", "ترامب"]).tolist() == ["ب".encode(), "ترامب".encode()]
+    True
+    """
+    encoded = [b for w in words if len(b := w.encode("utf-8")) <= WORD_BYTES]
+    return np.unique(np.array(encoded, WORD_DTYPE))
 
 
 def _starts(counts: np.ndarray) -> np.ndarray:
@@ -144,9 +163,9 @@ class PostingsBuilder:
         recording = copy.copy(schema)
         recording._fields = dict(schema._fields)
         for name, collector in self._fields.items():
-            field = copy.copy(schema[name])
-            field.format = _RecordingPositions(collector, writer)
-            recording._fields[name] = field
+            searched = copy.copy(schema[name])
+            searched.format = _RecordingPositions(collector, writer)
+            recording._fields[name] = searched
         return recording
 
     def write(self, path: Path, reader: Any, doc_count: int) -> None:
@@ -184,6 +203,7 @@ class FieldPostings:
     pos_starts: np.ndarray
     positions: np.ndarray
     lengths: np.ndarray
+    words: np.ndarray = field(default_factory=lambda: np.zeros(0, WORD_DTYPE))
 
     def find(self, keys: np.ndarray) -> np.ndarray:
         """Each key's term number in this field, or -1 where the field lacks it."""
@@ -202,7 +222,11 @@ def read_postings(path: Path) -> dict[str, FieldPostings]:
     arrays = read_arrays(path)
     return {
         name: FieldPostings(
-            **{part: arrays[f"{name}.{part}"] for part in FieldPostings.__dataclass_fields__}
+            **{
+                part: arrays[key]
+                for part in FieldPostings.__dataclass_fields__
+                if (key := f"{name}.{part}") in arrays
+            }
         )
         for name in FIELDS
     }
@@ -218,10 +242,13 @@ def merge_postings(paths: list[Path]) -> dict[str, np.ndarray]:
     """
     fields = {name: [] for name in FIELDS}  # per field: (keys, counts) of every file
     lengths: dict[str, list[np.ndarray]] = {name: [] for name in FIELDS}
+    words: list[np.ndarray] = []
     for path in paths:
-        for name, field in read_postings(path).items():
-            fields[name].append((np.array(field.keys), np.diff(field.starts)))
-            lengths[name].append(np.array(field.lengths))
+        for name, postings in read_postings(path).items():
+            fields[name].append((np.array(postings.keys), np.diff(postings.starts)))
+            lengths[name].append(np.array(postings.lengths))
+            if name == LEXICON_FIELD:
+                words.append(np.array(postings.words))
     offsets = np.cumsum([0] + [len(part) for part in lengths[FIELDS[0]]]).tolist()
     arrays: dict[str, np.ndarray] = {}
     for name in FIELDS:
@@ -239,19 +266,19 @@ def merge_postings(paths: list[Path]) -> dict[str, np.ndarray]:
         pos_counts = np.empty(int(starts[-1]), np.int64)
         places = []
         for (terms, counts), offset, path in zip(firsts, offsets[:-1], paths, strict=True):
-            field = read_postings(path)[name]
+            postings = read_postings(path)[name]
             place = range_indexes(filled[terms], counts)
             filled[terms] += counts
-            docs[place] = field.docs + offset
-            weights[place] = field.weights
-            pos_counts[place] = np.diff(field.pos_starts)
+            docs[place] = postings.docs + offset
+            weights[place] = postings.weights
+            pos_counts[place] = np.diff(postings.pos_starts)
             places.append(place)
         pos_starts = _starts(pos_counts)
         positions = np.empty(int(pos_starts[-1]), np.int32)
         for place, path in zip(places, paths, strict=True):
-            field = read_postings(path)[name]
-            counts = np.diff(field.pos_starts)
-            positions[range_indexes(pos_starts[place], counts)] = field.positions
+            postings = read_postings(path)[name]
+            counts = np.diff(postings.pos_starts)
+            positions[range_indexes(pos_starts[place], counts)] = postings.positions
         arrays.update(
             {
                 f"{name}.keys": keys,
@@ -263,4 +290,5 @@ def merge_postings(paths: list[Path]) -> dict[str, np.ndarray]:
                 f"{name}.lengths": np.concatenate(lengths[name]),
             }
         )
+    arrays[f"{LEXICON_FIELD}.words"] = np.unique(np.concatenate(words))
     return arrays

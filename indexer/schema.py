@@ -19,7 +19,8 @@ from indexer.article import Article
 from indexer.duplicates import signature
 
 # 3: the searched fields' postings also kept as arrays beside each segment.
-SCHEMA_VERSION = 3
+# 4: the exact-form field's words kept with them (did-you-mean reads them).
+SCHEMA_VERSION = 4
 
 # The analyzed, searchable fields (a query word's terms live in these).
 TEXT_FIELDS = ("text", "title", "exact")

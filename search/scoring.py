@@ -25,7 +25,15 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
-from indexer.postings import FIELDS, FieldPostings, range_indexes, read_postings, term_key
+from indexer.postings import (
+    FIELDS,
+    LEXICON_FIELD,
+    WORD_DTYPE,
+    FieldPostings,
+    range_indexes,
+    read_postings,
+    term_key,
+)
 from indexer.postings_groups import postings_files, reader_segments
 from search.ranking import BM25_B, BM25_K1
 
@@ -116,6 +124,22 @@ class ArrayIndex:
 
     def doc_frequency(self, fieldname: str, word: str) -> int:
         return self.doc_frequencies(fieldname, [word])[0]
+
+    def words_with_prefix(self, prefix: str, limit: int) -> list[str]:
+        """The first `limit` words of the exact-form field starting with `prefix`, in
+        byte order, each once."""
+        head = prefix.encode("utf-8")
+        if not self.parts or len(head) > WORD_DTYPE.itemsize:
+            return []
+        start = np.array(head, WORD_DTYPE)
+        ranges = []
+        for part in self.parts:
+            words = part.fields[LEXICON_FIELD].words
+            at = int(np.searchsorted(words, start))
+            ranges.append(words[at : at + limit])
+        # Each part's words from `prefix` on; those with it sort first in the union.
+        found = np.unique(np.concatenate(ranges))[:limit].tolist()
+        return [w.decode("utf-8") for w in found if w.startswith(head)]
 
 
 class _TermPostings:

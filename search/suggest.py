@@ -19,6 +19,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 from whoosh.searching import Searcher
 
 from indexer.analysis import chars
@@ -39,8 +41,8 @@ MAX_SUGGESTIONS = 3
 # A further suggestion must be in at least 1/RIVAL_SHARE as many articles as the best one:
 # ترانب suggests ترامب (3,815 articles), not تراب (soil) as well.
 RIVAL_SHARE = 10
-# Words of the lexicon compared with a word for two-edit suggestions, at most: the
-# comparison is pure Python, and a rare word must not cost a search more than ~50 ms.
+# Words of the lexicon compared with a word for two-edit suggestions, at most (the
+# words sharing its first letters, in byte order).
 MAX_SCAN = 5_000
 # Longer "words" are no mistyped names (a pasted URL, a run of letters): no suggestions.
 MAX_WORD = 20
@@ -64,20 +66,6 @@ def edits1(word: str) -> set[str]:
     return (deletes | swaps | replaces | inserts) - {word}
 
 
-def _distance(a: str, b: str) -> int:
-    """Levenshtein distance with adjacent swaps (optimal string alignment)."""
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        prev2, prev = prev, cur
-    return prev[-1]
-
-
 @dataclass(frozen=True)
 class Suggestion:
     word: str  # the normalized word searched
@@ -91,7 +79,6 @@ class Suggester:
 
     def __init__(self, searcher: Searcher, frequencies: ArrayIndex) -> None:
         self.searcher = searcher
-        self.reader = searcher.reader()
         self.frequencies = frequencies
         articles = max(1, searcher.doc_count_all())
         self.little = max(MIN_LITTLE, math.ceil(articles * LITTLE_SHARE))
@@ -121,14 +108,17 @@ class Suggester:
         if not found and len(word) >= 5:
             # The article is not a distinguishing prefix: read past it.
             prefix = word[:4] if word.startswith("ال") else word[:2]
-            for n, btext in enumerate(self.reader.expand_prefix(EXACT_FIELD, prefix)):
-                if n >= MAX_SCAN:
-                    break
-                w = btext.decode("utf-8")
-                if abs(len(w) - len(word)) <= 2 and (d := _distance(w, word)) <= 2:
-                    df = self.df(w)
-                    if df >= floor and not is_stopword(w):
-                        found[w] = (d, df)
+            close = process.extract(
+                word,
+                self.frequencies.words_with_prefix(prefix, MAX_SCAN),
+                scorer=OSA.distance,
+                score_cutoff=2,
+                limit=None,
+            )
+            dfs = self.frequencies.doc_frequencies(EXACT_FIELD, [w for w, _, _ in close])
+            for (w, d, _), df in zip(close, dfs, strict=True):
+                if df >= floor and not is_stopword(w):
+                    found[w] = (d, df)
         ranked = sorted(found.items(), key=lambda kv: (kv[1][0], -kv[1][1], kv[0]))
         if not ranked:
             return []

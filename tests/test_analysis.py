@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from indexer.analysis import tokenize
 from indexer.analysis.analyzer import ArabicAnalyzer
 from indexer.analysis.normalize import normalize
 from indexer.analysis.stem import stems
@@ -281,13 +282,22 @@ def test_query_tokens_equal_index_tokens_after_reopening(tmp_path: Path) -> None
             assert analyzed == parsed == indexed[docnum], word
 
 
-_SPAN_TEXT = st.text(
-    st.sampled_from(list("قالإنداعشوَّ ـ،.3٫5٣\u200c\u064e \n")), max_size=60
+_SPAN_ALPHABET = [*"قالإنداعشوَّ ـ،.3٫5٣\u200c\u064e \n_x,-", "\U0001f600", "\u4e2d"]
+# Long texts too: past 200 characters words are found by a table, not by the regex.
+_SPAN_TEXT = st.text(st.sampled_from(_SPAN_ALPHABET), max_size=60) | st.text(
+    st.sampled_from(_SPAN_ALPHABET), min_size=200, max_size=400
 )
+
+
+@given(_SPAN_TEXT | st.text(min_size=190, max_size=300))
+def test_words_are_the_tokenizer_rules_runs(text: str) -> None:
+    """The table and the regular expression that states the rules split text alike."""
+    expected = [(m.group(), m.start(), m.end()) for m in tokenize._WORD.finditer(text)]
+    assert list(words(text)) == expected
 
 
 @given(_SPAN_TEXT, st.sets(st.sampled_from(["قال", "إن", "داعش", "قالوا", "3", "5", "٣٫٥", "ـ"])))
 def test_spans_of_finds_exactly_the_wanted_words(text: str, wanted: set[str]) -> None:
-    """The two-scan `spans_of` agrees with reading the words one by one."""
+    """`spans_of` agrees with reading the words one by one."""
     expected = [(start, end) for word, start, end in words(text) if word in wanted]
     assert spans_of(text, wanted.__contains__) == expected

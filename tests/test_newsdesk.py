@@ -255,6 +255,14 @@ def test_misspelled_name_gets_a_suggestion(runner: CliRunner) -> None:
     assert out.startswith("Did you mean: ترامب? (add --fuzzy to search with it)")
 
 
+def test_a_word_two_edits_away_is_found_among_words_of_its_first_letters(
+    runner: CliRunner,
+) -> None:
+    # Nothing one edit from ترانبب is in the archive; ترامب is two edits away.
+    assert search(runner, "ترانبب")["suggestions"] == ["ترامب"]
+    assert search(runner, "المتحدددة")["suggestions"] == ["المتحدة"]  # read past ال
+
+
 def test_suggestions_keep_the_surface_spelling(runner: CliRunner) -> None:
     assert search(runner, "منضمة")["suggestions"] == ["منظمة"]  # ة, not the index's ه
 

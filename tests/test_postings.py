@@ -16,7 +16,7 @@ import pytest
 from whoosh import query as wq
 
 from indexer import postings_groups, store
-from indexer.postings import FIELDS, read_segment_postings, term_key
+from indexer.postings import FIELDS, LEXICON_FIELD, WORD_DTYPE, read_segment_postings, term_key
 from indexer.writer import MAX_TINY_SEGMENTS, update_index
 from search.engine import Archive
 from tests.conftest import DATA
@@ -65,6 +65,9 @@ def assert_arrays_equal_whoosh(index_dir: Path) -> int:
                     compared += 1
                 lengths = [sub.doc_field_length(d, name) for d in range(segment.doc_count_all())]
                 assert field.lengths.tolist() == lengths
+                if name == LEXICON_FIELD:
+                    words = [b for b in sub.lexicon(name) if len(b) <= WORD_DTYPE.itemsize]
+                    assert field.words.tolist() == words
     return compared
 
 
@@ -104,9 +107,7 @@ def test_array_scores_are_whooshs_scores(data_index: Path, text: str) -> None:
         parsed = archive.parse(text)
         scored = archive.arrays.scorer().score(parsed)
         assert scored is not None, repr(parsed)
-        expected = {
-            hit.docnum: hit.score for hit in archive.searcher.search(parsed, limit=None)
-        }
+        expected = {hit.docnum: hit.score for hit in archive.searcher.search(parsed, limit=None)}
         assert expected, "the query should match something in data/"
         found = np.flatnonzero(scored.matched & archive.arrays.live)
         assert sorted(found.tolist()) == sorted(expected)
@@ -188,13 +189,20 @@ def test_consecutive_segments_are_joined_and_score_the_same(
     manifest = json.loads((index_dir / postings_groups.MANIFEST_FILE).read_text())
     assert manifest and all(len(group["segments"]) >= 2 for group in manifest)
     queries = ["داعش واشنطن", '"التحالف الدولي"', "سوريا -التحالف", "الأهلي الإسماعيلي"]
+    prefixes = ["ال", "الم", "تر", "و", "ا"]
     with Archive(index_dir) as archive:
         assert len(archive.arrays.parts) < len(archive.ix._segments())
         joined = [archive.search(q, limit=50) for q in queries]
+        joined_words = [archive.arrays.words_with_prefix(p, 40) for p in prefixes]
+        lexicon = [b.decode() for b in archive.searcher.reader().lexicon(LEXICON_FIELD)]
     (index_dir / postings_groups.MANIFEST_FILE).unlink()  # each segment read alone
     with Archive(index_dir) as archive:
         assert len(archive.arrays.parts) == len(archive.ix._segments())
         alone = [archive.search(q, limit=50) for q in queries]
+        alone_words = [archive.arrays.words_with_prefix(p, 40) for p in prefixes]
+    for prefix, a_words, b_words in zip(prefixes, joined_words, alone_words, strict=True):
+        # The first words of the prefix in byte order, as Whoosh's lexicon lists them.
+        assert a_words == b_words == [w for w in lexicon if w.startswith(prefix)][:40]
     for a, b in zip(joined, alone, strict=True):
         assert a.total == b.total > 0
         assert [(h.id, h.score) for h in a.hits] == [(h.id, h.score) for h in b.hits]

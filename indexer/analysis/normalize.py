@@ -60,3 +60,4 @@ def normalize(word: str) -> str:
         word = unicodedata.normalize("NFKC", word)
         word = _DELETED.sub("", word).translate(_MAPPED)
     return word.lower()
+
