@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
+
+import numpy as np
 
 from indexer.analysis import chars as c
+from indexer.analysis.chartable import KNOWN_RANGES, TABLE_SIZE, code_points
 
 _DELETED = re.compile(f"[{c.ARABIC_MARKS}{c.INVISIBLE}]")
 
@@ -61,3 +64,59 @@ def normalize(word: str) -> str:
         word = _DELETED.sub("", word).translate(_MAPPED)
     return word.lower()
 
+
+
+COMPLEX = -1
+DELETED = -2
+
+
+@cache
+def _char_forms() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per code point: its normalized form where `normalize` maps it to one character or
+    none (that character's code point, DELETED, or COMPLEX: several characters, a
+    capital sigma whose case depends on the next letter, a code point not known);
+    whether it decomposes (canonically or for compatibility); whether it combines."""
+    forms = np.full(TABLE_SIZE, COMPLEX, np.int32)
+    decomposes = np.zeros(TABLE_SIZE, bool)
+    combines = np.zeros(TABLE_SIZE, bool)
+    for codes in KNOWN_RANGES:
+        text = "".join(map(chr, codes))
+        forms[codes.start : codes.stop] = codes
+        for i, ch in enumerate(text):
+            decomposes[codes.start + i] = bool(unicodedata.decomposition(ch))
+            combines[codes.start + i] = unicodedata.combining(ch) != 0
+        special = {m.start() for m in _DELETED.finditer(text)}
+        special |= {i for i, ch in enumerate(text) if ch != ch.lower()}
+        special |= {code - codes.start for code in _MAPPED if code in codes}
+        special |= set(np.flatnonzero(decomposes[codes.start : codes.stop]).tolist())
+        for i in special:
+            form = normalize.__wrapped__(text[i])  # not through the word cache
+            one = ord(form) if len(form) == 1 else COMPLEX
+            forms[codes.start + i] = one if form else DELETED
+    forms[ord("Σ")] = COMPLEX
+    return forms, decomposes, combines
+
+
+def normalize_chars(text: str) -> tuple[str, np.ndarray] | None:
+    """`text` normalized character by character, and where each of its characters was
+    in `text`: the normalized form of each of its words stands in it, so a word's
+    search terms can be looked for in a whole text at once.
+
+    None where a word's form may depend on its neighbouring characters: a text not in
+    NFC, a character that decomposes followed by one that combines (their marks can
+    merge or reorder), or a character `_char_forms` calls COMPLEX.
+
+    >>> normalize_chars("قالَ أحمد\u00a0مسئول")[0]
+    'قال احمد مسءول'
+    """
+    codes = code_points(text)
+    if len(codes) and int(codes.max()) >= TABLE_SIZE:
+        return None
+    all_forms, decomposes, combines = _char_forms()
+    forms = all_forms[codes]
+    if (forms == COMPLEX).any() or not unicodedata.is_normalized("NFC", text):
+        return None
+    if np.any(decomposes[codes[:-1]] & combines[codes[1:]]):
+        return None
+    kept = np.flatnonzero(forms != DELETED)
+    return forms[kept].astype(np.uint32).tobytes().decode("utf-32-le"), kept
