@@ -24,16 +24,16 @@ from __future__ import annotations
 import copy
 import hashlib
 from array import array
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from whoosh.codec.base import Segment
 from whoosh.fields import Schema
-from whoosh.formats import Positions, tokens
+from whoosh.formats import Positions
 
 from indexer.arrayfile import read_arrays, write_arrays
 from indexer.schema import TEXT_FIELDS
@@ -74,6 +74,16 @@ class _FieldCollector:
         self.weights.append(weight)
         self.pos_counts.append(len(positions))
         self.positions.extend(positions)
+
+    def add_document(self, docnum: int, positions: dict[str, list[int]]) -> None:
+        """`add` for every term of one document (weights are term frequencies)."""
+        ids = self.term_ids
+        self.posting_terms.extend([ids.setdefault(term, len(ids)) for term in positions])
+        counts = [len(p) for p in positions.values()]
+        self.docs.extend([docnum] * len(counts))
+        self.weights.extend(counts)
+        self.pos_counts.extend(counts)
+        self.positions.extend(chain.from_iterable(positions.values()))
 
     def arrays(self, name: str, lengths: Iterable[float]) -> dict[str, np.ndarray]:
         terms = list(self.term_ids)
@@ -141,14 +151,11 @@ class _RecordingPositions(Positions):
         self.writer = writer
 
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[Any]:
-        poses: dict[str, list[int]] = defaultdict(list)
-        for token in tokens(value, analyzer, {**kwargs, "positions": True}):
-            poses[token.text].append(token.pos)
-        docnum = self.writer.docnum
-        add = self.collector.add
+        poses = analyzer.positions(value)  # what Positions gets from analyzer(value)
+        self.collector.add_document(self.writer.docnum, poses)
+        encode = self.encode
         for word, positions in poses.items():
-            add(word, docnum, float(len(positions)), positions)
-            yield word, len(positions), float(len(positions)), self.encode(positions)
+            yield word, len(positions), float(len(positions)), encode(positions)
 
 
 class PostingsBuilder:

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import NamedTuple
@@ -19,7 +20,7 @@ from whoosh.analysis import Analyzer, Token
 from indexer.analysis.normalize import normalize
 from indexer.analysis.stem import stems
 from indexer.analysis.stopwords import is_stopword
-from indexer.analysis.tokenize import words
+from indexer.analysis.tokenize import word_list, words
 
 # Bump when any rule changes what a text analyzes to: indexes built with another
 # version must be rebuilt, never searched with mismatched tokens.
@@ -98,6 +99,19 @@ class ArabicAnalyzer(Analyzer):
             for form in forms:
                 yield Term(form, pos, start, end)
             pos += 1
+
+    def positions(self, text: str) -> dict[str, list[int]]:
+        """Each term of `text` with its word positions: one document's postings in the
+        field, as `terms` gives them, without a tuple per term."""
+        found: dict[str, list[int]] = defaultdict(list)
+        pos = 0
+        for word in word_list(text):
+            forms = analyze_word(word, self.stemming).terms
+            if forms:
+                for form in forms:
+                    found[form].append(pos)
+                pos += 1
+        return found
 
     def __call__(
         self,

@@ -85,6 +85,15 @@ def words(text: str) -> Iterator[tuple[str, int, int]]:
         yield text[start:end], start, end
 
 
+def word_list(text: str) -> list[str]:
+    """The words of `text`, in order (`words` without the offsets)."""
+    bounds = word_bounds(text)
+    if bounds is None:
+        return _WORD.findall(text)
+    starts, ends = bounds[0].tolist(), bounds[1].tolist()
+    return [text[start:end] for start, end in zip(starts, ends, strict=True)]
+
+
 def spans_of(text: str, wanted: Callable[[str], bool]) -> list[tuple[int, int]]:
     """(start, end) of each word of `text` for which `wanted(word)` holds; `wanted` is
     asked once per distinct word.
