@@ -116,10 +116,13 @@ def similarity(a: bytes, b: bytes) -> float:
     return sum(x == y for x, y in zip(va, vb, strict=True)) / BINS
 
 
-def _bands(sig: bytes) -> Iterator[tuple[int, bytes]]:
+def _bands(sig: bytes) -> Iterator[int]:
+    """One key per LSH band: a hash of the band's number and bins. (A hash, not the
+    bins themselves: an archive's leaders hold ~16 buckets each, and a colliding hash
+    only adds a candidate that `similarity` then turns down.)"""
     width = BAND_ROWS * 4
     for band in range(BANDS):
-        yield band, sig[band * width : (band + 1) * width]
+        yield hash((band, sig[band * width : (band + 1) * width]))
 
 
 def group(
@@ -142,7 +145,7 @@ def group(
     leader_of: dict[str, str] = {}
     key_owner: dict[str, str] = {}
     leader_sig: dict[str, bytes] = {}
-    buckets: dict[tuple[int, bytes], list[str]] = defaultdict(list)
+    buckets: dict[int, str | list[str]] = {}  # most hold one leader: no list for it
     for doc_id, sig in signatures:
         key = same.get(doc_id)
         if key and key in key_owner:
@@ -157,7 +160,11 @@ def group(
         if sig:
             leader_sig[doc_id] = sig
             for band in _bands(sig):
-                buckets[band].append(doc_id)
+                held = buckets.setdefault(band, doc_id)
+                if isinstance(held, list):
+                    held.append(doc_id)
+                elif held != doc_id:
+                    buckets[band] = [held, doc_id]
     members = set(leader_of.values())
     for leader in members:
         leader_of[leader] = leader
@@ -166,14 +173,15 @@ def group(
 
 def _best_leader(
     sig: bytes,
-    buckets: Mapping[tuple[int, bytes], list[str]],
+    buckets: Mapping[int, str | list[str]],
     leader_sig: Mapping[str, bytes],
     threshold: float,
 ) -> str | None:
     seen: set[str] = set()
     best, best_score = None, threshold
     for band in _bands(sig):
-        for candidate in buckets.get(band, ())[:_MAX_BUCKET_PAIRS]:
+        held = buckets.get(band, ())
+        for candidate in (held,) if isinstance(held, str) else held[:_MAX_BUCKET_PAIRS]:
             if candidate in seen:
                 continue
             seen.add(candidate)
