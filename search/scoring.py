@@ -161,14 +161,18 @@ class _TermPostings:
         weights = np.concatenate([p.weights[a:b] for _, p, a, b in self.ranges])
         return docs, weights.astype(np.float64)
 
-    def position_keys(self) -> np.ndarray:
-        """Every (document, position) of the term, packed and sorted."""
+    def position_keys(self, among: np.ndarray | None = None) -> np.ndarray:
+        """Every (document, position) of the term, packed and sorted; only in the
+        documents `among` (sorted) when given."""
         out = []
         for part, p, a, b in self.ranges:
-            counts = np.diff(p.pos_starts[a : b + 1])
-            positions = p.positions[range_indexes(p.pos_starts[a:b], counts)].astype(np.int64)
-            docs = np.repeat(p.docs[a:b].astype(np.int64) + part.offset, counts)
-            out.append(docs * _STRIDE + positions)
+            docs = p.docs[a:b].astype(np.int64) + part.offset
+            firsts, counts = p.pos_starts[a:b], np.diff(p.pos_starts[a : b + 1])
+            if among is not None:
+                keep = _members(docs, among)
+                docs, firsts, counts = docs[keep], firsts[keep], counts[keep]
+            positions = p.positions[range_indexes(firsts, counts)].astype(np.int64)
+            out.append(np.repeat(docs, counts) * _STRIDE + positions)
         return np.concatenate(out) if out else np.zeros(0, np.int64)
 
 
@@ -187,6 +191,8 @@ class QueryScorer:
         if not _supported(query):
             return None
         self._locate(query)
+        if _coordinates(query):  # most queries: their own scores, nothing to add them to
+            return self._coordinated(query)
         found = self._empty()
         self._add(query, found, 1.0)
         return found
@@ -215,7 +221,7 @@ class QueryScorer:
             self._add(q.query, excluded, 1.0)
             into.matched |= ~excluded.matched
             return
-        if isinstance(q, wq.Or | wq.And) and any(isinstance(s, wq.Not) for s in q.subqueries):
+        if isinstance(q, wq.Or | wq.And) and _excludes(q):
             self._add_excluding(q, into, boost)
             return
         if isinstance(q, wq.Or) and len(q.subqueries) == 1:  # Whoosh skips the Or itself
@@ -226,9 +232,10 @@ class QueryScorer:
                 self._add(sub, into, boost * q.boost)
             return
         part = self._coordinated(q) if isinstance(q, wq.Or) else self._intersected(q)
-        into.scores[part.matched] += part.scores[part.matched] * boost
-        into.matched |= part.matched
-        into.terms += part.terms
+        matched = np.flatnonzero(part.matched)
+        into.scores[matched] += part.scores[matched] * boost
+        into.matched[matched] = True
+        into.terms[matched] += part.terms[matched]
 
     def _add_excluding(self, q: wq.Or | wq.And, into: Scores, boost: float) -> None:
         """A group with NOT parts: what the other parts match, less what any NOT part
@@ -262,8 +269,10 @@ class QueryScorer:
         if terms in (0, scale):
             found.scores[:] = 0.0
             return found
-        sqr = (found.scores + (found.terms - 1) / (terms - scale) ** 2) * (terms - 1) / terms
-        found.scores = np.where(found.matched, sqr, 0.0)
+        matched = np.flatnonzero(found.matched)
+        scores, count = found.scores[matched], found.terms[matched]
+        found.scores = np.zeros(len(found.scores))
+        found.scores[matched] = (scores + (count - 1) / (terms - scale) ** 2) * (terms - 1) / terms
         return found
 
     def _intersected(self, q: wq.Query) -> Scores:
@@ -348,9 +357,13 @@ class QueryScorer:
         words = [self._postings(q.fieldname, w) for w in q.words]
         if not words or any(not w.df for w in words):
             return np.zeros(0, np.int64), np.zeros(0)
-        starts = ends = words[0].position_keys()
+        # Positions are read only in the documents holding every word.
+        among = self._term(q.fieldname, q.words[0])[0]
+        for w in q.words[1:]:
+            among = np.intersect1d(among, self._term(q.fieldname, w)[0], assume_unique=True)
+        starts = ends = words[0].position_keys(among)
         for word in words[1:]:
-            keys = word.position_keys()
+            keys = word.position_keys(among)
             found_starts, found_ends = [], []
             for delta in range(1, max(1, q.slop) + 1):
                 wanted = ends + delta
@@ -369,6 +382,27 @@ class QueryScorer:
             at = np.searchsorted(term_docs, docs)
             total += values[at]
         return docs, total
+
+
+def _members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Which `values` are in `sorted_set` (a sorted array): a mask.
+
+    >>> _members(np.array([3, 5, 9]), np.array([1, 5, 9])).tolist()
+    [False, True, True]
+    """
+    if not len(sorted_set):
+        return np.zeros(len(values), bool)
+    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[at] == values
+
+
+def _excludes(q: wq.Query) -> bool:
+    return any(isinstance(s, wq.Not) for s in q.subqueries)
+
+
+def _coordinates(q: wq.Query) -> bool:
+    """Whether `_add` scores `q` by `_coordinated` (an OR of several parts, scaled)."""
+    return isinstance(q, wq.Or) and bool(q.scale) and len(q.subqueries) != 1 and not _excludes(q)
 
 
 def _text(text: str | bytes) -> str:
