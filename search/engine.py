@@ -192,6 +192,9 @@ class Archive:
 
     def query_terms(self, parsed: wq.Query) -> set[str]:
         """The analyzed words of a query as they stand in the index (prefixes expanded)."""
+        leaves = list(parsed.leaves())
+        if all(isinstance(leaf, wq.Term | wq.Phrase) for leaf in leaves):
+            return self._held_words(leaves)  # from the arrays: no walk over the segments
         try:
             pairs = parsed.existing_terms(self.searcher.reader(), expand=True)
         except Exception:  # a query type that cannot list its terms simply highlights nothing
@@ -201,6 +204,26 @@ class Archive:
             for fieldname, text in pairs
             if fieldname in TEXT_FIELDS
         }
+
+    def _held_words(self, leaves: list[wq.Query]) -> set[str]:
+        """The words of these terms and phrases that the archive holds in their field:
+        the stemmed fields' (what snippets compare a word's stems with), or the exact
+        field's for a query of exact forms alone."""
+        fields = {leaf.fieldname for leaf in leaves} & set(TEXT_FIELDS)
+        if fields - {"exact"}:
+            fields.discard("exact")
+        wanted: dict[str, set[str]] = {}
+        for leaf in leaves:
+            if leaf.fieldname in fields:
+                words = leaf.words if isinstance(leaf, wq.Phrase) else [leaf.text]
+                wanted.setdefault(leaf.fieldname, set()).update(
+                    w.decode("utf-8") if isinstance(w, bytes) else w for w in words
+                )
+        held = set()
+        for fieldname, words in wanted.items():
+            dfs = self.arrays.doc_frequencies(fieldname, words)
+            held |= {w for w, df in zip(words, dfs, strict=True) if df}
+        return held
 
     # -- names the archive holds ------------------------------------------------------
 
