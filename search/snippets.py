@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 import numpy as np
 
@@ -27,7 +26,7 @@ from indexer.analysis.tokenize import spans_of, word_bounds
 
 _SENTENCE_END = re.compile(r"(?<=[.!?\u061f\u061b\u06d4])\s+|\n+")
 MAX_CHARS = 240
-# `_SENTENCE_END`'s classes, for `_sentence_ends` to read from a table in longer texts.
+# `_SENTENCE_END`'s classes, for `_sentence_gaps` to read from a table in longer texts.
 _SENTENCE_CLASSES = (r"\s", r"\n", r"[.!?\u061f\u061b\u06d4]")
 _SPACE, _NEWLINE, _END_MARK = 1, 2, 4
 _TABLE_FROM_LENGTH = 200
@@ -92,31 +91,21 @@ class QueryWords:
 def _sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence: the text between the matches of `_SENTENCE_END`."""
     flags = classify(text, _SENTENCE_CLASSES) if len(text) >= _TABLE_FROM_LENGTH else None
-    ends = _sentence_ends(flags) if flags is not None else _SENTENCE_END.finditer(text)
+    if flags is not None:
+        gaps = _sentence_gaps(flags)
+    else:
+        gaps = [m.span() for m in _SENTENCE_END.finditer(text)]
     bounds, start = [], 0
-    for m in ends:
-        if m.start() > start:
-            bounds.append((start, m.start()))
-        start = m.end()
+    for gap_start, gap_end in gaps:
+        if gap_start > start:
+            bounds.append((start, gap_start))
+        start = gap_end
     if start < len(text):
         bounds.append((start, len(text)))
     return bounds
 
 
-class _Span(NamedTuple):
-    """A match of `_SENTENCE_END` as `_sentence_ends` finds it."""
-
-    begin: int
-    finish: int
-
-    def start(self) -> int:
-        return self.begin
-
-    def end(self) -> int:
-        return self.finish
-
-
-def _sentence_ends(flags: np.ndarray) -> list[_Span]:
+def _sentence_gaps(flags: np.ndarray) -> list[tuple[int, int]]:
     """What `_SENTENCE_END.finditer` finds, from the characters' classes: each run of
     white space after an end mark, and each run of newlines elsewhere."""
     space_starts, space_ends = runs(flags, _SPACE)
@@ -129,7 +118,7 @@ def _sentence_ends(flags: np.ndarray) -> list[_Span]:
     starts = np.concatenate([space_starts[after_mark], line_starts[alone]])
     ends = np.concatenate([space_ends[after_mark], line_ends[alone]])
     order = np.argsort(starts, kind="stable")
-    return list(map(_Span, starts[order].tolist(), ends[order].tolist()))
+    return list(zip(starts[order].tolist(), ends[order].tolist(), strict=True))
 
 
 def _trim(text: str, start: int, end: int, focus: int) -> tuple[int, int]:

@@ -13,6 +13,9 @@ Rules, applied in this order to a single word:
 - Persian letters ی → ي, ک → ك, ھ ۀ ہ → ه;
 - Arabic-Indic and Persian digits → ASCII, the Arabic decimal separator ٫ → . (٣٫٥ → 3.5);
 - Latin lowercased.
+
+`normalize_chars` does the same to a whole text at once, character by character, where
+that gives every word its own normalized form (snippets search texts for terms with it).
 """
 
 from __future__ import annotations
@@ -65,7 +68,8 @@ def normalize(word: str) -> str:
     return word.lower()
 
 
-
+# How `_char_forms` marks a character whose normalized form is no single character of
+# its own (several, or one that depends on its neighbours), and one `normalize` deletes.
 COMPLEX = -1
 DELETED = -2
 
