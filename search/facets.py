@@ -1,8 +1,11 @@
 """Counting matching articles per source, per category and per month.
 
-Counts come from the index's sortable columns (no stored fields are read), turned into
-arrays of numbers once per opened index, so a facet over any number of matching articles
-is one `bincount`.
+Every article's source, category and day are turned into arrays of numbers once per
+opened index (no stored fields are read), so a facet over any number of matching
+articles is one `bincount`. They are read segment by segment: Whoosh's column reader over
+several segments misplaces the articles of a segment that has no value in the column (a
+batch of undated articles), and reads one value at a time through three layers of Python.
+Sources and categories come from their fields' postings, one array per value.
 """
 
 from __future__ import annotations
@@ -52,29 +55,39 @@ class FacetColumns:
     def days(self) -> np.ndarray:
         """Every article's date as a day number (-1 for an article without one)."""
         if self._days is None:
-            dates = self.reader.column_reader("date", translate=False)
-            self._days = np.array(
-                [
-                    date.toordinal() if (date := column_date(dates[d])) else -1
-                    for d in range(self.reader.doc_count_all())
-                ],
-                np.int64,
-            )
+            days = np.full(self.reader.doc_count_all(), -1, np.int64)
+            for segment, offset in self.reader.leaf_readers():
+                if not segment.has_column("date"):
+                    continue  # no article of the segment has a date
+                dates = segment.column_reader("date", translate=False)
+                for docnum in range(segment.doc_count_all()):
+                    if date := column_date(dates[docnum]):
+                        days[offset + docnum] = date.toordinal()
+            self._days = days
         return self._days
 
     def _column(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """The distinct values ("" for none) and each document's value number."""
         if name not in self._columns:
-            docs = range(self.reader.doc_count_all())
             if name == "month":
-                dates = self.reader.column_reader("date", translate=False)
-                values = [_month(column_date(dates[d])) for d in docs]
+                self._columns[name] = _months(self.days())
             else:
-                column = self.reader.column_reader(name)
-                values = [column[d] or "" for d in docs]
-            names, numbers = np.unique(np.array(values, dtype=object), return_inverse=True)
-            self._columns[name] = (names, numbers)
+                self._columns[name] = self._values(name)
         return self._columns[name]
+
+    def _values(self, fieldname: str) -> tuple[np.ndarray, np.ndarray]:
+        names = [""]
+        number_of = {"": 0}
+        numbers = np.zeros(self.reader.doc_count_all(), np.int64)
+        for segment, offset in self.reader.leaf_readers():
+            for btext in segment.lexicon(fieldname):
+                value = btext.decode("utf-8")
+                if value not in number_of:
+                    number_of[value] = len(names)
+                    names.append(value)
+                docs = np.fromiter(segment.postings(fieldname, btext).all_ids(), np.int64)
+                numbers[offset + docs] = number_of[value]
+        return np.array(names, dtype=object), numbers
 
     def counts(self, name: str, docnums: np.ndarray) -> Counter[str]:
         """How many of `docnums` have each value of `name` (source, category, month)."""
@@ -91,5 +104,12 @@ class FacetColumns:
         )
 
 
-def _month(date: dt.date | None) -> str:
-    return f"{date.year:04d}-{date.month:02d}" if date else ""
+def _months(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Month names ("" for none) and each article's month number, from its day number."""
+    distinct, day_numbers = np.unique(days, return_inverse=True)
+    month_of_day = [
+        f"{(d := dt.date.fromordinal(day)).year:04d}-{d.month:02d}" if day > 0 else ""
+        for day in distinct.tolist()
+    ]
+    names, month_numbers = np.unique(np.array(month_of_day, dtype=object), return_inverse=True)
+    return names, month_numbers[day_numbers]

@@ -388,3 +388,49 @@ def test_sorted_by_date_hits_have_no_score(runner: CliRunner) -> None:
     hits = search(runner, "--sort", "newest", "ترامب")["hits"]
     assert hits and all(h["score"] is None for h in hits)
     assert " 1.      -  " in run(runner, "search", "--sort", "newest", "ترامب")
+
+
+# -- segments without dates or outlets ---------------------------------------------------
+
+
+def test_a_batch_of_undated_articles_keeps_dates_and_outlets_in_their_place(
+    tmp_path: Path,
+) -> None:
+    """A first run of undated articles without an outlet leaves a segment with no date or
+    source values; Whoosh's column reader over several segments would then give the
+    later articles' values to the wrong articles (or fail to seek)."""
+    folder, index = tmp_path / "articles", tmp_path / "index"
+    folder.mkdir()
+    news = [  # six different stories, each naming the port
+        "افتتاح رصيف جديد في ميناء العقبة لاستقبال السفن التجارية الكبيرة",
+        "ارتفاع عدد الحاويات المناولة في ميناء العقبة خلال الربع الأول من العام",
+        "وصول أول سفينة سياحية إلى ميناء العقبة بعد توقف دام عامين",
+        "إضراب عمال التفريغ في ميناء العقبة احتجاجا على تأخر الرواتب",
+        "توقيع اتفاقية لتوسعة ميناء العقبة بتمويل من بنك التنمية الإسلامي",
+        "ضبط شحنة مخدرات مخبأة في حاوية أثاث داخل ميناء العقبة",
+    ]
+    undated = [{"id": f"undated-{i}", "title": news[i], "body": news[i]} for i in range(3)]
+    (folder / "undated.jsonl").write_text(
+        "\n".join(json.dumps(a, ensure_ascii=False) for a in undated), "utf-8"
+    )
+    runner = CliRunner()
+    run(runner, "index", "--index", str(index), str(folder))
+    dated = [
+        {"id": f"dated-{day}", "title": news[2 + day], "body": news[2 + day],
+         "date": f"2019-0{month}-1{day}", "source": "قناة المدار"}
+        for day, month in ((1, 5), (2, 5), (3, 6))
+    ]  # fmt: skip
+    (folder / "dated.jsonl").write_text(
+        "\n".join(json.dumps(a, ensure_ascii=False) for a in dated), "utf-8"
+    )
+    run(runner, "index", "--index", str(index), str(folder))
+    newest = json.loads(
+        run(runner, "search", "--index", str(index), "--json", "--sort", "newest",
+            "--facets", "ميناء")
+    )  # fmt: skip
+    assert ids(newest)[:3] == ["dated-3", "dated-2", "dated-1"]
+    assert sorted(ids(newest)[3:]) == ["undated-0", "undated-1", "undated-2"]
+    assert newest["facets"]["month"] == {"2019-05": 2, "2019-06": 1}
+    assert newest["facets"]["source"] == {"قناة المدار": 3}
+    stats = json.loads(run(runner, "stats", "--index", str(index), "--json"))
+    assert (stats["first_date"], stats["last_date"]) == ("2019-05-11", "2019-06-13")
