@@ -17,6 +17,8 @@ segment; after each run neighbouring segments' files are also joined into group 
 - `words` (the exact-form field only): its terms themselves, UTF-8, sorted, so that
   did-you-mean can read the words sharing a prefix without walking Whoosh's lexicon of
   every segment in Python (~25 ms a word on 43,000 articles).
+
+The files also hold each article's day, source and category (`indexer.docvalues`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,12 @@ from whoosh.fields import Schema
 from whoosh.formats import Positions
 
 from indexer.arrayfile import read_arrays, write_arrays
+from indexer.docvalues import (
+    DocValuesCollector,
+    doc_values_arrays,
+    join_doc_values,
+    read_doc_values,
+)
 from indexer.schema import TEXT_FIELDS
 
 FIELDS = TEXT_FIELDS
@@ -163,6 +171,7 @@ class PostingsBuilder:
 
     def __init__(self) -> None:
         self._fields = {name: _FieldCollector() for name in FIELDS}
+        self.doc_values = DocValuesCollector()
 
     def recording_schema(self, schema: Schema, writer: Any) -> Schema:
         """A copy of `schema` whose searched fields also report their terms here (the
@@ -177,7 +186,7 @@ class PostingsBuilder:
 
     def write(self, path: Path, reader: Any, doc_count: int) -> None:
         """Write the collected postings, with each document's field lengths from `reader`."""
-        arrays: dict[str, np.ndarray] = {}
+        arrays: dict[str, np.ndarray] = self.doc_values.arrays()
         for name, collector in self._fields.items():
             lengths = (reader.doc_field_length(d, name) for d in range(doc_count))
             arrays.update(collector.arrays(name, lengths))
@@ -196,6 +205,8 @@ def write_segment_postings(folder: Path, segment: Segment, reader: Any) -> None:
                     term, matcher.id(), matcher.weight(), matcher.value_as("positions")
                 )
                 matcher.next()
+    for docnum in range(segment.doc_count_all()):
+        builder.doc_values.add(reader.stored_fields(docnum))
     builder.write(postings_path(folder, segment), reader, segment.doc_count_all())
 
 
@@ -298,4 +309,6 @@ def merge_postings(paths: list[Path]) -> dict[str, np.ndarray]:
             }
         )
     arrays[f"{LEXICON_FIELD}.words"] = np.unique(np.concatenate(words))
+    joined = join_doc_values(read_doc_values(read_arrays(path)) for path in paths)
+    arrays.update(doc_values_arrays(joined))
     return arrays

@@ -20,7 +20,8 @@ from indexer.duplicates import signature
 
 # 3: the searched fields' postings also kept as arrays beside each segment.
 # 4: the exact-form field's words kept with them (did-you-mean reads them).
-SCHEMA_VERSION = 4
+# 5: and each article's day, source and category (facets, date order, variants).
+SCHEMA_VERSION = 5
 
 # The analyzed, searchable fields (a query word's terms live in these).
 TEXT_FIELDS = ("text", "title", "exact")

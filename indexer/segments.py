@@ -67,6 +67,10 @@ class SegmentBuilder(SegmentWriter):
         self.arrays = PostingsBuilder()
         self.schema = self.arrays.recording_schema(self.schema, self)
 
+    def add_document(self, **fields: Any) -> None:
+        self.arrays.doc_values.add(fields)
+        super().add_document(**fields)
+
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         reader = self.per_document_reader()

@@ -165,7 +165,7 @@ class Archive:
     @property
     def columns(self) -> FacetColumns:
         if self._columns is None:
-            self._columns = FacetColumns(self.searcher.reader())
+            self._columns = FacetColumns(self.arrays.doc_values, self.arrays.doc_count)
         return self._columns
 
     @property

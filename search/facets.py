@@ -1,11 +1,9 @@
 """Counting matching articles per source, per category and per month.
 
-Every article's source, category and day are turned into arrays of numbers once per
-opened index (no stored fields are read), so a facet over any number of matching
-articles is one `bincount`. They are read segment by segment: Whoosh's column reader over
-several segments misplaces the articles of a segment that has no value in the column (a
-batch of undated articles), and reads one value at a time through three layers of Python.
-Sources and categories come from their fields' postings, one array per value.
+Every article's source, category and day are kept as arrays with the postings
+(`indexer.docvalues`), so a facet over any number of matching articles is one `bincount`.
+(Whoosh's column reader over several segments also misplaced the articles of a segment
+without any value in the column, such as a batch of undated articles.)
 """
 
 from __future__ import annotations
@@ -15,8 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
-from whoosh.reading import IndexReader
-from whoosh.util.times import long_to_datetime
+
+from indexer.docvalues import DocValues
 
 
 @dataclass
@@ -29,65 +27,37 @@ class Facets:
         return {"source": self.source, "category": self.category, "month": self.month}
 
 
-def column_date(raw: int | None) -> dt.date | None:
-    """A date column value (Whoosh's long) as a date; None for an article without one."""
-    if not raw or raw < 0:
-        return None
-    try:
-        return long_to_datetime(raw).date()
-    except (OverflowError, ValueError):
-        return None
-
-
 def _by_count(counts: Counter[str]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 class FacetColumns:
-    """Every article's source, category and month as numbers, read once per opened
-    index, so counting any set of articles is one `bincount` per facet."""
+    """Every article's source, category and month as numbers, so counting any set of
+    articles is one `bincount` per facet."""
 
-    def __init__(self, reader: IndexReader) -> None:
-        self.reader = reader
+    def __init__(self, values: DocValues | None, doc_count: int) -> None:
+        self._values = values
+        self._doc_count = doc_count
         self._columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        self._days: np.ndarray | None = None
 
     def days(self) -> np.ndarray:
         """Every article's date as a day number (-1 for an article without one)."""
-        if self._days is None:
-            days = np.full(self.reader.doc_count_all(), -1, np.int64)
-            for segment, offset in self.reader.leaf_readers():
-                if not segment.has_column("date"):
-                    continue  # no article of the segment has a date
-                dates = segment.column_reader("date", translate=False)
-                for docnum in range(segment.doc_count_all()):
-                    if date := column_date(dates[docnum]):
-                        days[offset + docnum] = date.toordinal()
-            self._days = days
-        return self._days
+        if self._values is None:
+            return np.full(self._doc_count, -1, np.int64)
+        return self._values.days.astype(np.int64)
 
     def _column(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """The distinct values ("" for none) and each document's value number."""
         if name not in self._columns:
             if name == "month":
                 self._columns[name] = _months(self.days())
+            elif self._values is None:
+                self._columns[name] = np.array([""], object), np.zeros(self._doc_count, int)
             else:
-                self._columns[name] = self._values(name)
+                stored = self._values.names[name].tolist()
+                names = np.array(["", *(value.decode("utf-8") for value in stored)], object)
+                self._columns[name] = names, self._values.codes[name].astype(np.int64) + 1
         return self._columns[name]
-
-    def _values(self, fieldname: str) -> tuple[np.ndarray, np.ndarray]:
-        names = [""]
-        number_of = {"": 0}
-        numbers = np.zeros(self.reader.doc_count_all(), np.int64)
-        for segment, offset in self.reader.leaf_readers():
-            for btext in segment.lexicon(fieldname):
-                value = btext.decode("utf-8")
-                if value not in number_of:
-                    number_of[value] = len(names)
-                    names.append(value)
-                docs = np.fromiter(segment.postings(fieldname, btext).all_ids(), np.int64)
-                numbers[offset + docs] = number_of[value]
-        return np.array(names, dtype=object), numbers
 
     def counts(self, name: str, docnums: np.ndarray) -> Counter[str]:
         """How many of `docnums` have each value of `name` (source, category, month)."""

@@ -25,6 +25,8 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
+from indexer.arrayfile import read_arrays
+from indexer.docvalues import join_doc_values, read_doc_values
 from indexer.postings import (
     FIELDS,
     LEXICON_FIELD,
@@ -73,9 +75,13 @@ class ArrayIndex:
             deleted = segment.deleted_docs() if segment.has_deletions() else ()
             self.live[[offset + d for d in deleted]] = False
         at = 0
+        doc_values = []
         for path, covered in postings_files(folder, [segment for segment, _ in segments]):
             self.parts.append(_Part(segments[at][1], read_postings(path)))
+            doc_values.append(read_doc_values(read_arrays(path)))
             at += covered
+        # Every article's day, source and category, in the reader's numbering.
+        self.doc_values = join_doc_values(doc_values) if doc_values else None
         self.lengths = {
             name: np.concatenate([p.fields[name].lengths for p in self.parts]).astype(np.float64)
             if self.parts

@@ -10,13 +10,23 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from whoosh import query as wq
 
 from indexer import postings_groups, store
-from indexer.postings import FIELDS, LEXICON_FIELD, WORD_DTYPE, read_segment_postings, term_key
+from indexer.arrayfile import read_arrays
+from indexer.docvalues import VALUE_FIELDS, DocValues, read_doc_values
+from indexer.postings import (
+    FIELDS,
+    LEXICON_FIELD,
+    WORD_DTYPE,
+    postings_path,
+    read_segment_postings,
+    term_key,
+)
 from indexer.writer import MAX_TINY_SEGMENTS, update_index
 from search.engine import Archive
 from tests.conftest import DATA
@@ -68,7 +78,22 @@ def assert_arrays_equal_whoosh(index_dir: Path) -> int:
                 if name == LEXICON_FIELD:
                     words = [b for b in sub.lexicon(name) if len(b) <= WORD_DTYPE.itemsize]
                     assert field.words.tolist() == words
+            assert_doc_values_are_stored_values(
+                read_doc_values(read_arrays(postings_path(index_dir, segment))), sub
+            )
     return compared
+
+
+def assert_doc_values_are_stored_values(values: DocValues, reader: Any) -> None:
+    """Each article's day, source and category in the arrays are its stored ones."""
+    for docnum in range(reader.doc_count_all()):
+        stored = reader.stored_fields(docnum)
+        date = stored.get("date")
+        assert values.days[docnum] == (date.toordinal() if date else -1)
+        for name in VALUE_FIELDS:
+            code = values.codes[name][docnum]
+            value = values.names[name][code].decode("utf-8") if code >= 0 else ""
+            assert value == stored.get(name, ""), (docnum, name)
 
 
 def test_arrays_hold_exactly_whooshs_postings(data_index: Path) -> None:
@@ -193,6 +218,7 @@ def test_consecutive_segments_are_joined_and_score_the_same(
     with Archive(index_dir) as archive:
         assert len(archive.arrays.parts) < len(archive.ix._segments())
         joined = [archive.search(q, limit=50) for q in queries]
+        assert_doc_values_are_stored_values(archive.arrays.doc_values, archive.searcher)
         joined_words = [archive.arrays.words_with_prefix(p, 40) for p in prefixes]
         lexicon = [b.decode() for b in archive.searcher.reader().lexicon(LEXICON_FIELD)]
     (index_dir / postings_groups.MANIFEST_FILE).unlink()  # each segment read alone

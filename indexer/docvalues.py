@@ -1,0 +1,101 @@
+"""Each article's day, source and category as arrays, kept in the postings files.
+
+Facets, `--sort newest`, `stats` and the spelling variants' outlet distributions need
+these values for every article. Read back from Whoosh they cost a Python call per article
+and field (a second on a large archive, in every `arshif search` process); kept beside
+the postings, written by the same workers and joined with them, they are a memory map.
+
+- `doc.day`: the date as a day number (`date.toordinal()`), -1 for an undated article;
+- `<field>.names`: the field's distinct values, UTF-8, sorted; `<field>.codes`: each
+  article's value as an index into them, -1 for none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+VALUE_FIELDS = ("source", "category")
+DAY = "doc.day"
+
+
+class DocValuesCollector:
+    """The values of one segment's articles, in document order."""
+
+    def __init__(self) -> None:
+        self.days: list[int] = []
+        self.values: dict[str, list[str]] = {name: [] for name in VALUE_FIELDS}
+
+    def add(self, fields: Mapping[str, object]) -> None:
+        date = fields.get("date")
+        self.days.append(date.toordinal() if isinstance(date, dt.date) else -1)
+        for name, values in self.values.items():
+            value = fields.get(name)
+            values.append(value if isinstance(value, str) else "")
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        arrays = {DAY: np.array(self.days, np.int32)}
+        for name, values in self.values.items():
+            encoded = np.array([v.encode("utf-8") for v in values], dtype=bytes)
+            names, codes = np.unique(encoded, return_inverse=True)
+            codes = codes.astype(np.int32)
+            if len(names) and names[0] == b"":  # "" is no value
+                names, codes = names[1:], codes - 1
+            arrays[f"{name}.names"] = names.astype(bytes)
+            arrays[f"{name}.codes"] = codes
+        return arrays
+
+
+@dataclass
+class DocValues:
+    """One postings file's article values (see the module docstring)."""
+
+    days: np.ndarray
+    names: dict[str, np.ndarray]
+    codes: dict[str, np.ndarray]
+
+
+def read_doc_values(arrays: Mapping[str, np.ndarray]) -> DocValues:
+    return DocValues(
+        arrays[DAY],
+        {name: arrays[f"{name}.names"] for name in VALUE_FIELDS},
+        {name: arrays[f"{name}.codes"] for name in VALUE_FIELDS},
+    )
+
+
+def join_doc_values(parts: Iterable[DocValues]) -> DocValues:
+    """The values of consecutive files' articles (one file at least) as one, each
+    field's names united.
+
+    >>> a = DocValues(np.array([1]), {"s": np.array([b"x"])}, {"s": np.array([0])})
+    >>> b = DocValues(np.array([2, 3]), {"s": np.array([b"w"])}, {"s": np.array([0, -1])})
+    >>> joined = join_doc_values([a, b])
+    >>> joined.days.tolist(), joined.names["s"].tolist(), joined.codes["s"].tolist()
+    ([1, 2, 3], [b'w', b'x'], [1, 0, -1])
+    """
+    parts = list(parts)
+    names, codes = {}, {}
+    for name in parts[0].names:
+        united = np.unique(np.concatenate([p.names[name] for p in parts]))
+        pieces = [np.full(0, -1, np.int32)]
+        for part in parts:
+            own = part.codes[name]
+            renumbered = np.full(len(own), -1, np.int32)
+            if len(part.names[name]):
+                at = np.searchsorted(united, part.names[name]).astype(np.int32)
+                renumbered[own >= 0] = at[own[own >= 0]]
+            pieces.append(renumbered)
+        names[name], codes[name] = united, np.concatenate(pieces)
+    days = np.concatenate([np.full(0, -1, np.int32)] + [p.days for p in parts])
+    return DocValues(days.astype(np.int32), names, codes)
+
+
+def doc_values_arrays(values: DocValues) -> dict[str, np.ndarray]:
+    arrays = {DAY: values.days}
+    for name in VALUE_FIELDS:
+        arrays[f"{name}.names"] = values.names[name]
+        arrays[f"{name}.codes"] = values.codes[name]
+    return arrays
