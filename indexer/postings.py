@@ -237,7 +237,11 @@ def read_segment_postings(folder: Path, segment: Segment) -> dict[str, FieldPost
 
 
 def read_postings(path: Path) -> dict[str, FieldPostings]:
-    arrays = read_arrays(path)
+    return postings_of(read_arrays(path))
+
+
+def postings_of(arrays: dict[str, np.ndarray]) -> dict[str, FieldPostings]:
+    """The fields' postings among the arrays of one postings file."""
     return {
         name: FieldPostings(
             **{

@@ -32,8 +32,8 @@ from indexer.postings import (
     LEXICON_FIELD,
     WORD_DTYPE,
     FieldPostings,
+    postings_of,
     range_indexes,
-    read_postings,
     term_key,
 )
 from indexer.postings_groups import postings_files, reader_segments
@@ -77,8 +77,9 @@ class ArrayIndex:
         at = 0
         doc_values = []
         for path, covered in postings_files(folder, [segment for segment, _ in segments]):
-            self.parts.append(_Part(segments[at][1], read_postings(path)))
-            doc_values.append(read_doc_values(read_arrays(path)))
+            arrays = read_arrays(path)
+            self.parts.append(_Part(segments[at][1], postings_of(arrays)))
+            doc_values.append(read_doc_values(arrays))
             at += covered
         # Every article's day, source and category, in the reader's numbering.
         self.doc_values = join_doc_values(doc_values) if doc_values else None
