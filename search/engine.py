@@ -39,7 +39,7 @@ from search.filters import Filters, any_of, combine, split_query
 from search.groups import Groups
 from search.query import clean_query_text, make_parser, parse_query
 from search.ranking import weighting
-from search.scoring import ArrayIndex, matching_docs
+from search.scoring import ArrayIndex, matching_docs, term_text
 from search.snippets import QueryWords, Snippet, make_snippet
 from search.suggest import Suggester, Suggestion
 from search.variants import Variant, VariantFinder, exact_words, expand
@@ -200,7 +200,7 @@ class Archive:
         except Exception:  # a query type that cannot list its terms simply highlights nothing
             return set()
         return {
-            text.decode("utf-8") if isinstance(text, bytes) else text
+            term_text(text)
             for fieldname, text in pairs
             if fieldname in TEXT_FIELDS
         }
@@ -216,9 +216,7 @@ class Archive:
         for leaf in leaves:
             if leaf.fieldname in fields:
                 words = leaf.words if isinstance(leaf, wq.Phrase) else [leaf.text]
-                wanted.setdefault(leaf.fieldname, set()).update(
-                    w.decode("utf-8") if isinstance(w, bytes) else w for w in words
-                )
+                wanted.setdefault(leaf.fieldname, set()).update(map(term_text, words))
         held = set()
         for fieldname, words in wanted.items():
             dfs = self.arrays.doc_frequencies(fieldname, words)

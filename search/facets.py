@@ -39,12 +39,12 @@ class FacetColumns:
         self._values = values
         self._doc_count = doc_count
         self._columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        no_days = np.full(doc_count, -1, np.int64)
+        self._days = values.days.astype(np.int64) if values is not None else no_days
 
     def days(self) -> np.ndarray:
         """Every article's date as a day number (-1 for an article without one)."""
-        if self._values is None:
-            return np.full(self._doc_count, -1, np.int64)
-        return self._values.days.astype(np.int64)
+        return self._days
 
     def _column(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """The distinct values ("" for none) and each document's value number."""

@@ -326,14 +326,14 @@ class QueryScorer:
         for leaf in query.leaves():
             if isinstance(leaf, wq.Term | wq.Phrase):
                 words = leaf.words if isinstance(leaf, wq.Phrase) else [leaf.text]
-                wanted.setdefault(leaf.fieldname, set()).update(_text(w) for w in words)
+                wanted.setdefault(leaf.fieldname, set()).update(term_text(w) for w in words)
         for fieldname, words in wanted.items():
             missing = [w for w in words if (fieldname, w) not in self._terms]
             for word, postings in self.index.locate(fieldname, missing).items():
                 self._terms[(fieldname, word)] = postings
 
     def _postings(self, fieldname: str, text: str | bytes) -> _TermPostings:
-        word = _text(text)
+        word = term_text(text)
         if (fieldname, word) not in self._terms:
             self._terms.update(
                 ((fieldname, w), p) for w, p in self.index.locate(fieldname, [word]).items()
@@ -412,7 +412,8 @@ def _coordinates(q: wq.Query) -> bool:
     return isinstance(q, wq.Or) and bool(q.scale) and len(q.subqueries) != 1 and not _excludes(q)
 
 
-def _text(text: str | bytes) -> str:
+def term_text(text: str | bytes) -> str:
+    """A query term's text as a string (Whoosh holds str or UTF-8 bytes)."""
     return text.decode("utf-8") if isinstance(text, bytes) else text
 
 

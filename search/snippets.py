@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from indexer.analysis.analyzer import ArabicAnalyzer, analyze_word
-from indexer.analysis.chartable import classify, runs
+from indexer.analysis.chartable import TABLE_FROM_LENGTH, classify, runs
 from indexer.analysis.normalize import normalize_chars
 from indexer.analysis.stem import stem_overrides
 from indexer.analysis.tokenize import spans_of, word_bounds
@@ -29,7 +29,6 @@ MAX_CHARS = 240
 # `_SENTENCE_END`'s classes, for `_sentence_gaps` to read from a table in longer texts.
 _SENTENCE_CLASSES = (r"\s", r"\n", r"[.!?\u061f\u061b\u06d4]")
 _SPACE, _NEWLINE, _END_MARK = 1, 2, 4
-_TABLE_FROM_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -90,7 +89,7 @@ class QueryWords:
 
 def _sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence: the text between the matches of `_SENTENCE_END`."""
-    flags = classify(text, _SENTENCE_CLASSES) if len(text) >= _TABLE_FROM_LENGTH else None
+    flags = classify(text, _SENTENCE_CLASSES) if len(text) >= TABLE_FROM_LENGTH else None
     if flags is not None:
         gaps = _sentence_gaps(flags)
     else:

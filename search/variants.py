@@ -37,7 +37,7 @@ from whoosh import query as wq
 from indexer.analysis.stem import stem
 from indexer.analysis.stopwords import is_stopword
 from search.facets import FacetColumns
-from search.scoring import ArrayIndex
+from search.scoring import ArrayIndex, term_text
 
 LONG_VOWELS = "اوي"
 ARTICLE = "ال"
@@ -233,7 +233,7 @@ def exact_words(query: wq.Query) -> list[str]:
     words: list[str] = []
     for leaf in query.leaves():
         if isinstance(leaf, wq.Term) and leaf.fieldname == EXACT_FIELD:
-            text = leaf.text.decode("utf-8") if isinstance(leaf.text, bytes) else leaf.text
+            text = term_text(leaf.text)
             if text not in words:
                 words.append(text)
     return words

@@ -20,11 +20,15 @@ KNOWN_RANGES = (range(0, 0x3000), range(0xF900, 0x10000))
 TABLE_SIZE = 0x10000
 # The flag every known code point carries in a class table.
 KNOWN = 0x80
+# Shorter texts (queries, headlines) are left to the patterns: a table costs more there.
+TABLE_FROM_LENGTH = 200
 
 
-def code_points(text: str) -> np.ndarray:
-    """The code points of `text`, one per character (lone surrogates included)."""
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+def code_points(text: str) -> np.ndarray | None:
+    """The code points of `text`, one per character (lone surrogates included); None
+    if one is beyond the tables."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+    return None if len(codes) and int(codes.max()) >= TABLE_SIZE else codes
 
 
 @cache
@@ -45,7 +49,7 @@ def class_table(patterns: tuple[str, ...]) -> np.ndarray:
 def classify(text: str, patterns: tuple[str, ...]) -> np.ndarray | None:
     """Each character's flags in `class_table(patterns)`; None if one is not known."""
     codes = code_points(text)
-    if len(codes) and int(codes.max()) >= TABLE_SIZE:
+    if codes is None:
         return None
     flags = class_table(patterns)[codes]
     if len(flags) and flags.min() < KNOWN:

@@ -114,7 +114,7 @@ def normalize_chars(text: str) -> tuple[str, np.ndarray] | None:
     'قال احمد مسءول'
     """
     codes = code_points(text)
-    if len(codes) and int(codes.max()) >= TABLE_SIZE:
+    if codes is None:
         return None
     all_forms, decomposes, combines = _char_forms()
     forms = all_forms[codes]

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from indexer.analysis import chars as c
-from indexer.analysis.chartable import classify, runs
+from indexer.analysis.chartable import TABLE_FROM_LENGTH, classify, runs
 
 _SEPARATORS = f".,{c.ARABIC_DECIMAL_SEPARATOR}{c.ARABIC_THOUSANDS_SEPARATOR}"
 _WORD = re.compile(
@@ -35,8 +35,6 @@ _WORD = re.compile(
 _CLASSES = (rf"[^\W_]|[{c.ARABIC_MARKS}{c.INVISIBLE}]", r"\d", f"[{_SEPARATORS}]")
 _WORD_CHAR, _DIGIT, _SEPARATOR = 1, 2, 4
 _SEPARATOR_IN_NUMBER = 8  # not a table class: marked per text
-# Shorter texts (queries, headlines) are read by `_WORD`: no table needed.
-_TABLE_FROM_LENGTH = 200
 
 
 def word_bounds(text: str) -> tuple[np.ndarray, np.ndarray] | None:
@@ -45,7 +43,7 @@ def word_bounds(text: str) -> tuple[np.ndarray, np.ndarray] | None:
     Words are runs of word characters, save where a separator stands between digits:
     the run it joins is read by `_WORD` (a number may end inside it: "3.5م").
     """
-    if len(text) < _TABLE_FROM_LENGTH:
+    if len(text) < TABLE_FROM_LENGTH:
         return None
     kinds = classify(text, _CLASSES)
     if kinds is None:
