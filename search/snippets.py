@@ -13,7 +13,6 @@ normalized text holds a term, or an overridden form of one, need analyzing.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,7 +21,7 @@ from indexer.analysis.analyzer import ArabicAnalyzer, analyze_word
 from indexer.analysis.chartable import TABLE_FROM_LENGTH, classify, runs
 from indexer.analysis.normalize import normalize_chars
 from indexer.analysis.stem import stem_overrides
-from indexer.analysis.tokenize import spans_of, word_bounds
+from indexer.analysis.tokenize import spans_of, word_at, word_bounds
 
 _SENTENCE_END = re.compile(r"(?<=[.!?\u061f\u061b\u06d4])\s+|\n+")
 MAX_CHARS = 240
@@ -66,10 +65,9 @@ class QueryWords:
 
     def _candidates(self, text: str) -> list[tuple[int, int]] | None:
         """The words of `text` whose normalized form holds a piece of a term, in order;
-        None when the text cannot be normalized character by character."""
-        bounds = word_bounds(text)
-        normalized = normalize_chars(text) if bounds is not None else None
-        if bounds is None or normalized is None:
+        None when the text is short, or cannot be normalized character by character."""
+        normalized = normalize_chars(text) if len(text) >= TABLE_FROM_LENGTH else None
+        if normalized is None:
             return None
         flat, where = normalized
         found = []
@@ -78,35 +76,45 @@ class QueryWords:
             while at >= 0:
                 found.append(at)
                 at = flat.find(piece, at + 1)
-        if not found:
-            return []
-        starts, ends = bounds
-        chars = where[np.unique(found)]
-        hit = np.unique(np.searchsorted(starts, chars, side="right") - 1)
-        hit = hit[hit >= 0]
-        return list(zip(starts[hit].tolist(), ends[hit].tolist(), strict=True))
+        candidates: list[tuple[int, int]] = []
+        for at in where[sorted(set(found))].tolist():
+            if candidates and at < candidates[-1][1]:
+                continue  # in the word found last
+            word = word_at(text, at)
+            if word is None:  # a number's separator: only reading every word can tell
+                return _words_holding(text, where[found])
+            candidates.append(word)
+        return candidates
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence: the text between the matches of `_SENTENCE_END`."""
+def _words_holding(text: str, chars: np.ndarray) -> list[tuple[int, int]]:
+    """The words of `text` (all found by `word_bounds`) holding the characters at `chars`."""
+    bounds = word_bounds(text)
+    assert bounds is not None  # `normalize_chars` read every character
+    starts, ends = bounds
+    hit = np.unique(np.searchsorted(starts, chars, side="right") - 1)
+    hit = hit[hit >= 0]
+    return list(zip(starts[hit].tolist(), ends[hit].tolist(), strict=True))
+
+
+def _sentences(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and ends of the sentences: the text between the matches of `_SENTENCE_END`."""
     flags = classify(text, _SENTENCE_CLASSES) if len(text) >= TABLE_FROM_LENGTH else None
     if flags is not None:
-        gaps = _sentence_gaps(flags)
+        gap_starts, gap_ends = _sentence_gaps(flags)
     else:
         gaps = [m.span() for m in _SENTENCE_END.finditer(text)]
-    bounds, start = [], 0
-    for gap_start, gap_end in gaps:
-        if gap_start > start:
-            bounds.append((start, gap_start))
-        start = gap_end
-    if start < len(text):
-        bounds.append((start, len(text)))
-    return bounds
+        gap_starts = np.array([start for start, _ in gaps], np.int64)
+        gap_ends = np.array([end for _, end in gaps], np.int64)
+    starts = np.concatenate([[0], gap_ends])
+    ends = np.concatenate([gap_starts, [len(text)]])
+    kept = starts < ends
+    return starts[kept], ends[kept]
 
 
-def _sentence_gaps(flags: np.ndarray) -> list[tuple[int, int]]:
+def _sentence_gaps(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """What `_SENTENCE_END.finditer` finds, from the characters' classes: each run of
-    white space after an end mark, and each run of newlines elsewhere."""
+    white space after an end mark, and each run of newlines elsewhere (starts, ends)."""
     space_starts, space_ends = runs(flags, _SPACE)
     after_mark = np.zeros(len(space_starts), bool)
     has_before = space_starts > 0
@@ -117,7 +125,7 @@ def _sentence_gaps(flags: np.ndarray) -> list[tuple[int, int]]:
     starts = np.concatenate([space_starts[after_mark], line_starts[alone]])
     ends = np.concatenate([space_ends[after_mark], line_ends[alone]])
     order = np.argsort(starts, kind="stable")
-    return list(zip(starts[order].tolist(), ends[order].tolist(), strict=True))
+    return starts[order], ends[order]
 
 
 def _trim(text: str, start: int, end: int, focus: int) -> tuple[int, int]:
@@ -135,24 +143,31 @@ def _trim(text: str, start: int, end: int, focus: int) -> tuple[int, int]:
     return lo, hi
 
 
+def _best_sentence(
+    text: str, spans: list[tuple[int, int]], starts: np.ndarray, ends: np.ndarray
+) -> int:
+    """The sentence with the most distinct matched words, then the most matches, then
+    the first; the first sentence when none has a match."""
+    at = np.searchsorted(starts, [s for s, _ in spans], side="right") - 1
+    words_of: dict[int, set[str]] = {}
+    counts: dict[int, int] = {}
+    for (s, e), i in zip(spans, at.tolist(), strict=True):
+        if i >= 0 and s < ends[i]:
+            words_of.setdefault(i, set()).add(text[s:e])
+            counts[i] = counts.get(i, 0) + 1
+    return max(words_of, key=lambda i: (len(words_of[i]), counts[i], -i), default=0)
+
+
 def make_snippet(text: str, words: QueryWords) -> Snippet:
     """The best sentence (or two short ones) of `text` for the query's words."""
     spans = words.spans(text)
-    sentences = _sentences(text)
-    if not sentences:
+    starts, ends = _sentences(text)
+    if not len(starts):
         return Snippet("")
-    words_of: list[set[str]] = [set() for _ in sentences]
-    counts = [0] * len(sentences)
-    starts = [a for a, _ in sentences]
-    for s, e in spans:
-        i = bisect_right(starts, s) - 1
-        if i >= 0 and s < sentences[i][1]:
-            words_of[i].add(text[s:e])
-            counts[i] += 1
-    best = max(range(len(sentences)), key=lambda i: (len(words_of[i]), counts[i], -i))
-    start, end = sentences[best]
-    if end - start < MAX_CHARS // 2 and best + 1 < len(sentences):
-        end = sentences[best + 1][1]
+    best = _best_sentence(text, spans, starts, ends)
+    start, end = int(starts[best]), int(ends[best])
+    if end - start < MAX_CHARS // 2 and best + 1 < len(starts):
+        end = int(ends[best + 1])
     first = next((s for s, _ in spans if start <= s < end), start)
     lo, hi = _trim(text, start, end, first)
     prefix = "…" if lo > 0 else ""

@@ -165,10 +165,14 @@ class VariantFinder:
         """Other spellings of `word`, most frequent first; none for ordinary words."""
         if not self._candidate(word):
             return []
-        self._prefetch(vowel_edits(word))
+        # Most edits are no word at all: only the frequent ones are examined further.
+        edits = list(vowel_edits(word))
+        dfs = self.frequencies.doc_frequencies(EXACT_FIELD, edits)
+        frequent = [w for w, df in zip(edits, dfs, strict=True) if df >= self.min_df]
+        self._prefetch(frequent)
         own_sources: Counter[str] | None = None
         found = []
-        for other in vowel_edits(word):
+        for other in frequent:
             df_other = self._candidate(other)
             if not df_other:
                 continue

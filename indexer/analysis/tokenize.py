@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from functools import cache
 
 import numpy as np
 
 from indexer.analysis import chars as c
-from indexer.analysis.chartable import TABLE_FROM_LENGTH, classify, runs
+from indexer.analysis.chartable import TABLE_FROM_LENGTH, class_table, classify, runs
 
 _SEPARATORS = f".,{c.ARABIC_DECIMAL_SEPARATOR}{c.ARABIC_THOUSANDS_SEPARATOR}"
 _WORD = re.compile(
@@ -66,6 +67,44 @@ def word_bounds(text: str) -> tuple[np.ndarray, np.ndarray] | None:
     all_ends = np.concatenate([ends[~joined], [b for _, b in numbers]]).astype(np.int64)
     order = np.argsort(all_starts, kind="stable")
     return all_starts[order], all_ends[order]
+
+
+@cache
+def _flags_by_code_point() -> bytes:
+    """`_CLASSES`' table as bytes: one character's flags are read fastest from these."""
+    return class_table(_CLASSES).tobytes()
+
+
+def word_at(text: str, at: int) -> tuple[int, int] | None:
+    """Start and end of the word of `text` holding the character at `at`, found by
+    looking at its neighbours only (a few words of a long text are wanted, not all).
+    The text's characters must be known to the tables (`chartable.KNOWN_RANGES`).
+
+    None where `word_bounds` would tell otherwise: the character is no word character,
+    or a separator joins a digit at the word's edge to another (3.5: `_WORD` decides).
+
+    >>> text = "قال التَّحالُف إن 3.5 مليون"
+    >>> word_at(text, 6), word_at(text, 18), word_at(text, 3)
+    ((4, 14), None, None)
+    """
+    flags = _flags_by_code_point()
+    if not flags[ord(text[at])] & _WORD_CHAR:
+        return None
+    start, end = at, at + 1
+    while start and flags[ord(text[start - 1])] & _WORD_CHAR:
+        start -= 1
+    while end < len(text) and flags[ord(text[end])] & _WORD_CHAR:
+        end += 1
+    if _joins_digits(text, flags, start - 1) or _joins_digits(text, flags, end):
+        return None
+    return start, end
+
+
+def _joins_digits(text: str, flags: bytes, at: int) -> bool:
+    """Whether `text[at]` is a separator standing between two digits."""
+    if at <= 0 or at + 1 >= len(text) or not flags[ord(text[at])] & _SEPARATOR:
+        return False
+    return bool(flags[ord(text[at - 1])] & flags[ord(text[at + 1])] & _DIGIT)
 
 
 def words(text: str) -> Iterator[tuple[str, int, int]]:
