@@ -1,13 +1,18 @@
-"""Each article's day, source and category as arrays, kept in the postings files.
+"""Each article's day, source, category and shown texts as arrays, in the postings files.
 
 Facets, `--sort newest`, `stats` and the spelling variants' outlet distributions need
 these values for every article. Read back from Whoosh they cost a Python call per article
 and field (a second on a large archive, in every `arshif search` process); kept beside
 the postings, written by the same workers and joined with them, they are a memory map.
+A search hit shows an article's id, headline, body, URL and path: Whoosh decompresses and
+unpickles all its stored fields for that (~70 µs an article, a tenth of a short query);
+the same texts as UTF-8 here are a slice of the map.
 
 - `doc.day`: the date as a day number (`date.toordinal()`), -1 for an undated article;
 - `<field>.names`: the field's distinct values, UTF-8, sorted; `<field>.codes`: each
-  article's value as an index into them, -1 for none.
+  article's value as an index into them, -1 for none;
+- `hit.<field>.utf8`: the field's texts (`HIT_FIELDS`), one after another;
+  `hit.<field>.starts`: where each article's begins, and the end of the last.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 VALUE_FIELDS = ("source", "category")
+HIT_FIELDS = ("id", "title", "body", "url", "path")
 DAY = "doc.day"
 
 
@@ -28,6 +34,7 @@ class DocValuesCollector:
     def __init__(self) -> None:
         self.days: list[int] = []
         self.values: dict[str, list[str]] = {name: [] for name in VALUE_FIELDS}
+        self.texts: dict[str, list[bytes]] = {name: [] for name in HIT_FIELDS}
 
     def add(self, fields: Mapping[str, object]) -> None:
         date = fields.get("date")
@@ -35,6 +42,9 @@ class DocValuesCollector:
         for name, values in self.values.items():
             value = fields.get(name)
             values.append(value if isinstance(value, str) else "")
+        for name, texts in self.texts.items():
+            value = fields.get(name)
+            texts.append(value.encode("utf-8", "surrogatepass") if isinstance(value, str) else b"")
 
     def arrays(self) -> dict[str, np.ndarray]:
         arrays = {DAY: np.array(self.days, np.int32)}
@@ -46,6 +56,11 @@ class DocValuesCollector:
                 names, codes = names[1:], codes - 1
             arrays[f"{name}.names"] = names.astype(bytes)
             arrays[f"{name}.codes"] = codes
+        for name, texts in self.texts.items():
+            lengths = np.fromiter(map(len, texts), np.int64, len(texts))
+            starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+            arrays[f"hit.{name}.starts"] = starts
+            arrays[f"hit.{name}.utf8"] = np.frombuffer(b"".join(texts), np.uint8)
         return arrays
 
 
@@ -98,4 +113,50 @@ def doc_values_arrays(values: DocValues) -> dict[str, np.ndarray]:
     for name in VALUE_FIELDS:
         arrays[f"{name}.names"] = values.names[name]
         arrays[f"{name}.codes"] = values.codes[name]
+    return arrays
+
+
+@dataclass
+class HitTexts:
+    """One postings file's `HIT_FIELDS` texts (see the module docstring)."""
+
+    starts: dict[str, np.ndarray]
+    utf8: dict[str, np.ndarray]
+
+    def text(self, name: str, docnum: int) -> str:
+        start, end = self.starts[name][docnum : docnum + 2].tolist()
+        return self.utf8[name][start:end].tobytes().decode("utf-8", "surrogatepass")
+
+
+def read_hit_texts(arrays: Mapping[str, np.ndarray]) -> HitTexts:
+    return HitTexts(
+        {name: arrays[f"hit.{name}.starts"] for name in HIT_FIELDS},
+        {name: arrays[f"hit.{name}.utf8"] for name in HIT_FIELDS},
+    )
+
+
+def join_hit_texts(parts: Iterable[HitTexts]) -> HitTexts:
+    """The texts of consecutive files' articles as one.
+
+    >>> a = HitTexts({"t": np.array([0, 2])}, {"t": np.frombuffer(b"ab", np.uint8)})
+    >>> b = HitTexts({"t": np.array([0, 0, 1])}, {"t": np.frombuffer(b"c", np.uint8)})
+    >>> joined = join_hit_texts([a, b])
+    >>> [joined.text("t", d) for d in range(3)]
+    ['ab', '', 'c']
+    """
+    parts = list(parts)
+    starts, utf8 = {}, {}
+    for name in parts[0].starts:
+        ends = np.cumsum([0] + [len(p.utf8[name]) for p in parts])
+        pieces = [p.starts[name][1:] + end for p, end in zip(parts, ends[:-1], strict=True)]
+        starts[name] = np.concatenate([[0], *pieces]).astype(np.int64)
+        utf8[name] = np.concatenate([p.utf8[name] for p in parts])
+    return HitTexts(starts, utf8)
+
+
+def hit_texts_arrays(texts: HitTexts) -> dict[str, np.ndarray]:
+    arrays = {}
+    for name in HIT_FIELDS:
+        arrays[f"hit.{name}.starts"] = texts.starts[name]
+        arrays[f"hit.{name}.utf8"] = texts.utf8[name]
     return arrays

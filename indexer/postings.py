@@ -41,8 +41,11 @@ from indexer.arrayfile import read_arrays, write_arrays
 from indexer.docvalues import (
     DocValuesCollector,
     doc_values_arrays,
+    hit_texts_arrays,
     join_doc_values,
+    join_hit_texts,
     read_doc_values,
+    read_hit_texts,
 )
 from indexer.schema import TEXT_FIELDS
 
@@ -315,4 +318,6 @@ def merge_postings(paths: list[Path]) -> dict[str, np.ndarray]:
     arrays[f"{LEXICON_FIELD}.words"] = np.unique(np.concatenate(words))
     joined = join_doc_values(read_doc_values(read_arrays(path)) for path in paths)
     arrays.update(doc_values_arrays(joined))
+    texts = join_hit_texts(read_hit_texts(read_arrays(path)) for path in paths)
+    arrays.update(hit_texts_arrays(texts))
     return arrays

@@ -21,7 +21,8 @@ from indexer.duplicates import signature
 # 3: the searched fields' postings also kept as arrays beside each segment.
 # 4: the exact-form field's words kept with them (did-you-mean reads them).
 # 5: and each article's day, source and category (facets, date order, variants).
-SCHEMA_VERSION = 5
+# 6: and the texts a search hit shows (id, headline, body, URL, path).
+SCHEMA_VERSION = 6
 
 # The analyzed, searchable fields (a query word's terms live in these).
 TEXT_FIELDS = ("text", "title", "exact")

@@ -337,7 +337,7 @@ class Archive:
         for docnum, score in ranked:
             if len(out) == wanted:
                 break
-            fields = self.searcher.stored_fields(docnum)
+            fields = self.arrays.hit_fields(docnum)
             keys = {"id:" + self.groups.leader(fields["id"])}
             if url := fields.get("url"):
                 keys.add("url:" + url.strip().rstrip("/").lower())

@@ -16,7 +16,9 @@ by Whoosh's matchers as before.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import math
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +28,14 @@ import numpy as np
 from whoosh import query as wq
 
 from indexer.arrayfile import read_arrays
-from indexer.docvalues import join_doc_values, read_doc_values
+from indexer.docvalues import (
+    HIT_FIELDS,
+    VALUE_FIELDS,
+    HitTexts,
+    join_doc_values,
+    read_doc_values,
+    read_hit_texts,
+)
 from indexer.postings import (
     FIELDS,
     LEXICON_FIELD,
@@ -50,6 +59,7 @@ class _Part:
 
     offset: int
     fields: dict[str, FieldPostings]
+    texts: HitTexts
 
 
 @dataclass
@@ -78,9 +88,10 @@ class ArrayIndex:
         doc_values = []
         for path, covered in postings_files(folder, [segment for segment, _ in segments]):
             arrays = read_arrays(path)
-            self.parts.append(_Part(segments[at][1], postings_of(arrays)))
+            self.parts.append(_Part(segments[at][1], postings_of(arrays), read_hit_texts(arrays)))
             doc_values.append(read_doc_values(arrays))
             at += covered
+        self._part_offsets = [part.offset for part in self.parts]
         # Every article's day, source and category, in the reader's numbering.
         self.doc_values = join_doc_values(doc_values) if doc_values else None
         self.lengths = {
@@ -94,6 +105,25 @@ class ArrayIndex:
             for name in FIELDS
         }
         self._doc_frequencies: dict[tuple[str, str], int] = {}
+
+    def hit_fields(self, docnum: int) -> dict[str, Any]:
+        """What a search hit shows of an article, as Whoosh stores it: id, title, body,
+        url, path, date (a datetime), source and category; empty values left out."""
+        part = self.parts[bisect_right(self._part_offsets, docnum) - 1]
+        fields: dict[str, Any] = {
+            name: text
+            for name in HIT_FIELDS
+            if (text := part.texts.text(name, docnum - part.offset))
+        }
+        assert self.doc_values is not None  # an article is in some part
+        day = int(self.doc_values.days[docnum])
+        if day >= 0:
+            fields["date"] = dt.datetime.combine(dt.date.fromordinal(day), dt.time())
+        for name in VALUE_FIELDS:
+            code = int(self.doc_values.codes[name][docnum])
+            if code >= 0:
+                fields[name] = self.doc_values.names[name][code].decode("utf-8")
+        return fields
 
     def scorer(self) -> QueryScorer:
         return QueryScorer(self)
@@ -168,16 +198,19 @@ class _TermPostings:
         weights = np.concatenate([p.weights[a:b] for _, p, a, b in self.ranges])
         return docs, weights.astype(np.float64)
 
-    def position_keys(self, among: np.ndarray | None = None) -> np.ndarray:
-        """Every (document, position) of the term, packed and sorted; only in the
-        documents `among` (sorted) when given."""
+    def position_keys(self, among: np.ndarray) -> np.ndarray:
+        """Every (document, position) of the term in the documents `among` (sorted, each
+        holding the term), packed and sorted."""
         out = []
         for part, p, a, b in self.ranges:
-            docs = p.docs[a:b].astype(np.int64) + part.offset
-            firsts, counts = p.pos_starts[a:b], np.diff(p.pos_starts[a : b + 1])
-            if among is not None:
-                keep = _members(docs, among)
-                docs, firsts, counts = docs[keep], firsts[keep], counts[keep]
+            bounds = [part.offset, part.offset + len(p.lengths)]
+            lo, hi = np.searchsorted(among, bounds).tolist()
+            if lo == hi:
+                continue  # none of `among` in this part
+            docs = among[lo:hi]
+            at = a + np.searchsorted(p.docs[a:b], (docs - part.offset).astype(p.docs.dtype))
+            firsts = p.pos_starts[at]
+            counts = p.pos_starts[at + 1] - firsts
             positions = p.positions[range_indexes(firsts, counts)].astype(np.int64)
             out.append(np.repeat(docs, counts) * _STRIDE + positions)
         return np.concatenate(out) if out else np.zeros(0, np.int64)
@@ -367,7 +400,7 @@ class QueryScorer:
         # Positions are read only in the documents holding every word.
         among = self._term(q.fieldname, q.words[0])[0]
         for w in q.words[1:]:
-            among = np.intersect1d(among, self._term(q.fieldname, w)[0], assume_unique=True)
+            among = among[_members(among, self._term(q.fieldname, w)[0])]
         starts = ends = words[0].position_keys(among)
         for word in words[1:]:
             keys = word.position_keys(among)

@@ -18,7 +18,7 @@ from whoosh import query as wq
 
 from indexer import postings_groups, store
 from indexer.arrayfile import read_arrays
-from indexer.docvalues import VALUE_FIELDS, DocValues, read_doc_values
+from indexer.docvalues import HIT_FIELDS, VALUE_FIELDS, DocValues, read_doc_values, read_hit_texts
 from indexer.postings import (
     FIELDS,
     LEXICON_FIELD,
@@ -78,9 +78,13 @@ def assert_arrays_equal_whoosh(index_dir: Path) -> int:
                 if name == LEXICON_FIELD:
                     words = [b for b in sub.lexicon(name) if len(b) <= WORD_DTYPE.itemsize]
                     assert field.words.tolist() == words
-            assert_doc_values_are_stored_values(
-                read_doc_values(read_arrays(postings_path(index_dir, segment))), sub
-            )
+            arrays = read_arrays(postings_path(index_dir, segment))
+            assert_doc_values_are_stored_values(read_doc_values(arrays), sub)
+            texts = read_hit_texts(arrays)
+            for docnum in range(segment.doc_count_all()):
+                stored = sub.stored_fields(docnum)
+                for name in HIT_FIELDS:
+                    assert texts.text(name, docnum) == stored.get(name, ""), (docnum, name)
     return compared
 
 
@@ -94,6 +98,15 @@ def assert_doc_values_are_stored_values(values: DocValues, reader: Any) -> None:
             code = values.codes[name][docnum]
             value = values.names[name][code].decode("utf-8") if code >= 0 else ""
             assert value == stored.get(name, ""), (docnum, name)
+
+
+def assert_hit_fields_are_stored_fields(archive: Archive) -> None:
+    """What a hit shows, read from the arrays, is what Whoosh stored, article by article."""
+    shown = (*HIT_FIELDS, "date", *VALUE_FIELDS)
+    for docnum in range(archive.arrays.doc_count):
+        stored = archive.searcher.stored_fields(docnum)
+        expected = {name: stored[name] for name in shown if stored.get(name)}
+        assert archive.arrays.hit_fields(docnum) == expected, docnum
 
 
 def test_arrays_hold_exactly_whooshs_postings(data_index: Path) -> None:
@@ -219,12 +232,14 @@ def test_consecutive_segments_are_joined_and_score_the_same(
         assert len(archive.arrays.parts) < len(archive.ix._segments())
         joined = [archive.search(q, limit=50) for q in queries]
         assert_doc_values_are_stored_values(archive.arrays.doc_values, archive.searcher)
+        assert_hit_fields_are_stored_fields(archive)
         joined_words = [archive.arrays.words_with_prefix(p, 40) for p in prefixes]
         lexicon = [b.decode() for b in archive.searcher.reader().lexicon(LEXICON_FIELD)]
     (index_dir / postings_groups.MANIFEST_FILE).unlink()  # each segment read alone
     with Archive(index_dir) as archive:
         assert len(archive.arrays.parts) == len(archive.ix._segments())
         alone = [archive.search(q, limit=50) for q in queries]
+        assert_hit_fields_are_stored_fields(archive)
         alone_words = [archive.arrays.words_with_prefix(p, 40) for p in prefixes]
     for prefix, a_words, b_words in zip(prefixes, joined_words, alone_words, strict=True):
         # The first words of the prefix in byte order, as Whoosh's lexicon lists them.
