@@ -18,10 +18,13 @@ the same texts as UTF-8 here are a slice of the map.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+
+from indexer.arrayfile import read_arrays
 
 VALUE_FIELDS = ("source", "category")
 HIT_FIELDS = ("id", "title", "body", "url", "path")
@@ -135,28 +138,17 @@ def read_hit_texts(arrays: Mapping[str, np.ndarray]) -> HitTexts:
     )
 
 
-def join_hit_texts(parts: Iterable[HitTexts]) -> HitTexts:
-    """The texts of consecutive files' articles as one.
-
-    >>> a = HitTexts({"t": np.array([0, 2])}, {"t": np.frombuffer(b"ab", np.uint8)})
-    >>> b = HitTexts({"t": np.array([0, 0, 1])}, {"t": np.frombuffer(b"c", np.uint8)})
-    >>> joined = join_hit_texts([a, b])
-    >>> [joined.text("t", d) for d in range(3)]
-    ['ab', '', 'c']
-    """
-    parts = list(parts)
-    starts, utf8 = {}, {}
-    for name in parts[0].starts:
-        ends = np.cumsum([0] + [len(p.utf8[name]) for p in parts])
-        pieces = [p.starts[name][1:] + end for p, end in zip(parts, ends[:-1], strict=True)]
-        starts[name] = np.concatenate([[0], *pieces]).astype(np.int64)
-        utf8[name] = np.concatenate([p.utf8[name] for p in parts])
-    return HitTexts(starts, utf8)
-
-
-def hit_texts_arrays(texts: HitTexts) -> dict[str, np.ndarray]:
-    arrays = {}
+def joined_hit_texts(paths: list[Path]) -> Iterator[tuple[str, np.ndarray]]:
+    """The arrays of consecutive postings files' texts as one, a field at a time and a
+    file at a time (the bodies are as large as a field's postings)."""
     for name in HIT_FIELDS:
-        arrays[f"hit.{name}.starts"] = texts.starts[name]
-        arrays[f"hit.{name}.utf8"] = texts.utf8[name]
-    return arrays
+        lengths = [len(read_hit_texts(read_arrays(path)).utf8[name]) for path in paths]
+        starts, utf8 = [np.zeros(1, np.int64)], np.empty(sum(lengths), np.uint8)
+        at = 0
+        for path, length in zip(paths, lengths, strict=True):
+            texts = read_hit_texts(read_arrays(path))
+            starts.append(texts.starts[name][1:] + at)
+            utf8[at : at + length] = texts.utf8[name]
+            at += length
+        yield f"hit.{name}.starts", np.concatenate(starts)
+        yield f"hit.{name}.utf8", utf8

@@ -41,11 +41,9 @@ from indexer.arrayfile import read_arrays, write_arrays
 from indexer.docvalues import (
     DocValuesCollector,
     doc_values_arrays,
-    hit_texts_arrays,
     join_doc_values,
-    join_hit_texts,
+    joined_hit_texts,
     read_doc_values,
-    read_hit_texts,
 )
 from indexer.schema import TEXT_FIELDS
 
@@ -193,7 +191,7 @@ class PostingsBuilder:
         for name, collector in self._fields.items():
             lengths = (reader.doc_field_length(d, name) for d in range(doc_count))
             arrays.update(collector.arrays(name, lengths))
-        write_arrays(path, arrays)
+        write_arrays(path, arrays.items())
 
 
 def write_segment_postings(folder: Path, segment: Segment, reader: Any) -> None:
@@ -257,67 +255,67 @@ def postings_of(arrays: dict[str, np.ndarray]) -> dict[str, FieldPostings]:
     }
 
 
-def merge_postings(paths: list[Path]) -> dict[str, np.ndarray]:
+def merge_postings(paths: list[Path]) -> Iterator[tuple[str, np.ndarray]]:
     """One set of arrays for the postings files of consecutive segments: documents
     renumbered as a reader sees them (each segment's after the one before), each term's
     postings joined in segment order.
 
-    Memory stays near the size of the result: the files are read one at a time, and
-    each segment's postings are copied straight to their place in it.
+    The arrays come one at a time, for `write_arrays` to write as they come: memory holds
+    one field's postings at most (not the whole result), the files are read one at a
+    time, and each segment's postings are copied straight to their place.
     """
     fields = {name: [] for name in FIELDS}  # per field: (keys, counts) of every file
     lengths: dict[str, list[np.ndarray]] = {name: [] for name in FIELDS}
-    words: list[np.ndarray] = []
     for path in paths:
         for name, postings in read_postings(path).items():
             fields[name].append((np.array(postings.keys), np.diff(postings.starts)))
             lengths[name].append(np.array(postings.lengths))
-            if name == LEXICON_FIELD:
-                words.append(np.array(postings.words))
     offsets = np.cumsum([0] + [len(part) for part in lengths[FIELDS[0]]]).tolist()
-    arrays: dict[str, np.ndarray] = {}
     for name in FIELDS:
-        keys = np.unique(np.concatenate([k for k, _ in fields[name]]))
+        per_file = fields.pop(name)  # forgotten once the field is written
+        keys = np.unique(np.concatenate([k for k, _ in per_file]))
         total = np.zeros(len(keys), np.int64)
         firsts = []  # per file: where each of its terms' postings go in the result
-        for part_keys, counts in fields[name]:
+        for part_keys, counts in per_file:
             terms = np.searchsorted(keys, part_keys)
             total[terms] += counts
             firsts.append((terms, counts))
         starts = _starts(total)
+        yield f"{name}.keys", keys
+        yield f"{name}.starts", starts
         filled = starts[:-1].copy()
         docs = np.empty(int(starts[-1]), np.int32)
         weights = np.empty(int(starts[-1]), np.float32)
-        pos_counts = np.empty(int(starts[-1]), np.int64)
-        places = []
+        pos_counts = np.empty(int(starts[-1]), np.int32)
+        placed = []  # per file: where its terms' postings begin in the result
         for (terms, counts), offset, path in zip(firsts, offsets[:-1], paths, strict=True):
             postings = read_postings(path)[name]
+            placed.append(filled[terms])
             place = range_indexes(filled[terms], counts)
             filled[terms] += counts
             docs[place] = postings.docs + offset
             weights[place] = postings.weights
             pos_counts[place] = np.diff(postings.pos_starts)
-            places.append(place)
+        yield f"{name}.docs", docs
+        yield f"{name}.weights", weights
+        del docs, weights
         pos_starts = _starts(pos_counts)
+        del pos_counts
         positions = np.empty(int(pos_starts[-1]), np.int32)
-        for place, path in zip(places, paths, strict=True):
+        for (_, counts), first, path in zip(firsts, placed, paths, strict=True):
             postings = read_postings(path)[name]
-            counts = np.diff(postings.pos_starts)
-            positions[range_indexes(pos_starts[place], counts)] = postings.positions
-        arrays.update(
-            {
-                f"{name}.keys": keys,
-                f"{name}.starts": starts,
-                f"{name}.docs": docs,
-                f"{name}.weights": weights,
-                f"{name}.pos_starts": pos_starts,
-                f"{name}.positions": positions,
-                f"{name}.lengths": np.concatenate(lengths[name]),
-            }
-        )
-    arrays[f"{LEXICON_FIELD}.words"] = np.unique(np.concatenate(words))
+            place = range_indexes(first, counts)
+            positions[range_indexes(pos_starts[place], np.diff(postings.pos_starts))] = (
+                postings.positions
+            )
+        yield f"{name}.pos_starts", pos_starts
+        yield f"{name}.positions", positions
+        yield f"{name}.lengths", np.concatenate(lengths[name])
+        del pos_starts, positions
+    words = np.zeros(0, WORD_DTYPE)
+    for path in paths:  # each file's words are as many as the group's, nearly
+        words = np.union1d(words, read_postings(path)[LEXICON_FIELD].words)
+    yield f"{LEXICON_FIELD}.words", words
     joined = join_doc_values(read_doc_values(read_arrays(path)) for path in paths)
-    arrays.update(doc_values_arrays(joined))
-    texts = join_hit_texts(read_hit_texts(read_arrays(path)) for path in paths)
-    arrays.update(hit_texts_arrays(texts))
-    return arrays
+    yield from doc_values_arrays(joined).items()
+    yield from joined_hit_texts(paths)

@@ -22,7 +22,8 @@ from indexer.duplicates import signature
 # 4: the exact-form field's words kept with them (did-you-mean reads them).
 # 5: and each article's day, source and category (facets, date order, variants).
 # 6: and the texts a search hit shows (id, headline, body, URL, path).
-SCHEMA_VERSION = 6
+# 7: array files written as they are made, their header last (`indexer.arrayfile`).
+SCHEMA_VERSION = 7
 
 # The analyzed, searchable fields (a query word's terms live in these).
 TEXT_FIELDS = ("text", "title", "exact")

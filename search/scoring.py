@@ -105,6 +105,17 @@ class ArrayIndex:
             for name in FIELDS
         }
         self._doc_frequencies: dict[tuple[str, str], int] = {}
+        self._norms: dict[tuple[str, float, float], np.ndarray] = {}
+
+    def length_norms(self, fieldname: str, k1: float, b: float) -> np.ndarray:
+        """BM25's length normalization of every document in `fieldname`, computed once
+        per opened index: k1 · (1 − b + b · length / average length)."""
+        key = (fieldname, k1, b)
+        norms = self._norms.get(key)
+        if norms is None:
+            lengths = self.lengths[fieldname]
+            norms = self._norms[key] = k1 * ((1 - b) + b * lengths / self.average_length[fieldname])
+        return norms
 
     def hit_fields(self, docnum: int) -> dict[str, Any]:
         """What a search hit shows of an article, as Whoosh stores it: id, title, body,
@@ -193,7 +204,8 @@ class _TermPostings:
     def docs_and_weights(self) -> tuple[np.ndarray, np.ndarray]:
         if not self.ranges:
             return np.zeros(0, np.int64), np.zeros(0)
-        docs = np.concatenate([p.docs[a:b].astype(np.int64) + part.offset
+        # An int64 offset makes the sum int64 (int32 in the files) in one step.
+        docs = np.concatenate([p.docs[a:b] + np.int64(part.offset)
                                for part, p, a, b in self.ranges])  # fmt: skip
         weights = np.concatenate([p.weights[a:b] for _, p, a, b in self.ranges])
         return docs, weights.astype(np.float64)
@@ -387,8 +399,7 @@ class QueryScorer:
             return docs, tf
         index = self.index
         idf = math.log(index.doc_count / (postings.df + 1)) + 1
-        lengths = index.lengths[fieldname][docs]
-        norm = self.k1 * ((1 - self.b) + self.b * lengths / index.average_length[fieldname])
+        norm = index.length_norms(fieldname, self.k1, self.b)[docs]
         return docs, idf * (tf * (self.k1 + 1)) / (tf + norm)
 
     def _phrase(self, q: wq.Phrase) -> tuple[np.ndarray, np.ndarray]:
