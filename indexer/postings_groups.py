@@ -1,17 +1,20 @@
 """Postings arrays of consecutive segments joined into one file per group.
 
-Workers write segments of 1,500 articles, and every query word costs a binary search and
-a slice per segment and field: 30 segments for 43,000 articles made that most of a
+Workers write segments of 500 articles, and every query word costs a binary search and a
+slice per segment and field: 87 segments for 43,000 articles would make that most of a
 query's time. After each indexing run, consecutive segments are joined, at most
 `GROUP_ARTICLES` articles to a group, into `postings-<id>.arr` files listed with the
-segments they cover in `postings.json`. A reader uses a group only while exactly those
-segments stand in that order; otherwise it reads the segments' own files, so a run
-killed half-way, or a merge of segments, never leaves a wrong answer, only a slower one.
+segments they cover in `postings.json`; a group holding half that many or more is left
+as it is, and later segments are grouped after it. A reader uses a group only while
+exactly those segments stand in that order; otherwise it reads the segments' own files,
+so a run killed half-way, or a merge of segments, never leaves a wrong answer, only a
+slower one.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -39,18 +42,33 @@ def reader_segments(reader: Any) -> list[tuple[Segment, int]]:
     ]
 
 
-def plan_groups(segments: list[Segment]) -> list[list[Segment]]:
-    """Consecutive segments, greedily, `GROUP_ARTICLES` articles at most per group."""
+def plan_groups(
+    segments: list[Segment], kept: Iterable[tuple[str, ...]] = ()
+) -> list[list[Segment]]:
+    """Consecutive segments, greedily, `GROUP_ARTICLES` articles at most per group; the
+    groups in `kept` (segment ids) stay as they are wherever their segments still stand
+    in that order."""
+    kept_from = {ids[0]: ids for ids in kept if ids}
+    ids = [s.segment_id() for s in segments]
     groups: list[list[Segment]] = []
     size = 0
-    for segment in segments:
-        count = segment.doc_count_all()
+    at = 0
+    while at < len(segments):
+        whole = kept_from.get(ids[at], ())
+        if whole and tuple(ids[at : at + len(whole)]) == whole:
+            groups.append(segments[at : at + len(whole)])
+            groups.append([])  # what follows starts a group of its own
+            size = 0
+            at += len(whole)
+            continue
+        count = segments[at].doc_count_all()
         if not groups or size + count > GROUP_ARTICLES:
             groups.append([])
             size = 0
-        groups[-1].append(segment)
+        groups[-1].append(segments[at])
         size += count
-    return groups
+        at += 1
+    return [group for group in groups if group]
 
 
 def _recorded(folder: Path) -> dict[tuple[str, ...], str]:
@@ -67,8 +85,19 @@ def _recorded(folder: Path) -> dict[tuple[str, ...], str]:
 def join_segments(folder: Path, segments: list[Segment]) -> None:
     """Write the group files `segments` (a reader's, in order) need; drop stale ones."""
     recorded = _recorded(folder)
+    # A group of half the largest size or more is left alone: articles added later go
+    # to groups of their own, so a run adding a few articles does not join tens of
+    # thousands again (a group of more than one file is read in a few more steps).
+    counts = {s.segment_id(): s.doc_count_all() for s in segments}
+    kept = [
+        ids
+        for ids, name in recorded.items()
+        if (folder / name).exists()
+        and all(i in counts for i in ids)
+        and sum(counts[i] for i in ids) >= GROUP_ARTICLES // 2
+    ]
     manifest = []
-    for group in plan_groups(segments):
+    for group in plan_groups(segments, kept):
         if len(group) < 2:
             continue
         ids = tuple(s.segment_id() for s in group)

@@ -188,6 +188,57 @@ def test_queries_the_arrays_do_not_score_go_to_whoosh(data_index: Path) -> None:
         assert result.hits
 
 
+class _Segment:
+    def __init__(self, name: str, articles: int) -> None:
+        self.name, self.articles = name, articles
+
+    def segment_id(self) -> str:
+        return self.name
+
+    def doc_count_all(self) -> int:
+        return self.articles
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+def test_groups_fill_greedily_and_a_kept_group_stays(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(postings_groups, "GROUP_ARTICLES", 12)
+    a, b, c, d = (_Segment(n, k) for n, k in zip("abcd", (4, 4, 3, 2), strict=True))
+    plan = postings_groups.plan_groups
+    assert plan([a, b, c, d]) == [[a, b, c], [d]]
+    assert plan([a, b, c, d], [("a", "b")]) == [[a, b], [c, d]]
+    # A kept group whose segments no longer stand in that order is planned anew.
+    assert plan([a, c, b, d], [("a", "b")]) == [[a, c, b], [d]]
+
+
+def test_a_run_adding_articles_leaves_large_groups_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    index_dir = tmp_path / "index"
+    monkeypatch.setattr(postings_groups, "GROUP_ARTICLES", 24)
+    txt = sorted((DATA / "txt").glob("*.txt"))
+    for n, source in enumerate(txt[:6]):  # one run, one segment of 2 articles each
+        for copy in (0, 1):
+            shutil.copy(source, folder / f"{n:02d}-{copy}-{source.name}")
+        update_index(index_dir, [folder])
+    before = json.loads((index_dir / postings_groups.MANIFEST_FILE).read_text())
+    assert [len(group["segments"]) for group in before] == [6]  # 12 articles: kept
+    shutil.copy(txt[8], folder / "late-1.txt")
+    update_index(index_dir, [folder])
+    shutil.copy(txt[9], folder / "late-2.txt")
+    update_index(index_dir, [folder])
+    after = json.loads((index_dir / postings_groups.MANIFEST_FILE).read_text())
+    assert after[0] == before[0] and len(after) == 2
+    assert len(after[1]["segments"]) == 2
+    with Archive(index_dir) as archive:
+        assert len(archive.arrays.parts) == 2
+        assert archive.search("داعش").total == len(set(archive.searcher.docs_for_query(
+            archive.parse("داعش"))))
+
+
 def test_deleted_articles_are_never_matched(tmp_path: Path) -> None:
     folder = tmp_path / "articles"
     shutil.copytree(DATA / "txt", folder)
