@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -22,10 +22,12 @@ from indexer.analysis.tokenize import words
 from indexer.article import ReadProblem
 from indexer.dates import parse_date_bound
 from indexer.errors import ArshifError
-from indexer.writer import IndexSummary, Progress, update_index
 from search import output
 from search.batch import write_run
 from search.engine import SORTS, Archive, Filters, SearchResult
+
+if TYPE_CHECKING:  # the writer and its readers load only when a command indexes
+    from indexer.writer import IndexSummary, Progress
 
 
 def _use_color(stream: Any) -> bool:
@@ -148,6 +150,8 @@ def index_command(
     Example:
       arshif index ~/news/2018 ~/news/2019.jsonl.gz
     """
+    from indexer.writer import update_index  # ~0.1 s of imports the searches skip
+
     bar = _ProgressBar(enabled=not as_json and sys.stderr.isatty())
 
     def report(problem: ReadProblem) -> None:

@@ -86,9 +86,8 @@ def _char_forms() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     for codes in KNOWN_RANGES:
         text = "".join(map(chr, codes))
         forms[codes.start : codes.stop] = codes
-        for i, ch in enumerate(text):
-            decomposes[codes.start + i] = bool(unicodedata.decomposition(ch))
-            combines[codes.start + i] = unicodedata.combining(ch) != 0
+        decomposes[codes.start : codes.stop] = [bool(unicodedata.decomposition(ch)) for ch in text]
+        combines[codes.start : codes.stop] = [unicodedata.combining(ch) != 0 for ch in text]
         special = {m.start() for m in _DELETED.finditer(text)}
         special |= {i for i, ch in enumerate(text) if ch != ch.lower()}
         special |= {code - codes.start for code in _MAPPED if code in codes}
