@@ -26,8 +26,8 @@ from indexer.postings import SUFFIX, merge_postings, postings_path
 
 # A query pays a binary search and a slice per group, field and word: one group for
 # 43,000 articles answers short queries ~15% faster than five. Joining holds one field's
-# postings in memory (its peak: ~270 MB for 43,450 news articles in one group), and the
-# last group is joined again after each run that adds articles (~4 s at 43,000).
+# postings in memory (its peak: ~270 MB for 43,450 news articles in one group, ~4 s);
+# the last group is joined again after each run that adds articles until it is kept.
 GROUP_ARTICLES = 50_000
 MANIFEST_FILE = "postings.json"
 

@@ -177,9 +177,10 @@ def parse_query(text: str, schema: Schema, parser: qparser.QueryParser | None = 
 
 
 def words_query(text: str, schema: Schema) -> Query:
-    """What the parser makes of plain words, built directly (a tenth of its time): each
-    white-space separated word looked up in every field of FIELD_BOOSTS with its boost,
-    all of them in one OR with the coordination bonus.
+    """What the parser makes of plain words, built directly (a short query's parse
+    took 0.7 ms through the parser, 0.15 ms so): each white-space separated word looked
+    up in every field of FIELD_BOOSTS with its boost, all of them in one OR with the
+    coordination bonus.
 
     >>> from indexer.schema import build_schema
     >>> words_query("حلب", build_schema())

@@ -74,7 +74,8 @@ class Scores:
 
 class ArrayIndex:
     """The postings arrays of every segment an index reader sees, in its numbering, with
-    which documents are live and each document's field lengths."""
+    which documents are live, each document's field lengths, and the article values and
+    hit texts kept beside them (`indexer.docvalues`)."""
 
     def __init__(self, folder: Path, reader: Any) -> None:
         self.parts: list[_Part] = []

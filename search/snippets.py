@@ -81,7 +81,7 @@ class QueryWords:
             if candidates and at < candidates[-1][1]:
                 continue  # in the word found last
             word = word_at(text, at)
-            if word is None:  # a number's separator: only reading every word can tell
+            if word is None:  # a number's separator, or no word: read every word
                 return _words_holding(text, where[found])
             candidates.append(word)
         return candidates
