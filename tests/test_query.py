@@ -3,24 +3,17 @@ the query must be the very one the parser makes, for any text, or scores would d
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from whoosh.query import NullQuery, Or, Query
+from whoosh.query import Query
 
-from indexer.analysis.tokenize import words
 from indexer.schema import build_schema
-from search.query import (
-    PROXIMITY_BOOST,
-    clean_query_text,
-    drop_question_words,
-    is_plain,
-    make_parser,
-    parse_query,
-    proximity_query,
-)
+from search import query as query_module
+from search.query import make_parser, parse_query
 from tests.conftest import REPO, corpus_path
 
 SCHEMA = build_schema()
@@ -29,25 +22,9 @@ PARSER = make_parser(SCHEMA)
 
 def parsed_by_whoosh(text: str) -> Query:
     """`parse_query` with every query going through Whoosh's parser."""
-    text = clean_query_text(text)
-    if not text:
-        return NullQuery
-    plain = is_plain(text)
-    if plain:
-        text = drop_question_words(text)
-    try:
-        query = PARSER.parse(text)
-    except Exception:  # as parse_query: the text's plain words
-        plain_text = " ".join(word for word, _, _ in words(text))
-        try:
-            query = PARSER.parse(plain_text) if plain_text else NullQuery
-        except Exception:
-            query = NullQuery
-    if query is NullQuery:
-        return query
-    if plain and PROXIMITY_BOOST and (near := proximity_query(text, SCHEMA)) is not None:
-        query = Or([query, near])
-    return query.normalize()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(query_module, "_PARSER_OPERATOR", re.compile(""))  # matches any text
+        return parse_query(text, SCHEMA, PARSER)
 
 
 def shape(q: Query) -> Any:
