@@ -290,8 +290,9 @@ def merge_postings(paths: list[Path]) -> Iterator[tuple[str, np.ndarray]]:
         placed = []  # per file: where its terms' postings begin in the result
         for (terms, counts), offset, path in zip(firsts, offsets[:-1], paths, strict=True):
             postings = read_postings(path)[name]
-            placed.append(filled[terms])
-            place = range_indexes(filled[terms], counts)
+            first = filled[terms]
+            placed.append(first)
+            place = range_indexes(first, counts)
             filled[terms] += counts
             docs[place] = postings.docs + offset
             weights[place] = postings.weights
@@ -313,7 +314,7 @@ def merge_postings(paths: list[Path]) -> Iterator[tuple[str, np.ndarray]]:
         yield f"{name}.lengths", np.concatenate(lengths[name])
         del pos_starts, positions
     words = np.zeros(0, WORD_DTYPE)
-    for path in paths:  # each file's words are as many as the group's, nearly
+    for path in paths:  # one file's words at a time: all at once they are several times these
         words = np.union1d(words, read_postings(path)[LEXICON_FIELD].words)
     yield f"{LEXICON_FIELD}.words", words
     joined = join_doc_values(read_doc_values(read_arrays(path)) for path in paths)
