@@ -350,7 +350,7 @@ class Archive:
     def _word_reports(self, rest: str, parsed: wq.Query, *, variants: bool) -> list[WordReport]:
         """Each plain query word: its terms, its other spellings, suggestions if rare."""
         finder = VariantFinder(self.arrays, self.columns)
-        suggester = Suggester(self.searcher, self.arrays)
+        suggester = Suggester(self.arrays)
         in_query = set(exact_words(parsed)) if parsed is not wq.NullQuery else set()
         reports = []
         for word, _, _ in words(rest):
@@ -379,7 +379,7 @@ class Archive:
             return []
         matches = self._matches(parsed, None, None, "relevance")
         return [
-            (self.searcher.stored_fields(docnum)["id"], score or 0.0)
+            (self.arrays.hit_text("id", docnum), score or 0.0)
             for docnum, score in matches.ranked(k)
         ]
 

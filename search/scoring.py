@@ -118,14 +118,16 @@ class ArrayIndex:
             norms = self._norms[key] = k1 * ((1 - b) + b * lengths / self.average_length[fieldname])
         return norms
 
+    def hit_text(self, name: str, docnum: int) -> str:
+        """One of an article's `HIT_FIELDS` texts ("" for none)."""
+        part = self.parts[bisect_right(self._part_offsets, docnum) - 1]
+        return part.texts.text(name, docnum - part.offset)
+
     def hit_fields(self, docnum: int) -> dict[str, Any]:
         """What a search hit shows of an article, as Whoosh stores it: id, title, body,
         url, path, date (a datetime), source and category; empty values left out."""
-        part = self.parts[bisect_right(self._part_offsets, docnum) - 1]
         fields: dict[str, Any] = {
-            name: text
-            for name in HIT_FIELDS
-            if (text := part.texts.text(name, docnum - part.offset))
+            name: text for name in HIT_FIELDS if (text := self.hit_text(name, docnum))
         }
         assert self.doc_values is not None  # an article is in some part
         day = int(self.doc_values.days[docnum])

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from whoosh.searching import Searcher
 
 from indexer.analysis import chars
 from indexer.analysis.normalize import normalize
@@ -77,10 +76,9 @@ class Suggestion:
 class Suggester:
     """Suggestions for the words of one opened archive."""
 
-    def __init__(self, searcher: Searcher, frequencies: ArrayIndex) -> None:
-        self.searcher = searcher
+    def __init__(self, frequencies: ArrayIndex) -> None:
         self.frequencies = frequencies
-        articles = max(1, searcher.doc_count_all())
+        articles = max(1, frequencies.doc_count)
         self.little = max(MIN_LITTLE, math.ceil(articles * LITTLE_SHARE))
 
     def df(self, word: str) -> int:
@@ -130,8 +128,8 @@ class Suggester:
         """The spelling the articles most often use for the normalized `word`."""
         forms: Counter[str] = Counter()
         for docnum in self.frequencies.docs(EXACT_FIELD, word)[:SURFACE_SAMPLE].tolist():
-            stored = self.searcher.stored_fields(docnum)
-            text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
+            title, body = (self.frequencies.hit_text(f, docnum) for f in ("title", "body"))
+            text = f"{title}\n{body}"
             for surface, _, _ in words(text):
                 plain = _STRIP.sub("", surface)
                 if normalize(plain) == word:
