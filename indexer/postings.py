@@ -2,7 +2,9 @@
 
 Whoosh answers a query by walking posting lists one posting at a time in Python: about
 0.7 s for a question on 43,000 articles. The same postings held as arrays let a query be
-scored for every article at once (`search.scoring`) in milliseconds.
+scored for every article at once (`search.scoring`) in milliseconds. They are the only
+postings of these fields: Whoosh keeps the articles' ids, dates, outlets and stored
+fields, but writing the searched fields' postings too took most of the indexing time.
 
 The file is named after its segment (`MAIN_<id>.arr`), so Whoosh deletes it with the
 segment; after each run neighbouring segments' files are also joined into group files
@@ -13,10 +15,11 @@ segment; after each run neighbouring segments' files are also joined into group 
 - `starts`: where each term's postings begin, one entry more than `keys`;
 - `docs`, `weights`: the postings, by term then document (segment document numbers);
 - `pos_starts`, `positions`: each posting's word positions, for phrases and proximity;
-- `lengths`: every document's length in the field, as Whoosh's BM25 reads it;
-- `words` (the exact-form field only): its terms themselves, UTF-8, sorted, so that
-  did-you-mean can read the words sharing a prefix without walking Whoosh's lexicon of
-  every segment in Python (~25 ms a word on 43,000 articles).
+- `lengths`: every document's length in the field, as Whoosh's BM25 would read it
+  (`stored_lengths`); `total`: their exact sum, for the average length;
+- `words`: the field's terms themselves, UTF-8, sorted, for what needs a field's
+  vocabulary: words sharing a prefix for did-you-mean (the exact-form field's), and
+  wildcards and ranges (each field's).
 
 The files also hold each article's day, source and category (`indexer.docvalues`).
 """
@@ -26,8 +29,8 @@ from __future__ import annotations
 import copy
 import hashlib
 from array import array
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -36,8 +39,11 @@ import numpy as np
 from whoosh.codec.base import Segment
 from whoosh.fields import Schema
 from whoosh.formats import Positions
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from indexer.analysis.analyzer import article_positions
 from indexer.arrayfile import read_arrays, write_arrays
+from indexer.article import Article
 from indexer.docvalues import (
     DocValuesCollector,
     doc_values_arrays,
@@ -76,16 +82,11 @@ class _FieldCollector:
         self.weights = array("f")
         self.pos_counts = array("i")
         self.positions = array("i")
-
-    def add(self, term: str, docnum: int, weight: float, positions: list[int]) -> None:
-        self.posting_terms.append(self.term_ids.setdefault(term, len(self.term_ids)))
-        self.docs.append(docnum)
-        self.weights.append(weight)
-        self.pos_counts.append(len(positions))
-        self.positions.extend(positions)
+        self.lengths: list[int] = []
 
     def add_document(self, docnum: int, positions: dict[str, list[int]]) -> None:
-        """`add` for every term of one document (weights are term frequencies)."""
+        """Every term of the next document (`docnum`), with its positions; weights are
+        term frequencies."""
         ids = self.term_ids
         self.posting_terms.extend([ids.setdefault(term, len(ids)) for term in positions])
         counts = [len(p) for p in positions.values()]
@@ -93,8 +94,9 @@ class _FieldCollector:
         self.weights.extend(counts)
         self.pos_counts.extend(counts)
         self.positions.extend(chain.from_iterable(positions.values()))
+        self.lengths.append(sum(counts))
 
-    def arrays(self, name: str, lengths: Iterable[float]) -> dict[str, np.ndarray]:
+    def arrays(self, name: str) -> dict[str, np.ndarray]:
         terms = list(self.term_ids)
         keys = np.fromiter((term_key(t) for t in terms), np.uint64, len(terms))
         by_key = np.argsort(keys, kind="stable")
@@ -117,9 +119,20 @@ class _FieldCollector:
             f"{name}.positions": np.frombuffer(self.positions, np.int32)[
                 range_indexes(pos_firsts, pos_counts)
             ],
-            f"{name}.lengths": np.fromiter(lengths, np.float32),
-            **({f"{name}.words": word_array(terms)} if name == LEXICON_FIELD else {}),
+            f"{name}.lengths": stored_lengths(self.lengths),
+            f"{name}.total": np.array([sum(self.lengths)], np.float64),
+            f"{name}.words": word_array(terms),
         }
+
+
+def stored_lengths(lengths: list[int]) -> np.ndarray:
+    """Document lengths as Whoosh keeps them (one byte each, exact only when short), so
+    that BM25 scores stay Whoosh's.
+
+    >>> stored_lengths([0, 3, 1000]).tolist()
+    [0.0, 3.0, 1032.0]
+    """
+    return np.array([byte_to_length(length_to_byte(n)) for n in lengths], np.float32)
 
 
 def word_array(words: Iterable[str]) -> np.ndarray:
@@ -150,65 +163,57 @@ def range_indexes(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return offsets + np.arange(total, dtype=np.int64)
 
 
-class _RecordingPositions(Positions):
-    """Whoosh's positional format, also handing each document's analyzed terms to a
-    collector as the writer asks for them, so the arrays cost no second analysis."""
-
-    def __init__(self, collector: _FieldCollector, writer: Any) -> None:
-        super().__init__()
-        self.collector = collector
-        self.writer = writer
+class _NoPostings(Positions):
+    """A searched field's format in the worker's schema: Whoosh writes no postings for
+    it (pooling, sorting and writing them posting by posting was most of the indexing
+    time); the arrays hold them instead."""
 
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[Any]:
-        poses = analyzer.positions(value)  # what Positions gets from analyzer(value)
-        self.collector.add_document(self.writer.docnum, poses)
-        encode = self.encode
-        for word, positions in poses.items():
-            yield word, len(positions), float(len(positions)), encode(positions)
+        return iter(())
 
 
 class PostingsBuilder:
-    """Collects the searched fields' postings of one segment while Whoosh writes it."""
+    """Collects the searched fields' postings of one segment, article by article."""
 
     def __init__(self) -> None:
         self._fields = {name: _FieldCollector() for name in FIELDS}
         self.doc_values = DocValuesCollector()
 
-    def recording_schema(self, schema: Schema, writer: Any) -> Schema:
-        """A copy of `schema` whose searched fields also report their terms here (the
-        writer's own copy: the index's schema is untouched)."""
-        recording = copy.copy(schema)
-        recording._fields = dict(schema._fields)
-        for name, collector in self._fields.items():
+    def unindexed_schema(self, schema: Schema) -> Schema:
+        """A copy of `schema` whose searched fields Whoosh stores (the headline) but
+        does not index (the index's own schema is untouched: queries parse with it)."""
+        unindexed = copy.copy(schema)
+        unindexed._fields = dict(schema._fields)
+        for name in self._fields:
             searched = copy.copy(schema[name])
-            searched.format = _RecordingPositions(collector, writer)
-            recording._fields[name] = searched
-        return recording
+            searched.format = _NoPostings()
+            unindexed._fields[name] = searched
+        return unindexed
 
-    def write(self, path: Path, reader: Any, doc_count: int) -> None:
-        """Write the collected postings, with each document's field lengths from `reader`."""
+    def add(self, docnum: int, fields: Mapping[str, Any]) -> None:
+        """Add the next article, given as Whoosh's document fields (`article_fields`)."""
+        found = article_positions(fields.get("title", ""), fields.get("text", ""))
+        for name, collector in self._fields.items():
+            collector.add_document(docnum, getattr(found, name))
+        self.doc_values.add(fields)
+
+    def write(self, path: Path) -> None:
         arrays: dict[str, np.ndarray] = self.doc_values.arrays()
         for name, collector in self._fields.items():
-            lengths = (reader.doc_field_length(d, name) for d in range(doc_count))
-            arrays.update(collector.arrays(name, lengths))
+            arrays.update(collector.arrays(name))
         write_arrays(path, arrays.items())
 
 
 def write_segment_postings(folder: Path, segment: Segment, reader: Any) -> None:
-    """Write the arrays of a segment Whoosh wrote by itself (a merge), read back from it."""
+    """Write the arrays of a segment Whoosh wrote by itself (a merge of small segments),
+    analyzing its articles again from their stored headline and body."""
     builder = PostingsBuilder()
-    for name, collector in builder._fields.items():
-        for btext in reader.lexicon(name):
-            term = btext.decode("utf-8")
-            matcher = reader.postings(name, btext)
-            while matcher.is_active():
-                collector.add(
-                    term, matcher.id(), matcher.weight(), matcher.value_as("positions")
-                )
-                matcher.next()
     for docnum in range(segment.doc_count_all()):
-        builder.doc_values.add(reader.stored_fields(docnum))
-    builder.write(postings_path(folder, segment), reader, segment.doc_count_all())
+        stored = reader.stored_fields(docnum)
+        title, body = stored.get("title", ""), stored.get("body", "")
+        text = Article(stored.get("id", ""), title, body).text
+        builder.add(docnum, {**stored, "text": text})
+    builder.write(postings_path(folder, segment))
 
 
 @dataclass
@@ -222,7 +227,8 @@ class FieldPostings:
     pos_starts: np.ndarray
     positions: np.ndarray
     lengths: np.ndarray
-    words: np.ndarray = field(default_factory=lambda: np.zeros(0, WORD_DTYPE))
+    total: np.ndarray
+    words: np.ndarray
 
     def find(self, keys: np.ndarray) -> np.ndarray:
         """Each key's term number in this field, or -1 where the field lacks it."""
@@ -313,10 +319,14 @@ def merge_postings(paths: list[Path]) -> Iterator[tuple[str, np.ndarray]]:
         yield f"{name}.positions", positions
         yield f"{name}.lengths", np.concatenate(lengths[name])
         del pos_starts, positions
-    words = np.zeros(0, WORD_DTYPE)
-    for path in paths:  # one file's words at a time: all at once they are several times these
-        words = np.union1d(words, read_postings(path)[LEXICON_FIELD].words)
-    yield f"{LEXICON_FIELD}.words", words
+        words = np.zeros(0, WORD_DTYPE)
+        total = np.zeros(1)
+        for path in paths:  # one file's words at a time: all at once they are many times these
+            postings = read_postings(path)[name]
+            words = np.union1d(words, postings.words)
+            total += postings.total
+        yield f"{name}.words", words
+        yield f"{name}.total", total
     joined = join_doc_values(read_doc_values(read_arrays(path)) for path in paths)
     yield from doc_values_arrays(joined).items()
     yield from joined_hit_texts(paths)

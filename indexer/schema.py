@@ -23,7 +23,8 @@ from indexer.duplicates import signature
 # 5: and each article's day, source and category (facets, date order, variants).
 # 6: and the texts a search hit shows (id, headline, body, URL, path).
 # 7: array files written as they are made, their header last (`indexer.arrayfile`).
-SCHEMA_VERSION = 7
+# 8: the searched fields' postings in the arrays only (Whoosh stores, does not index them).
+SCHEMA_VERSION = 8
 
 # The analyzed, searchable fields (a query word's terms live in these).
 TEXT_FIELDS = ("text", "title", "exact")

@@ -4,21 +4,18 @@ Each task analyzes one batch of articles and writes it as a complete, independen
 segment; the parent process adds finished segments to the index at commit time (as
 Whoosh's own multi-segment writer does), after checking each holds every article sent.
 
-The searched fields' analyzed terms are also kept as arrays (`indexer.postings`) as
-Whoosh's writer asks for them, for fast scoring.
+The searched fields' postings are written as arrays (`indexer.postings`), from one
+analysis of each article's text; Whoosh stores those fields but does not index them.
 
 Unlike `writer(procs=N)`, nothing here can lose an article silently: a failing or killed
 worker raises in the parent, and then nothing is committed.
 
-Two costs of Whoosh's segment writer are avoided: it re-reads each document's field length
-from disk for every posting (the lengths are kept in memory here instead), and it
-zlib-compresses every posting block and copies each segment into one compound file (not
-worth the CPU for this index's size).
+Whoosh's segment writer zlib-compresses every posting block and copies each segment into
+one compound file: not worth the CPU for this index's size, both are turned off.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from whoosh.codec.base import Segment
@@ -43,20 +40,6 @@ POOL_LIMIT_MB = 512
 WORKER_WORD_CACHE = 30_000
 
 
-class _FieldLengths:
-    """Document field lengths held in memory, read once from the segment being written."""
-
-    def __init__(self, reader: Any, fieldnames: Sequence[str], doc_count: int) -> None:
-        self._lengths = {
-            name: [reader.doc_field_length(d, name) for d in range(doc_count)]
-            for name in fieldnames
-        }
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        column = self._lengths.get(fieldname)
-        return column[docnum] if column is not None else default
-
-
 class SegmentBuilder(SegmentWriter):
     """A lock-free segment writer for one batch; its segment is committed by the parent."""
 
@@ -65,23 +48,15 @@ class SegmentBuilder(SegmentWriter):
             ix, _lk=False, codec=W3Codec(compression=0), limitmb=POOL_LIMIT_MB, compound=False
         )
         self.arrays = PostingsBuilder()
-        self.schema = self.arrays.recording_schema(self.schema, self)
+        self.schema = self.arrays.unindexed_schema(self.schema)
 
     def add_document(self, **fields: Any) -> None:
-        self.arrays.doc_values.add(fields)
+        self.arrays.add(self.docnum, fields)
         super().add_document(**fields)
 
     def _flush_segment(self) -> None:
-        self.perdocwriter.close()
-        reader = self.per_document_reader()
-        scorable = [name for name in self.schema.names() if self.schema[name].scorable]
-        lengths = _FieldLengths(reader, scorable, self.docnum)
-        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
-        self.fieldwriter.close()
-        self.arrays.write(
-            postings_path(self.storage.folder, self.get_segment()), lengths, self.docnum
-        )
-        reader.close()
+        super()._flush_segment()
+        self.arrays.write(postings_path(self.storage.folder, self.get_segment()))
 
     def finish(self) -> Segment:
         """Write the segment's files and return it, ready for the parent's commit."""

@@ -26,20 +26,19 @@ from typing import Any, Protocol
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.classify import Bo1Model
 from whoosh.searching import Searcher
 
 from indexer import store
 from indexer.analysis.analyzer import ArabicAnalyzer, analyze_word
 from indexer.analysis.tokenize import words
 from indexer.schema import TEXT_FIELDS
-from search.errors import UnknownArticleError
+from search.errors import UnknownArticleError, UnsupportedQueryError
 from search.facets import FacetColumns, Facets
 from search.filters import Filters, any_of, combine, split_query
 from search.groups import Groups
 from search.query import clean_query_text, make_parser, parse_query
 from search.ranking import weighting
-from search.scoring import ArrayIndex, matching_docs, term_text
+from search.scoring import ArrayIndex, expand_patterns, matching_docs, term_text
 from search.snippets import QueryWords, Snippet, make_snippet
 from search.suggest import Suggester, Suggestion
 from search.variants import Variant, VariantFinder, exact_words, expand
@@ -192,18 +191,10 @@ class Archive:
 
     def query_terms(self, parsed: wq.Query) -> set[str]:
         """The analyzed words of a query as they stand in the index (prefixes expanded)."""
-        leaves = list(parsed.leaves())
-        if all(isinstance(leaf, wq.Term | wq.Phrase) for leaf in leaves):
-            return self._held_words(leaves)  # from the arrays: no walk over the segments
-        try:
-            pairs = parsed.existing_terms(self.searcher.reader(), expand=True)
-        except Exception:  # a query type that cannot list its terms simply highlights nothing
-            return set()
-        return {
-            term_text(text)
-            for fieldname, text in pairs
-            if fieldname in TEXT_FIELDS
-        }
+        expanded = expand_patterns(parsed, self.arrays)
+        return self._held_words(
+            [q for q in expanded.leaves() if isinstance(q, wq.Term | wq.Phrase)]
+        )
 
     def _held_words(self, leaves: list[wq.Query]) -> set[str]:
         """The words of these terms and phrases that the archive holds in their field:
@@ -287,13 +278,22 @@ class Archive:
             allowed &= matching_docs(self.searcher.docs_for_query(filter_q), arrays.doc_count)
         if mask_q is not None:
             allowed &= ~matching_docs(self.searcher.docs_for_query(mask_q), arrays.doc_count)
-        scored = arrays.scorer().score(final)
+        scored = arrays.scorer(self._scored_by_whoosh).score(final)
         if scored is None:
-            return _WhooshMatches(self.searcher, final, allowed, filter_q, mask_q, sort)
+            raise UnsupportedQueryError(str(final))
         docs = np.flatnonzero(scored.matched & allowed)
         if sort == "relevance":
             return _ArrayMatches(docs, scored.scores)
         return _DateOrder(docs, self.columns.days(), newest=sort == "newest")
+
+    def _scored_by_whoosh(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
+        """The articles matching `q` (on fields only Whoosh indexes: ids, paths, dates …)
+        with Whoosh's score of each, by document number."""
+        top = self.searcher.search(q, limit=None).top_n  # (score, docnum) pairs
+        scores = np.array([score for score, _ in top], np.float64)
+        docs = np.array([docnum for _, docnum in top], np.int64)
+        order = np.argsort(docs)
+        return docs[order], scores[order]
 
     def _run(
         self,
@@ -463,9 +463,8 @@ class Archive:
         docnum = self._docnum(article_id)
         stored = self.searcher.stored_fields(docnum)
         text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
-        keys = self.searcher.key_terms_from_text(
-            "text", text, numterms=SIMILAR_TERMS, model=Bo1Model, normalize=True
-        )
+        counts = {term: len(at) for term, at in self.analyzer.positions(text).items()}
+        keys = self.arrays.key_terms("text", counts, SIMILAR_TERMS)
         query: wq.Query = wq.Or([wq.Term("text", term, boost=weight) for term, weight in keys])
         own = [article_id, *self.groups.copies(article_id)]
         mask = wq.Or([wq.Term("id", i) for i in own])
@@ -547,36 +546,6 @@ class _DateOrder:
         undated = days < 0
         order = np.lexsort((self.docs, -days if self.newest else days, undated))[:depth]
         return [(doc, None) for doc in self.docs[order].tolist()]
-
-
-class _WhooshMatches:
-    """Whoosh's matchers: for query types the arrays do not score."""
-
-    def __init__(
-        self,
-        searcher: Searcher,
-        final: wq.Query,
-        allowed: np.ndarray,
-        filter_q: wq.Query | None,
-        mask_q: wq.Query | None,
-        sort: str,
-    ) -> None:
-        self.searcher = searcher
-        self.final = final
-        matched = matching_docs(searcher.docs_for_query(final), len(allowed))
-        self.docs = np.flatnonzero(matched & allowed)
-        self.options: dict[str, Any] = {}
-        if filter_q is not None:
-            self.options["filter"] = filter_q
-        if mask_q is not None:
-            self.options["mask"] = mask_q
-        if sort != "relevance":
-            self.options["sortedby"] = "date"
-            self.options["reverse"] = sort == "newest"
-
-    def ranked(self, depth: int) -> list[tuple[int, float | None]]:
-        hits = self.searcher.search(self.final, limit=depth, **self.options)
-        return [(hit.docnum, hit.score) for hit in hits]
 
 
 def _folder_bytes(folder: Path) -> int:

@@ -32,3 +32,11 @@ class UnknownNameError(ArshifError):
 class QueryDateError(ArshifError):
     def __init__(self, clause: str, reason: str) -> None:
         super().__init__(f'cannot read "{clause}" in the query: {reason}.')
+
+
+class UnsupportedQueryError(ArshifError):
+    def __init__(self, query: str) -> None:
+        super().__init__(
+            f"cannot search {query}: arshif searches words, phrases, prefixes (word*), "
+            f"ranges ([a TO b]) and fields, joined by AND, OR, NOT, ANDMAYBE and REQUIRE."
+        )

@@ -8,9 +8,12 @@ where its words stand in order, each at most `slop` positions after the one befo
 scores the sum of its words' scores. On a 43,000-article archive a question takes
 milliseconds instead of the best part of a second.
 
-An OR with a coordination `scale` gets Whoosh's coordination bonus. Query types outside
-these (wildcards, ranges, …) are reported as unsupported (`None`) and searched
-by Whoosh's matchers as before.
+An OR with a coordination `scale` gets Whoosh's coordination bonus. REQUIRE matches where
+both parts do, scored by the first. Wildcards, prefixes and ranges over the searched fields
+become their words, read from the arrays' word lists, as Whoosh expands them (one word: that
+term; several: an OR of them). Parts on the other fields (`id:`, `source:`, `date:` …), whose
+postings Whoosh holds, are scored by Whoosh and added in. Other query types are reported as
+unsupported (`None`).
 """
 
 from __future__ import annotations
@@ -18,14 +21,16 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import math
+import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.classify import Bo1Model
 
 from indexer.arrayfile import read_arrays
 from indexer.docvalues import (
@@ -47,6 +52,9 @@ from indexer.postings import (
 )
 from indexer.postings_groups import postings_files, reader_segments
 from search.ranking import BM25_B, BM25_K1
+
+# Scores of a query part by Whoosh: the matching documents (ascending) and their scores.
+WhooshScores = Callable[[wq.Query], tuple[np.ndarray, np.ndarray]]
 
 # Document number and position packed in one int64: positions stay below 2**32.
 _STRIDE = np.int64(1 << 32)
@@ -101,9 +109,13 @@ class ArrayIndex:
             else np.zeros(0)
             for name in FIELDS
         }
+        # Every field's length summed over the articles (deleted ones too, as Whoosh).
+        self.total_length = {
+            name: sum(float(p.fields[name].total[0]) for p in self.parts) for name in FIELDS
+        }
         self.average_length = {
-            name: (reader.field_length(name) / self.doc_count if self.doc_count else 0) or 1
-            for name in FIELDS
+            name: (total / self.doc_count if self.doc_count else 0) or 1
+            for name, total in self.total_length.items()
         }
         self._doc_frequencies: dict[tuple[str, str], int] = {}
         self._norms: dict[tuple[str, float, float], np.ndarray] = {}
@@ -139,8 +151,8 @@ class ArrayIndex:
                 fields[name] = self.doc_values.names[name][code].decode("utf-8")
         return fields
 
-    def scorer(self) -> QueryScorer:
-        return QueryScorer(self)
+    def scorer(self, by_whoosh: WhooshScores | None = None) -> QueryScorer:
+        return QueryScorer(self, by_whoosh)
 
     def locate(self, fieldname: str, words: Iterable[str]) -> dict[str, _TermPostings]:
         """Where each word's postings are in every segment: one binary search per segment
@@ -192,6 +204,64 @@ class ArrayIndex:
         found = np.unique(np.concatenate(ranges))[:limit].tolist()
         return [w.decode("utf-8") for w in found if w.startswith(head)]
 
+    def key_terms(
+        self, fieldname: str, counts: Mapping[str, int], number: int
+    ) -> list[tuple[str, float]]:
+        """The `number` terms of a text that best tell it from the rest of the archive,
+        with their weights (`counts`: each term's frequency in the text): Whoosh's
+        `key_terms_from_text` with the Bo1 model, normalized, over the arrays."""
+        top_total = sum(counts.values())
+        model = Bo1Model(self.doc_count, self.total_length[fieldname])
+        found = self.locate(fieldname, counts)
+        scored = [
+            (model.score(counts[word], postings.frequency(), top_total), word)
+            for word, postings in found.items()
+            if postings.df
+        ]
+        if not scored:
+            return []
+        norm = model.normalizer(max(score for score, _ in scored), top_total)
+        scored.sort(key=lambda pair: (-pair[0], pair[1]))
+        return [(word, score / norm) for score, word in scored[:number]]
+
+    def words_between(
+        self, fieldname: str, low: str | None, high: str | None, *, closed: bool = True
+    ) -> list[str]:
+        """The words of `fieldname` from `low` to `high` in byte order (either end open
+        when None; `high` itself included when `closed`), each once."""
+        found = []
+        for part in self.parts:
+            words = part.fields[fieldname].words
+            start = 0 if low is None else int(np.searchsorted(words, _word_bytes(low)))
+            end = len(words)
+            if high is not None:
+                side = "right" if closed else "left"
+                end = int(np.searchsorted(words, _word_bytes(high), side=side))
+            found.append(words[start:end])
+        if not found:
+            return []
+        return [w.decode("utf-8") for w in np.unique(np.concatenate(found)).tolist()]
+
+    def pattern_words(self, q: wq.MultiTerm) -> list[str] | None:
+        """The words a prefix, wildcard, regular expression or term range stands for in
+        its field, as Whoosh's `_btexts` lists them; None for another kind of query."""
+        fieldname = q.fieldname
+        if isinstance(q, wq.Prefix):
+            return self.words_between(fieldname, q.text, q.text + _AFTER_EVERY_WORD, closed=False)
+        if isinstance(q, wq.PatternQuery):
+            prefix = q._find_prefix(q.text)
+            words = self.words_between(
+                fieldname, prefix or None, prefix + _AFTER_EVERY_WORD if prefix else None
+            )
+            pattern = re.compile(q._get_pattern())
+            return [w for w in words if pattern.match(w)]
+        if isinstance(q, wq.TermRange):
+            words = self.words_between(fieldname, q.start, q.end, closed=not q.endexcl)
+            if q.startexcl and words and words[0] == q.start:
+                words = words[1:]
+            return words
+        return None
+
 
 class _TermPostings:
     """One term's postings across the segments: global document numbers and weights."""
@@ -203,6 +273,10 @@ class _TermPostings:
     def add(self, part: _Part, postings: FieldPostings, start: int, end: int) -> None:
         self.ranges.append((part, postings, start, end))
         self.df += end - start
+
+    def frequency(self) -> float:
+        """The term's weights summed over its postings (Whoosh's collection frequency)."""
+        return sum(float(p.weights[a:b].sum()) for _, p, a, b in self.ranges)
 
     def docs_and_weights(self) -> tuple[np.ndarray, np.ndarray]:
         if not self.ranges:
@@ -232,18 +306,30 @@ class _TermPostings:
 
 
 class QueryScorer:
-    """Scores queries against an `ArrayIndex`; term statistics cached per scorer."""
+    """Scores queries against an `ArrayIndex`; term statistics cached per scorer.
 
-    def __init__(self, index: ArrayIndex, k1: float = BM25_K1, b: float = BM25_B) -> None:
+    `by_whoosh` scores the parts of a query on fields the arrays do not hold; without it,
+    such a query is unsupported."""
+
+    def __init__(
+        self,
+        index: ArrayIndex,
+        by_whoosh: WhooshScores | None = None,
+        k1: float = BM25_K1,
+        b: float = BM25_B,
+    ) -> None:
         self.index = index
+        self.by_whoosh = by_whoosh
         self.k1 = k1
         self.b = b
         self._terms: dict[tuple[str, str], _TermPostings] = {}
         self._scored: dict[tuple[str, str | bytes], tuple[np.ndarray, np.ndarray]] = {}
+        self._by_whoosh: dict[wq.Query, tuple[np.ndarray, np.ndarray]] = {}
 
     def score(self, query: wq.Query) -> Scores | None:
-        """The query's scores and matches, or None when it has a part scored elsewhere."""
-        if not _supported(query):
+        """The query's scores and matches, or None when it has an unsupported part."""
+        query = expand_patterns(query, self.index)
+        if not _supported(query, whoosh=self.by_whoosh is not None):
             return None
         self._locate(query)
         if _coordinates(query):  # most queries: their own scores, nothing to add them to
@@ -260,9 +346,17 @@ class QueryScorer:
 
     def _add(self, q: wq.Query, into: Scores, boost: float) -> None:
         """Add `q`'s scores (times `boost`), matches and matching terms into `into`."""
+        if _elsewhere(q):
+            docs, values = self._whoosh_part(q)
+            into.scores[docs] += values * boost
+            into.matched[docs] = True
+            into.terms[docs] += 1
+            return
+        if q is wq.NullQuery:
+            return
         if isinstance(q, wq.Term | wq.Phrase):
-            docs, values = self._term(q.fieldname, q.text) if isinstance(q, wq.Term) else (
-                self._phrase(q)
+            docs, values = (
+                self._term(q.fieldname, q.text) if isinstance(q, wq.Term) else (self._phrase(q))
             )
             into.scores[docs] += values * (boost * q.boost)
             into.matched[docs] = True
@@ -331,9 +425,16 @@ class QueryScorer:
         return found
 
     def _intersected(self, q: wq.Query) -> Scores:
-        """AND (every part matches, scores add up), AND NOT (the first part's score) or
-        AND MAYBE (the first part's matches, the second's score added where it matches)."""
-        if isinstance(q, wq.AndMaybe):
+        """AND (every part matches, scores add up), AND NOT (the first part's score),
+        AND MAYBE (the first part's matches, the second's score added where it matches)
+        or REQUIRE (where both match, the first part's score)."""
+        if isinstance(q, wq.Require):
+            found = self._empty()
+            self._add(q.a, found, q.boost)
+            required = self._empty()
+            self._add(q.b, required, 1.0)
+            found.matched &= required.matched
+        elif isinstance(q, wq.AndMaybe):
             found = self._empty()
             self._add(q.a, found, q.boost)
             bonus = self._empty()
@@ -361,6 +462,8 @@ class QueryScorer:
     def _term_matchers(self, q: wq.Query) -> int:
         """How many term matchers Whoosh builds for `q`: one per term the archive holds,
         a phrase's words only when it holds them all."""
+        if _elsewhere(q):
+            return int(len(self._whoosh_part(q)[0]) > 0)
         if isinstance(q, wq.Term):
             return int(self._postings(q.fieldname, q.text).df > 0)
         if isinstance(q, wq.Phrase):
@@ -368,11 +471,18 @@ class QueryScorer:
             return len(words) if all(w.df for w in words) else 0
         return sum(self._term_matchers(sub) for sub in q.children())
 
+    def _whoosh_part(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
+        found = self._by_whoosh.get(q)
+        if found is None:
+            assert self.by_whoosh is not None  # `_supported` made sure
+            found = self._by_whoosh[q] = self.by_whoosh(q)
+        return found
+
     def _locate(self, query: wq.Query) -> None:
         """Find every word of the query in one pass over the segments per field."""
         wanted: dict[str, set[str]] = {}
         for leaf in query.leaves():
-            if isinstance(leaf, wq.Term | wq.Phrase):
+            if isinstance(leaf, wq.Term | wq.Phrase) and leaf.fieldname in FIELDS:
                 words = leaf.words if isinstance(leaf, wq.Phrase) else [leaf.text]
                 wanted.setdefault(leaf.fieldname, set()).update(term_text(w) for w in words)
         for fieldname, words in wanted.items():
@@ -464,15 +574,70 @@ def term_text(text: str | bytes) -> str:
     return text.decode("utf-8") if isinstance(text, bytes) else text
 
 
-def _supported(q: wq.Query) -> bool:
+def expand_patterns(query: wq.Query, index: ArrayIndex) -> wq.Query:
+    """`query` with its prefixes, wildcards and ranges over the searched fields replaced
+    by the words they stand for, as Whoosh's matcher takes them: one word is that term
+    (its boost not applied), several an OR of them with the pattern's boost, none
+    nothing."""
+
+    def rewrite(q: wq.Query) -> wq.Query:
+        if isinstance(q, wq.MultiTerm) and q.fieldname in FIELDS:
+            words = index.pattern_words(q)
+            if words is None:
+                return q
+            if len(words) > 1:
+                return wq.Or([wq.Term(q.fieldname, w) for w in words], boost=q.boost)
+            return wq.Term(q.fieldname, words[0]) if words else wq.NullQuery
+        if q.is_leaf():
+            return q
+        rewritten = copy.copy(q)  # a copy keeps what `apply` would drop (an OR's scale)
+        if isinstance(q, wq.CompoundQuery):
+            rewritten.subqueries = [rewrite(sub) for sub in q.subqueries]
+        elif isinstance(q, wq.BinaryQuery):
+            rewritten.a, rewritten.b = rewrite(q.a), rewrite(q.b)
+        elif isinstance(q, wq.Not):
+            rewritten.query = rewrite(q.query)
+        else:
+            return q.apply(rewrite)
+        return rewritten
+
+    if not any(isinstance(leaf, wq.MultiTerm) for leaf in query.leaves()):
+        return query
+    return rewrite(query)
+
+
+def _word_bytes(word: str) -> np.ndarray:
+    return np.array(word.encode("utf-8")[: WORD_DTYPE.itemsize], WORD_DTYPE)
+
+
+# The last code point: a prefix followed by it sorts after every word with that prefix.
+_AFTER_EVERY_WORD = "\U0010ffff"
+
+
+def _leaf_fields(q: wq.Query) -> set[str | None]:
+    return {leaf.field() for leaf in q.leaves()} if not q.is_leaf() else {q.field()}
+
+
+def _elsewhere(q: wq.Query) -> bool:
+    """Whether `q` is a part on fields whose postings only Whoosh holds (ids, dates,
+    outlets …): a query Whoosh scores whole."""
+    fields = _leaf_fields(q)
+    return bool(fields) and None not in fields and not fields & set(FIELDS)
+
+
+def _supported(q: wq.Query, *, whoosh: bool) -> bool:
+    if _elsewhere(q):
+        return whoosh
+    if q is wq.NullQuery:
+        return True
     if isinstance(q, wq.Every):
         return not q.fieldname or q.fieldname == "*"
     if isinstance(q, wq.Term | wq.Phrase):
         return q.fieldname in FIELDS
     if isinstance(q, wq.Or):
-        return not q.minmatch and all(_supported(s) for s in q.subqueries)
-    if isinstance(q, wq.And | wq.AndNot | wq.AndMaybe | wq.Not):
-        return all(_supported(s) for s in q.children())
+        return not q.minmatch and all(_supported(s, whoosh=whoosh) for s in q.subqueries)
+    if isinstance(q, wq.And | wq.AndNot | wq.AndMaybe | wq.Require | wq.Not):
+        return all(_supported(s, whoosh=whoosh) for s in q.children())
     return False
 
 
