@@ -34,7 +34,7 @@ import dataclasses
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,33 @@ def line_key(line: str) -> str:
     'جميع المقالات المنشوره تمثل راي كتابها فقط © 0000'
     """
     return chrome_key(_DIGIT.sub("0", line))
+
+
+def line_keys(body: str, max_chars: int = MAX_CHARS) -> list[str]:
+    """The distinct keys (`line_key`) of the lines of `body` short enough to count.
+
+    >>> line_keys("تابعونا على تويتر\\n\\nتابعونا على تويتر")
+    ['تابعونا علي تويتر']
+    """
+    # A raw line may carry marks the key drops: measure the key, but skip long raw
+    # lines before computing it (most paragraphs are), as that is the costly part.
+    limit = 2 * max_chars
+    return list(
+        dict.fromkeys(
+            key
+            for line in body.split("\n")
+            if len(line) <= limit and 0 < len(key := line_key(line)) <= max_chars
+        )
+    )
+
+
+def file_line_keys(path: Path, id_base: str, max_chars: int) -> list[tuple[str, list[str]]]:
+    """(source, `line_keys` of the body) of each article of one file, in order."""
+    return [
+        (article.source, line_keys(article.body, max_chars))
+        for article in read_file(path, id_base)
+        if isinstance(article, Article)
+    ]
 
 
 @dataclasses.dataclass
@@ -102,10 +129,14 @@ class BoilerplateDetector:
 
     def observe(self, source: str, body: str) -> None:
         """Count the distinct short lines of one article's body under its source."""
+        self.count(source, line_keys(body, self.max_chars))
+
+    def count(self, source: str, keys: Iterable[str]) -> None:
+        """Count one article's distinct line keys (`line_keys`) under its source."""
         counts = self._sources.setdefault(source, _SourceCounts())
         counts.articles += 1
         bucket = (counts.articles - 1) // self._bucket_width
-        for key in self._keys(body):
+        for key in keys:
             entry = counts.lines.get(key)
             if entry is None:
                 counts.lines[key] = [1, bucket]
@@ -116,32 +147,26 @@ class BoilerplateDetector:
             counts.lines = {k: e for k, e in counts.lines.items() if e[0] + e[1] > bucket + 1}
         self._found = None
 
-    def observe_all(self, articles: Iterable[Article | object]) -> int:
-        """Observe every `Article` among `articles` (anything else is passed over)."""
-        seen = 0
-        for article in articles:
-            if isinstance(article, Article):
-                self.observe(article.source, article.body)
-                seen += 1
-        return seen
-
-    def observe_files(self, files: Iterable[tuple[Path, str]]) -> int:
+    def observe_files(
+        self,
+        files: Sequence[tuple[Path, str]],
+        map_files: Callable[..., Iterable[list[tuple[str, list[str]]]]] = map,
+    ) -> int:
         """A run's first pass: observe the articles of each `(path, id_base)` file.
 
         Files are streamed like the indexing pass reads them; problems are left for that
-        pass to report. Returns the number of articles observed.
+        pass to report. Reading them and keying their lines (`file_line_keys`) is done
+        by `map_files` (another process's pool's `map`, to read in parallel); the
+        counting stays here, in file order. Returns the number of articles observed.
         """
-        return sum(self.observe_all(read_file(path, id_base)) for path, id_base in files)
-
-    def _keys(self, body: str) -> set[str]:
-        # A raw line may carry marks the key drops: measure the key, but skip long raw
-        # lines before computing it (most paragraphs are), as that is the costly part.
-        limit = 2 * self.max_chars
-        return {
-            key
-            for line in body.split("\n")
-            if len(line) <= limit and 0 < len(key := line_key(line)) <= self.max_chars
-        }
+        paths = [path for path, _ in files]
+        id_bases = [id_base for _, id_base in files]
+        observed = 0
+        for articles in map_files(file_line_keys, paths, id_bases, [self.max_chars] * len(paths)):
+            for source, keys in articles:
+                self.count(source, keys)
+            observed += len(articles)
+        return observed
 
     # --- what was learned --------------------------------------------------------------
 

@@ -17,7 +17,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +40,8 @@ from indexer.segments import SEGMENT_ARTICLES, build_segment
 
 # Below this much input, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 4_000_000
+# Files a worker reads per task when the workers read ahead (the boilerplate pass).
+MAP_CHUNK = 4
 # Articles between commits: progress survives a crash, and memory stays flat.
 COMMIT_EVERY = 30_000
 # Segments smaller than this (left by small incremental runs) are merged once there are
@@ -125,6 +127,12 @@ class _SegmentQueue:
         self.max_pending = max(1, jobs) * 2
         self.pending: list[tuple[Future, int]] = []
         self.done: list[Segment] = []
+
+    def map(self, fn: Callable[..., Any], *iterables: Iterable[Any]) -> Iterator[Any]:
+        """`fn` over the items of `iterables` in the workers, results in order."""
+        if self.executor is None:
+            return map(fn, *iterables)
+        return self.executor.map(fn, *iterables, chunksize=MAP_CHUNK)
 
     def submit(self, batch: list[Article]) -> None:
         if self.executor is None:
@@ -434,10 +442,10 @@ def _update(
         for task in tasks:
             if task.known or run.replace_ids:
                 run.remove_file(str(task.path))
-        boilerplate = BoilerplateDetector.load(index_dir)
-        boilerplate.observe_files((task.path, task.id_base) for task in tasks)
         big = sum(t.size for t in tasks) >= PARALLEL_MIN_BYTES
         queue = _SegmentQueue(index_dir, (jobs or os.cpu_count() or 1) if big else 1)
+        boilerplate = BoilerplateDetector.load(index_dir)
+        boilerplate.observe_files([(task.path, task.id_base) for task in tasks], queue.map)
         _index_files(run, tasks, queue, on_progress, commit_every, boilerplate)
         boilerplate.save(index_dir)
     except BaseException:
