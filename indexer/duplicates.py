@@ -16,14 +16,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import struct
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
+from hashlib import blake2b
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from indexer.analysis import chars
 from indexer.analysis.normalize import normalize
@@ -66,7 +68,7 @@ def shingles(text: str) -> set[str]:
     ['النقد توقعاته', 'خفض صندوق', 'صندوق النقد']
     """
     stop = stopwords()
-    tokens = [n for w in _WORD.findall(_IN_WORD.sub("", text)) if (n := normalize(w)) not in stop]
+    tokens = [n for n in map(normalize, _WORD.findall(_IN_WORD.sub("", text))) if n not in stop]
     return set(map(" ".join, pairwise(tokens)))
 
 
@@ -82,14 +84,11 @@ def signature(text: str) -> bytes:
     grams = shingles(text)
     if len(grams) < MIN_SHINGLES:
         return b""
-    mins = [_EMPTY] * BINS
-    for gram in grams:
-        h = int.from_bytes(hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest(), "big")
-        b = h >> _BIN_SHIFT
-        v = (h >> 16) & _MASK32
-        if v < mins[b]:
-            mins[b] = v
-    return struct.pack(_FORMAT, *_densify(mins))
+    digests = [blake2b(gram.encode("utf-8"), digest_size=8).digest() for gram in grams]
+    hashes = np.frombuffer(b"".join(digests), ">u8")  # each digest as a big-endian number
+    mins = np.full(BINS, _EMPTY, np.uint64)
+    np.minimum.at(mins, (hashes >> _BIN_SHIFT).astype(np.intp), (hashes >> 16) & _MASK32)
+    return struct.pack(_FORMAT, *_densify(mins.tolist()))
 
 
 def _densify(mins: list[int]) -> list[int]:

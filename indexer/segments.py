@@ -55,7 +55,12 @@ class SegmentBuilder(SegmentWriter):
         super().add_document(**fields)
 
     def _flush_segment(self) -> None:
-        super()._flush_segment()
+        self.perdocwriter.close()
+        # Whoosh's own flush reads each posting's field length back from disk; the
+        # fields it still indexes here (ids, paths, dates, outlets) are not scored, so
+        # their lengths are all 0 and none are passed.
+        self.fieldwriter.add_postings(self.schema, None, self.pool.iter_postings())
+        self.fieldwriter.close()
         self.arrays.write(postings_path(self.storage.folder, self.get_segment()))
 
     def finish(self) -> Segment:
