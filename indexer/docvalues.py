@@ -9,6 +9,10 @@ unpickles all its stored fields for that (~70 µs an article, a tenth of a short
 the same texts as UTF-8 here are a slice of the map.
 
 - `doc.day`: the date as a day number (`date.toordinal()`), -1 for an undated article;
+- `doc.minhash`: the near-duplicate signature (`indexer.duplicates`), zero bytes for
+  none (no real signature is: it would need 64 hashes of 0), read by the grouping after
+  each run (from Whoosh's stored fields that took seconds); a void dtype, as numpy's
+  bytes dtype would drop a signature's trailing zero bytes;
 - `<field>.names`: the field's distinct values, UTF-8, sorted; `<field>.codes`: each
   article's value as an index into them, -1 for none;
 - `hit.<field>.utf8`: the field's texts (`HIT_FIELDS`), one after another;
@@ -25,10 +29,14 @@ from pathlib import Path
 import numpy as np
 
 from indexer.arrayfile import read_arrays
+from indexer.duplicates import BINS
 
 VALUE_FIELDS = ("source", "category")
 HIT_FIELDS = ("id", "title", "body", "url", "path")
-DAY = "doc.day"
+# The stored field holding an article's signature, and its array here.
+SIGNATURE_FIELD = "minhash"
+SIGNATURE_BYTES = BINS * 4
+DAY, SIGNATURES = "doc.day", "doc.minhash"
 
 
 class DocValuesCollector:
@@ -36,12 +44,15 @@ class DocValuesCollector:
 
     def __init__(self) -> None:
         self.days: list[int] = []
+        self.signatures: list[bytes] = []
         self.values: dict[str, list[str]] = {name: [] for name in VALUE_FIELDS}
         self.texts: dict[str, list[bytes]] = {name: [] for name in HIT_FIELDS}
 
     def add(self, fields: Mapping[str, object]) -> None:
         date = fields.get("date")
         self.days.append(date.toordinal() if isinstance(date, dt.date) else -1)
+        signature = fields.get(SIGNATURE_FIELD)
+        self.signatures.append(signature if isinstance(signature, bytes) else b"")
         for name, values in self.values.items():
             value = fields.get(name)
             values.append(value if isinstance(value, str) else "")
@@ -50,7 +61,7 @@ class DocValuesCollector:
             texts.append(value.encode("utf-8", "surrogatepass") if isinstance(value, str) else b"")
 
     def arrays(self) -> dict[str, np.ndarray]:
-        arrays = {DAY: np.array(self.days, np.int32)}
+        arrays = {DAY: np.array(self.days, np.int32), SIGNATURES: _signatures(self.signatures)}
         for name, values in self.values.items():
             encoded = np.array([v.encode("utf-8") for v in values], dtype=bytes)
             names, codes = np.unique(encoded, return_inverse=True)
@@ -74,6 +85,21 @@ class DocValues:
     days: np.ndarray
     names: dict[str, np.ndarray]
     codes: dict[str, np.ndarray]
+    signatures: np.ndarray
+
+
+_SIGNATURE = np.dtype(f"V{SIGNATURE_BYTES}")
+_NO_SIGNATURE = bytes(SIGNATURE_BYTES)
+
+
+def _signatures(values: list[bytes]) -> np.ndarray:
+    return np.array([v or _NO_SIGNATURE for v in values], _SIGNATURE).reshape(len(values))
+
+
+def signature_of(values: DocValues, docnum: int) -> bytes:
+    """An article's signature, b"" for none."""
+    signature = values.signatures[docnum].tobytes()
+    return b"" if signature == _NO_SIGNATURE else signature
 
 
 def read_doc_values(arrays: Mapping[str, np.ndarray]) -> DocValues:
@@ -81,6 +107,7 @@ def read_doc_values(arrays: Mapping[str, np.ndarray]) -> DocValues:
         arrays[DAY],
         {name: arrays[f"{name}.names"] for name in VALUE_FIELDS},
         {name: arrays[f"{name}.codes"] for name in VALUE_FIELDS},
+        arrays[SIGNATURES],
     )
 
 
@@ -88,8 +115,10 @@ def join_doc_values(parts: Iterable[DocValues]) -> DocValues:
     """The values of consecutive files' articles (one file at least) as one, each
     field's names united.
 
-    >>> a = DocValues(np.array([1]), {"s": np.array([b"x"])}, {"s": np.array([0])})
-    >>> b = DocValues(np.array([2, 3]), {"s": np.array([b"w"])}, {"s": np.array([0, -1])})
+    >>> sigs = np.array([b"a", b"", b"b"], "V1")
+    >>> a = DocValues(np.array([1]), {"s": np.array([b"x"])}, {"s": np.array([0])}, sigs[:1])
+    >>> b = DocValues(np.array([2, 3]), {"s": np.array([b"w"])}, {"s": np.array([0, -1])},
+    ...               sigs[1:])
     >>> joined = join_doc_values([a, b])
     >>> joined.days.tolist(), joined.names["s"].tolist(), joined.codes["s"].tolist()
     ([1, 2, 3], [b'w', b'x'], [1, 0, -1])
@@ -108,11 +137,12 @@ def join_doc_values(parts: Iterable[DocValues]) -> DocValues:
             pieces.append(renumbered)
         names[name], codes[name] = united, np.concatenate(pieces)
     days = np.concatenate([np.full(0, -1, np.int32)] + [p.days for p in parts])
-    return DocValues(days.astype(np.int32), names, codes)
+    signatures = np.concatenate([p.signatures for p in parts])
+    return DocValues(days.astype(np.int32), names, codes, signatures)
 
 
 def doc_values_arrays(values: DocValues) -> dict[str, np.ndarray]:
-    arrays = {DAY: values.days}
+    arrays = {DAY: values.days, SIGNATURES: values.signatures}
     for name in VALUE_FIELDS:
         arrays[f"{name}.names"] = values.names[name]
         arrays[f"{name}.codes"] = values.codes[name]

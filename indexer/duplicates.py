@@ -8,16 +8,17 @@
   `THRESHOLD`; each group is a star around its leader (the first article offered, the
   earliest by date in `write_groups`), so groups never chain through a series of small
   edits; records with the same URL are one group whatever their text;
-- `write_groups(ix, index_dir)` reads every article's stored signature and URL after a
-  commit and replaces `groups.json` in the index folder; searching reads that file, so
-  grouping costs nothing at query time.
+- `write_groups(ix, index_dir, articles)` takes every live article's signature, URL and
+  day after a run (as the postings files hold them, `postings_groups.live_articles`) and
+  replaces `groups.json` in the index folder; searching reads that file, so grouping
+  costs nothing at query time.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import struct
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from hashlib import blake2b
@@ -34,9 +35,6 @@ from indexer.jsonfiles import read_json, write_json
 
 GROUPS_FILE = "groups.json"
 GROUPS_VERSION = 1
-# The stored field holding each article's signature (see the module docstring).
-SIGNATURE_FIELD = "minhash"
-
 BINS = 64
 BAND_ROWS = 4
 BANDS = BINS // BAND_ROWS
@@ -194,20 +192,13 @@ def _url_key(url: str) -> str:
     return url.strip().rstrip("/").lower()
 
 
-def _stored_rows(ix: Any) -> Iterator[tuple[str, bytes, str, dt.datetime | None, int]]:
-    """(id, signature, url, date, docnum) of every live article; signatures are computed
-    from the stored text for an index written before the signature field existed."""
-    with ix.reader() as reader:
-        for docnum, fields in reader.iter_docs():
-            sig = fields.get(SIGNATURE_FIELD)
-            if sig is None:  # as `article_fields` computes it: Article.text
-                title, body = fields.get("title", ""), fields.get("body", "")
-                sig = signature(f"{title}\n{body}" if title else body)
-            yield fields["id"], sig, fields.get("url") or "", fields.get("date"), docnum
+# What grouping reads of each live article: id, signature, URL, day number (-1 for an
+# undated article) and document number.
+ArticleRow = tuple[str, bytes, str, int, int]
 
 
-def _compute(ix: Any) -> tuple[list[list[str]], dict[str, int]]:
-    rows = sorted(_stored_rows(ix), key=lambda r: (r[3] or dt.datetime.max, r[0]))
+def _compute(articles: Iterable[ArticleRow]) -> tuple[list[list[str]], dict[str, int]]:
+    rows = sorted(articles, key=lambda r: (r[3] if r[3] >= 0 else sys.maxsize, r[0]))
     same = {row[0]: _url_key(row[2]) for row in rows if row[2]}
     leader_of = group(((row[0], row[1]) for row in rows), same)
     order = {row[0]: i for i, row in enumerate(rows)}
@@ -222,18 +213,19 @@ def _compute(ix: Any) -> tuple[list[list[str]], dict[str, int]]:
     return ordered, docnums
 
 
-def compute_groups(ix: Any) -> list[list[str]]:
-    """The groups of an opened index: lists of ids, the leader (earliest article) first."""
-    return _compute(ix)[0]
+def compute_groups(articles: Iterable[ArticleRow]) -> list[list[str]]:
+    """The groups of these articles: lists of ids, the leader (earliest article) first."""
+    return _compute(articles)[0]
 
 
-def write_groups(ix: Any, index_dir: Path) -> int:
-    """Recompute the groups of the index `ix` and replace `groups.json`; return their number.
+def write_groups(ix: Any, index_dir: Path, articles: Iterable[ArticleRow]) -> int:
+    """Group the live `articles` of the index `ix` and replace `groups.json`; return the
+    number of groups.
 
     The file also records the grouped articles' document numbers, valid for the index
     generation it names: searching counts stories without looking ids up one by one.
     """
-    groups, docnums = _compute(ix)
+    groups, docnums = _compute(articles)
     write_json(
         Path(index_dir) / GROUPS_FILE,
         {

@@ -14,13 +14,14 @@ slower one.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from whoosh.codec.base import Segment
 
-from indexer.arrayfile import write_arrays
+from indexer.arrayfile import read_arrays, write_arrays
+from indexer.docvalues import read_doc_values, read_hit_texts, signature_of
 from indexer.jsonfiles import read_json, write_json
 from indexer.postings import SUFFIX, merge_postings, postings_path
 
@@ -130,3 +131,25 @@ def postings_files(folder: Path, segments: list[Segment]) -> list[tuple[Path, in
             files.append((postings_path(folder, segments[at]), 1))
             at += 1
     return files
+
+
+def live_articles(folder: Path, reader: Any) -> Iterator[tuple[str, bytes, str, int, int]]:
+    """(id, signature, URL, day number, document number) of each live article a Whoosh
+    reader sees, read from the postings files (what `duplicates.write_groups` groups)."""
+    segments = reader_segments(reader)
+    at = 0
+    for path, covered in postings_files(folder, [segment for segment, _ in segments]):
+        arrays = read_arrays(path)
+        texts, values = read_hit_texts(arrays), read_doc_values(arrays)
+        first = segments[at][1]
+        deleted = {
+            offset - first + docnum
+            for segment, offset in segments[at : at + covered]
+            if segment.has_deletions()
+            for docnum in segment.deleted_docs()
+        }
+        for docnum, day in enumerate(values.days.tolist()):
+            if docnum not in deleted:
+                doc_id, url = texts.text("id", docnum), texts.text("url", docnum)
+                yield doc_id, signature_of(values, docnum), url, day, first + docnum
+        at += covered

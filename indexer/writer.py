@@ -34,7 +34,7 @@ from indexer.boilerplate import BoilerplateDetector
 from indexer.duplicates import write_groups
 from indexer.errors import IndexBusyError, IndexIntegrityError
 from indexer.postings import write_segment_postings
-from indexer.postings_groups import join_segments, reader_segments
+from indexer.postings_groups import join_segments, live_articles, reader_segments
 from indexer.readers import find_files, read_file
 from indexer.segments import SEGMENT_ARTICLES, build_segment
 
@@ -459,8 +459,8 @@ def _update(
     summary.articles_total = ix.doc_count()
     with ix.reader() as reader:
         join_segments(index_dir, [segment for segment, _ in reader_segments(reader)])
-    if summary.articles_added or summary.articles_removed:
-        write_groups(ix, index_dir)
+        if summary.articles_added or summary.articles_removed:
+            write_groups(ix, index_dir, live_articles(index_dir, reader))
     if index_dir != target_dir:
         _swap_in(index_dir, target_dir)
     return summary

@@ -313,6 +313,30 @@ def test_deleted_articles_are_never_matched(tmp_path: Path) -> None:
         assert result.total == 0 and result.hits == []
 
 
+def test_live_articles_are_the_stored_ones_after_deletions_and_joins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the grouping reads from the postings files is what Whoosh stored, article by
+    article, with deleted articles left out, across joined groups and lone segments."""
+    monkeypatch.setattr(postings_groups, "GROUP_ARTICLES", 12)
+    folder = tmp_path / "articles"
+    index_dir = tmp_path / "index"
+    for sub in ("txt", "jsonl", "trec"):  # one run, one segment each
+        shutil.copytree(DATA / sub, folder / sub)
+        update_index(index_dir, [folder])
+    (folder / "txt" / "junior-squash-worlds.txt").unlink()
+    update_index(index_dir, [folder])
+    with store.open_index(index_dir).reader() as reader:
+        assert reader.has_deletions()
+        expected = [
+            (f["id"], f.get("minhash", b""), f.get("url", ""),
+             f["date"].toordinal() if f.get("date") else -1, docnum)
+            for docnum, f in reader.iter_docs()
+        ]  # fmt: skip
+        assert any(row[1] for row in expected) and any(row[3] >= 0 for row in expected)
+        assert list(postings_groups.live_articles(index_dir, reader)) == expected
+
+
 @pytest.mark.parametrize("text", ["2018-2019 الانتخابات", "لقاح covid-19", "طائرات إف-16"])
 def test_a_hyphen_inside_a_word_excludes_nothing(data_index: Path, text: str) -> None:
     with Archive(data_index) as archive:
