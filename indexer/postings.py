@@ -147,12 +147,13 @@ def word_array(words: Iterable[str]) -> np.ndarray:
 
 def distinct_sorted(values: np.ndarray) -> np.ndarray:
     """`values` sorted, each once: `np.unique` without its hash table, which took
-    twenty times as long on the words of a 43,000-article group.
+    twenty times as long on the words of a 43,000-article group. Sorts `values` in place
+    (no second copy of a group's words in memory).
 
     >>> distinct_sorted(np.array([b"b", b"a", b"b"], WORD_DTYPE)).tolist()
     [b'a', b'b']
     """
-    values = np.sort(values)
+    values.sort()
     if not len(values):
         return values
     return values[np.concatenate(([True], values[1:] != values[:-1]))]

@@ -30,10 +30,9 @@ from indexer.article import Article
 from indexer.postings import PostingsBuilder, postings_path
 from indexer.schema import article_fields
 
-# Articles per segment: Whoosh holds a batch's postings in memory (about 50 MB for 500
-# news articles), so this bounds a worker's memory; the postings arrays of small
-# segments are joined after each run (`indexer.postings_groups`), so queries do not pay
-# for their number.
+# Articles per segment: a worker holds a batch's postings in memory, so this bounds its
+# memory; the postings arrays of small segments are joined after each run
+# (`indexer.postings_groups`), so queries do not pay for their number.
 SEGMENT_ARTICLES = 500
 POOL_LIMIT_MB = 512
 # Words an indexing worker keeps analyzed between segments (~0.5 KB each, all caches).

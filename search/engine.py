@@ -270,8 +270,8 @@ class Archive:
     def _matches(
         self, final: wq.Query, filter_q: wq.Query | None, mask_q: wq.Query | None, sort: str
     ) -> _Matches:
-        """The documents matching, and a way to rank them: over the postings arrays
-        where the query allows it, by Whoosh's matchers otherwise."""
+        """The documents matching, and a way to rank them, over the postings arrays (the
+        parts on fields only Whoosh indexes scored by Whoosh and added in)."""
         arrays = self.arrays
         allowed = arrays.live.copy()
         if filter_q is not None:
