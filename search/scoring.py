@@ -356,7 +356,7 @@ class QueryScorer:
             return
         if isinstance(q, wq.Term | wq.Phrase):
             docs, values = (
-                self._term(q.fieldname, q.text) if isinstance(q, wq.Term) else (self._phrase(q))
+                self._term(q.fieldname, q.text) if isinstance(q, wq.Term) else self._phrase(q)
             )
             into.scores[docs] += values * (boost * q.boost)
             into.matched[docs] = True

@@ -72,6 +72,16 @@ def stored_article(stored: dict[str, Any]) -> Article:
     )
 
 
+def index_in_runs(tmp_path: Path, subfolders: tuple[str, ...]) -> tuple[Path, Path]:
+    """Copy data/'s `subfolders` into one folder, indexing after each (one run, one
+    segment each); return the folder and the index."""
+    folder, index_dir = tmp_path / "articles", tmp_path / "index"
+    for sub in subfolders:
+        shutil.copytree(DATA / sub, folder / sub)
+        update_index(index_dir, [folder])
+    return folder, index_dir
+
+
 def whoosh_postings(sub, fieldname: str, btext: bytes) -> tuple[list, list, list]:
     matcher = sub.postings(fieldname, btext)
     docs, weights, positions = [], [], []
@@ -319,11 +329,7 @@ def test_live_articles_are_the_stored_ones_after_deletions_and_joins(
     """What the grouping reads from the postings files is what Whoosh stored, article by
     article, with deleted articles left out, across joined groups and lone segments."""
     monkeypatch.setattr(postings_groups, "GROUP_ARTICLES", 12)
-    folder = tmp_path / "articles"
-    index_dir = tmp_path / "index"
-    for sub in ("txt", "jsonl", "trec"):  # one run, one segment each
-        shutil.copytree(DATA / sub, folder / sub)
-        update_index(index_dir, [folder])
+    folder, index_dir = index_in_runs(tmp_path, ("txt", "jsonl", "trec"))
     (folder / "txt" / "junior-squash-worlds.txt").unlink()
     update_index(index_dir, [folder])
     with store.open_index(index_dir).reader() as reader:
@@ -351,13 +357,8 @@ def _all(q: wq.Query) -> list[wq.Query]:
 def test_consecutive_segments_are_joined_and_score_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    index_dir = tmp_path / "index"
     monkeypatch.setattr(postings_groups, "GROUP_ARTICLES", 12)
-    for sub in ("txt", "jsonl", "trec", "json"):  # one run, one segment each
-        shutil.copytree(DATA / sub, folder / sub)
-        update_index(index_dir, [folder])
+    _, index_dir = index_in_runs(tmp_path, ("txt", "jsonl", "trec", "json"))
     manifest = json.loads((index_dir / postings_groups.MANIFEST_FILE).read_text())
     assert manifest and all(len(group["segments"]) >= 2 for group in manifest)
     queries = ["داعش واشنطن", '"التحالف الدولي"', "سوريا -التحالف", "الأهلي الإسماعيلي"]
