@@ -123,14 +123,20 @@ def recover_interrupted_swap(index_dir: Path) -> None:
         os.replace(old, index_dir)
 
 
+def written_by_another_version(index_dir: Path) -> bool:
+    """Whether the index at `index_dir` was written with another schema than this
+    version's (it must be rebuilt to be searched)."""
+    meta = read_json(index_dir / META_FILE, {})
+    return not isinstance(meta, dict) or meta.get("schema_version") != SCHEMA_VERSION
+
+
 def open_index(index_dir: Path) -> Index:
     """Open an existing index, refusing unsafe or incompatible ones with a clear error."""
     recover_interrupted_swap(index_dir)
     if not exists(index_dir):
         raise NoIndexError(str(index_dir))
     _check_not_writable_by_others(index_dir)
-    meta = read_json(index_dir / META_FILE, {})
-    if not isinstance(meta, dict) or meta.get("schema_version") != SCHEMA_VERSION:
+    if written_by_another_version(index_dir):
         raise IncompatibleIndexError(str(index_dir), "written by another version of arshif")
     try:
         ix = whoosh_index.open_dir(str(index_dir))

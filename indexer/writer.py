@@ -86,6 +86,9 @@ class IndexSummary:
     articles_total: int = 0
     problems: list[ReadProblem] = field(default_factory=list)
     seconds: float = 0.0
+    # The index found was written by another version of arshif and held only files
+    # under the paths given: it was rebuilt from them.
+    upgraded: bool = False
 
 
 @dataclass
@@ -409,11 +412,28 @@ def update_index(
     """Bring the index at `index_dir` up to date with the files under `paths`."""
     started = time.perf_counter()
     target_dir = Path(index_dir).expanduser().resolve()
+    paths = list(paths)
     with store.run_lock(target_dir):
         store.recover_interrupted_swap(target_dir)
-        summary = _update(target_dir, paths, rebuild, jobs, on_progress, on_problem, commit_every)
+        upgrade = not rebuild and _outdated_within(target_dir, paths)
+        summary = _update(
+            target_dir, paths, rebuild or upgrade, jobs, on_progress, on_problem, commit_every
+        )
+    summary.upgraded = upgrade
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _outdated_within(index_dir: Path, paths: list[Path]) -> bool:
+    """Whether the index at `index_dir` was written by another version of arshif and
+    holds only files under `paths`: rebuilding it from them loses nothing."""
+    if not store.exists(index_dir) or not store.written_by_another_version(index_dir):
+        return False
+    roots = [path.expanduser().resolve() for path in paths]
+    manifest = store.read_json(index_dir / store.MANIFEST_FILE, {})
+    return isinstance(manifest, dict) and all(
+        any(Path(file).is_relative_to(root) for root in roots) for file in manifest
+    )
 
 
 def _update(

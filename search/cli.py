@@ -168,6 +168,12 @@ def index_command(
         )
     finally:
         bar.close()
+    if summary.upgraded:
+        click.echo(
+            "note: the index was written by another version of arshif and held only files "
+            "under these paths; it was rebuilt from them.",
+            err=True,
+        )
     if as_json:
         click.echo(
             output.dumps(
@@ -182,6 +188,7 @@ def index_command(
                     "articles": summary.articles_total,
                     "problems": [str(p) for p in summary.problems],
                     "seconds": round(summary.seconds, 3),
+                    "rebuilt_from_another_version": summary.upgraded,
                 }
             )
         )

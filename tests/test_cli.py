@@ -155,3 +155,18 @@ def test_every_command_has_help_with_an_example(runner: CliRunner) -> None:
         out = run(runner, name, "--help")
         assert "Example:" in out, name
         assert command.help
+
+
+def test_an_index_of_an_older_version_is_rebuilt_with_a_note(
+    runner: CliRunner, archive: Path, tmp_path: Path
+) -> None:
+    index = tmp_path / "ix"
+    run(runner, "index", "--index", str(index), str(archive))
+    meta = json.loads((index / "arshif.json").read_text("utf-8"))
+    (index / "arshif.json").write_text(json.dumps({**meta, "schema_version": 0}), "utf-8")
+    result = runner.invoke(main, ["index", "--index", str(index), str(archive)])
+    assert result.exit_code == 0, result.output
+    assert "written by another version of arshif" in result.stderr
+    assert "Indexed 4 articles" in result.stdout
+    found = run(runner, "search", "--index", str(index), "--json", "داعش واشنطن")
+    assert json.loads(found)["hits"][0]["id"] == f"news/{SEED.name}"

@@ -289,16 +289,21 @@ def assert_refused(index_dir: Path, message: str) -> None:
 
 
 def test_index_of_another_version_is_refused_then_rebuilt(small_index: Path) -> None:
+    """Searching it is refused; indexing rebuilds it only from paths holding all its files
+    (from any other folder the rebuild would drop articles: refused too)."""
     meta = json.loads((small_index / "arshif.json").read_text())
     meta["schema_version"] = meta["schema_version"] + 100
     (small_index / "arshif.json").write_text(json.dumps(meta))
-    assert_refused(
-        small_index, rebuild_message(small_index, "written by another version of arshif")
-    )
-    result = cli(
-        "index", "--rebuild", "--index", str(small_index), str(small_index.parent / "news")
-    )
+    message = rebuild_message(small_index, "written by another version of arshif")
+    elsewhere = small_index.parent / "elsewhere"
+    elsewhere.mkdir()
+    for args in (["search", "الزيتون"], ["index", str(elsewhere)]):
+        result = cli(*args, "--index", str(small_index))
+        assert result.exit_code == 1, result.output
+        assert result.output.startswith(message), result.output
+    result = cli("index", "--index", str(small_index), str(small_index.parent / "news"))
     assert result.exit_code == 0, result.output
+    assert "written by another version of arshif" in result.output
     assert doc_count(small_index) == 3
 
 

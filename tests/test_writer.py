@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from indexer import store, writer
-from indexer.errors import IndexBusyError, IndexIntegrityError
+from indexer.errors import IncompatibleIndexError, IndexBusyError, IndexIntegrityError
 from search.engine import Archive
+from tests.conftest import DATA
 
 TOPICS = ["النفط", "الانتخابات", "المنتخب", "الأمطار", "الذكاء الاصطناعي", "المتحف"]
 
@@ -155,3 +157,42 @@ def test_workers_exit_when_their_run_is_killed() -> None:
         cwd=Path(__file__).resolve().parents[1],
     )
     assert worker.wait(timeout=15) == 1
+
+
+def _written_by_an_older_version(index_dir: Path) -> None:
+    meta_path = index_dir / store.META_FILE
+    meta = json.loads(meta_path.read_text("utf-8"))
+    meta["schema_version"] -= 1
+    meta_path.write_text(json.dumps(meta), "utf-8")
+
+
+def test_an_index_of_another_version_is_rebuilt_from_the_folders_it_held(
+    tmp_path: Path,
+) -> None:
+    news = tmp_path / "news"
+    shutil.copytree(DATA / "txt", news)
+    first = writer.update_index(tmp_path / "ix", [news])
+    _written_by_an_older_version(tmp_path / "ix")
+    with pytest.raises(IncompatibleIndexError):
+        store.open_index(tmp_path / "ix")
+    again = writer.update_index(tmp_path / "ix", [news])
+    assert again.upgraded and again.articles_total == first.articles_total
+    with Archive(tmp_path / "ix") as archive:
+        assert archive.search("الاسكواش").total >= 1
+    assert not writer.update_index(tmp_path / "ix", [news]).upgraded  # now current
+
+
+def test_an_index_of_another_version_with_other_folders_is_left_as_it_is(
+    tmp_path: Path,
+) -> None:
+    """Rebuilding from the folders given would drop the other folders' articles: the
+    user is told to rebuild instead, and the index is untouched."""
+    news, other = tmp_path / "news", tmp_path / "other"
+    shutil.copytree(DATA / "txt", news)
+    shutil.copytree(DATA / "jsonl", other)
+    writer.update_index(tmp_path / "ix", [news, other])
+    _written_by_an_older_version(tmp_path / "ix")
+    files = sorted(p.name for p in (tmp_path / "ix").iterdir())
+    with pytest.raises(IncompatibleIndexError, match="--rebuild"):
+        writer.update_index(tmp_path / "ix", [news])
+    assert sorted(p.name for p in (tmp_path / "ix").iterdir()) == files
