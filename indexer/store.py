@@ -123,11 +123,12 @@ def recover_interrupted_swap(index_dir: Path) -> None:
         os.replace(old, index_dir)
 
 
-def written_by_another_version(index_dir: Path) -> bool:
-    """Whether the index at `index_dir` was written with another schema than this
-    version's (it must be rebuilt to be searched)."""
-    meta = read_json(index_dir / META_FILE, {})
-    return not isinstance(meta, dict) or meta.get("schema_version") != SCHEMA_VERSION
+def schema_version(index_dir: Path) -> int | None:
+    """The schema version the index at `index_dir` records (None if it cannot be read);
+    only `SCHEMA_VERSION` can be searched."""
+    meta = read_json(index_dir / META_FILE, None)
+    version = meta.get("schema_version") if isinstance(meta, dict) else None
+    return version if isinstance(version, int) else None
 
 
 def open_index(index_dir: Path) -> Index:
@@ -136,7 +137,7 @@ def open_index(index_dir: Path) -> Index:
     if not exists(index_dir):
         raise NoIndexError(str(index_dir))
     _check_not_writable_by_others(index_dir)
-    if written_by_another_version(index_dir):
+    if schema_version(index_dir) != SCHEMA_VERSION:
         raise IncompatibleIndexError(str(index_dir), "written by another version of arshif")
     try:
         ix = whoosh_index.open_dir(str(index_dir))

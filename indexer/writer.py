@@ -36,6 +36,7 @@ from indexer.errors import IndexBusyError, IndexIntegrityError
 from indexer.postings import write_segment_postings
 from indexer.postings_groups import join_segments, live_articles, reader_segments
 from indexer.readers import find_files, read_file
+from indexer.schema import SCHEMA_VERSION
 from indexer.segments import SEGMENT_ARTICLES, build_segment
 
 # Below this much input, starting worker processes costs more than it saves.
@@ -427,10 +428,11 @@ def update_index(
 def _outdated_within(index_dir: Path, paths: list[Path]) -> bool:
     """Whether the index at `index_dir` was written by another version of arshif and
     holds only files under `paths`: rebuilding it from them loses nothing."""
-    if not store.exists(index_dir) or not store.written_by_another_version(index_dir):
+    version = store.schema_version(index_dir) if store.exists(index_dir) else None
+    if version is None or version == SCHEMA_VERSION:  # None: damaged, not outdated
         return False
     roots = [path.expanduser().resolve() for path in paths]
-    manifest = store.read_json(index_dir / store.MANIFEST_FILE, {})
+    manifest = store.read_json(index_dir / store.MANIFEST_FILE, None)
     return isinstance(manifest, dict) and all(
         any(Path(file).is_relative_to(root) for root in roots) for file in manifest
     )

@@ -196,3 +196,14 @@ def test_an_index_of_another_version_with_other_folders_is_left_as_it_is(
     with pytest.raises(IncompatibleIndexError, match="--rebuild"):
         writer.update_index(tmp_path / "ix", [news])
     assert sorted(p.name for p in (tmp_path / "ix").iterdir()) == files
+
+
+def test_a_damaged_index_is_not_taken_for_an_older_one(tmp_path: Path) -> None:
+    """Unreadable version records could hide files of other folders: no rebuild without
+    the user asking."""
+    news = tmp_path / "news"
+    shutil.copytree(DATA / "txt", news)
+    writer.update_index(tmp_path / "ix", [news])
+    (tmp_path / "ix" / store.META_FILE).write_text("{not json", "utf-8")
+    with pytest.raises(IncompatibleIndexError, match="--rebuild"):
+        writer.update_index(tmp_path / "ix", [news])
