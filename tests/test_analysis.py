@@ -11,11 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from indexer.analysis import tokenize
-from indexer.analysis.analyzer import ArabicAnalyzer
+from indexer.analysis.analyzer import ArabicAnalyzer, article_positions
 from indexer.analysis.normalize import normalize
 from indexer.analysis.stem import stems
 from indexer.analysis.stopwords import is_stopword, stopwords
 from indexer.analysis.tokenize import spans_of, words
+from indexer.article import Article
 from indexer.writer import update_index
 from search.engine import Archive
 
@@ -300,3 +301,14 @@ def test_spans_of_finds_exactly_the_wanted_words(text: str, wanted: set[str]) ->
     """`spans_of` agrees with reading the words one by one."""
     expected = [(start, end) for word, start, end in words(text) if word in wanted]
     assert spans_of(text, wanted.__contains__) == expected
+
+
+@given(title=_SPAN_TEXT | arabic_text, body=_SPAN_TEXT | arabic_text)
+def test_one_reading_of_an_article_gives_each_fields_own_analysis(title: str, body: str) -> None:
+    """Indexing analyzes an article once for its three searched fields: that must be what
+    each field's analyzer gives on its own, whatever stands at the headline's end."""
+    text = Article("x", title, body).text
+    found = article_positions(title, text)
+    assert found.text == ArabicAnalyzer().positions(text)
+    assert found.title == ArabicAnalyzer().positions(title)
+    assert found.exact == ArabicAnalyzer(stemming=False).positions(text)
