@@ -18,10 +18,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh.codec.base import Segment
 
 from indexer.arrayfile import read_arrays, write_arrays
 from indexer.docvalues import read_doc_values, read_hit_texts, signature_of
+from indexer.duplicates import ArticleRow
 from indexer.jsonfiles import read_json, write_json
 from indexer.postings import SUFFIX, merge_postings, postings_path
 
@@ -133,23 +135,27 @@ def postings_files(folder: Path, segments: list[Segment]) -> list[tuple[Path, in
     return files
 
 
-def live_articles(folder: Path, reader: Any) -> Iterator[tuple[str, bytes, str, int, int]]:
-    """(id, signature, URL, day number, document number) of each live article a Whoosh
-    reader sees, read from the postings files (what `duplicates.write_groups` groups)."""
+def live_docs(segments: list[tuple[Segment, int]], doc_count: int) -> np.ndarray:
+    """Which of a reader's `doc_count` documents are live, given its `reader_segments`."""
+    live = np.ones(doc_count, bool)
+    for segment, offset in segments:
+        if segment.has_deletions():
+            live[[offset + docnum for docnum in segment.deleted_docs()]] = False
+    return live
+
+
+def live_articles(folder: Path, reader: Any) -> Iterator[ArticleRow]:
+    """What `duplicates.write_groups` groups of each live article a Whoosh reader sees
+    (id, signature, URL, day number, document number), read from the postings files."""
     segments = reader_segments(reader)
+    live = live_docs(segments, reader.doc_count_all()).tolist()
     at = 0
     for path, covered in postings_files(folder, [segment for segment, _ in segments]):
         arrays = read_arrays(path)
         texts, values = read_hit_texts(arrays), read_doc_values(arrays)
         first = segments[at][1]
-        deleted = {
-            offset - first + docnum
-            for segment, offset in segments[at : at + covered]
-            if segment.has_deletions()
-            for docnum in segment.deleted_docs()
-        }
         for docnum, day in enumerate(values.days.tolist()):
-            if docnum not in deleted:
+            if live[first + docnum]:
                 doc_id, url = texts.text("id", docnum), texts.text("url", docnum)
                 yield doc_id, signature_of(values, docnum), url, day, first + docnum
         at += covered

@@ -50,7 +50,7 @@ from indexer.postings import (
     range_indexes,
     term_key,
 )
-from indexer.postings_groups import postings_files, reader_segments
+from indexer.postings_groups import live_docs, postings_files, reader_segments
 from search.ranking import BM25_B, BM25_K1
 
 # Scores of a query part by Whoosh: the matching documents (ascending) and their scores.
@@ -88,11 +88,8 @@ class ArrayIndex:
     def __init__(self, folder: Path, reader: Any) -> None:
         self.parts: list[_Part] = []
         self.doc_count = reader.doc_count_all()
-        self.live = np.ones(self.doc_count, bool)
         segments = reader_segments(reader)
-        for segment, offset in segments:
-            deleted = segment.deleted_docs() if segment.has_deletions() else ()
-            self.live[[offset + d for d in deleted]] = False
+        self.live = live_docs(segments, self.doc_count)
         at = 0
         doc_values = []
         for path, covered in postings_files(folder, [segment for segment, _ in segments]):
@@ -191,18 +188,10 @@ class ArrayIndex:
     def words_with_prefix(self, prefix: str, limit: int) -> list[str]:
         """The first `limit` words of the exact-form field starting with `prefix`, in
         byte order, each once."""
-        head = prefix.encode("utf-8")
-        if not self.parts or len(head) > WORD_DTYPE.itemsize:
-            return []
-        start = np.array(head, WORD_DTYPE)
-        ranges = []
-        for part in self.parts:
-            words = part.fields[LEXICON_FIELD].words
-            at = int(np.searchsorted(words, start))
-            ranges.append(words[at : at + limit])
-        # Each part's words from `prefix` on; those with it sort first in the union.
-        found = np.unique(np.concatenate(ranges))[:limit].tolist()
-        return [w.decode("utf-8") for w in found if w.startswith(head)]
+        if len(prefix.encode("utf-8")) > WORD_DTYPE.itemsize:
+            return []  # no word that long is kept
+        high = prefix + _AFTER_EVERY_WORD
+        return self.words_between(LEXICON_FIELD, prefix, high, closed=False, limit=limit)
 
     def key_terms(
         self, fieldname: str, counts: Mapping[str, int], number: int
@@ -225,10 +214,17 @@ class ArrayIndex:
         return [(word, score / norm) for score, word in scored[:number]]
 
     def words_between(
-        self, fieldname: str, low: str | None, high: str | None, *, closed: bool = True
+        self,
+        fieldname: str,
+        low: str | None,
+        high: str | None,
+        *,
+        closed: bool = True,
+        limit: int | None = None,
     ) -> list[str]:
         """The words of `fieldname` from `low` to `high` in byte order (either end open
-        when None; `high` itself included when `closed`), each once."""
+        when None; `high` itself included when `closed`), each once; the first `limit`
+        only, when given (each part then contributes no more)."""
         found = []
         for part in self.parts:
             words = part.fields[fieldname].words
@@ -237,10 +233,13 @@ class ArrayIndex:
             if high is not None:
                 side = "right" if closed else "left"
                 end = int(np.searchsorted(words, _word_bytes(high), side=side))
+            if limit is not None:
+                end = min(end, start + limit)
             found.append(words[start:end])
         if not found:
             return []
-        return [w.decode("utf-8") for w in np.unique(np.concatenate(found)).tolist()]
+        united = np.unique(np.concatenate(found))[:limit].tolist()
+        return [w.decode("utf-8") for w in united]
 
     def pattern_words(self, q: wq.MultiTerm) -> list[str] | None:
         """The words a prefix, wildcard, regular expression or term range stands for in
