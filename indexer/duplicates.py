@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from indexer import stops
 from indexer.analysis import chars
 from indexer.analysis.normalize import normalize
 from indexer.analysis.stopwords import stopwords
@@ -226,6 +227,7 @@ def write_groups(ix: Any, index_dir: Path, articles: Iterable[ArticleRow]) -> in
     generation it names: searching counts stories without looking ids up one by one.
     """
     groups, docnums = _compute(articles)
+    stops.reached("groups")
     write_json(
         Path(index_dir) / GROUPS_FILE,
         {

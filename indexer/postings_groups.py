@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from whoosh.codec.base import Segment
 
+from indexer import stops
 from indexer.arrayfile import read_arrays, write_arrays
 from indexer.docvalues import read_doc_values, read_hit_texts, signature_of
 from indexer.duplicates import ArticleRow
@@ -109,6 +110,7 @@ def join_segments(folder: Path, segments: list[Segment]) -> None:
             name = f"postings-{hashlib.sha1(' '.join(ids).encode()).hexdigest()[:16]}{SUFFIX}"
             paths = [postings_path(folder, s) for s in group]
             write_arrays(folder / name, merge_postings(paths))
+            stops.reached("join")
         manifest.append({"file": name, "segments": list(ids)})
     write_json(folder / MANIFEST_FILE, manifest)
     kept = {entry["file"] for entry in manifest}

@@ -28,10 +28,10 @@ from whoosh.index import Index, LockError
 from whoosh.reading import IndexReader, SegmentReader, TermNotFound
 from whoosh.writing import SegmentWriter
 
-from indexer import store
+from indexer import stops, store
 from indexer.article import Article, ReadProblem
 from indexer.boilerplate import BoilerplateDetector
-from indexer.duplicates import write_groups
+from indexer.duplicates import read_docnums, write_groups
 from indexer.errors import IndexBusyError, IndexIntegrityError
 from indexer.postings import write_segment_postings
 from indexer.postings_groups import join_segments, live_articles, reader_segments
@@ -260,6 +260,7 @@ class _Run:
         self.expected_docs += 1
         self.summary.articles_added += 1
         self.since_commit += 1
+        stops.reached("article")
         if len(self.batch) >= SEGMENT_ARTICLES:
             batch, self.batch = self.batch, []
             return batch
@@ -291,6 +292,7 @@ class _Run:
                 kept.append(merged)
             else:
                 writer._close_segment()
+            stops.reached("commit")
             writer._commit_toc(kept + segments)
         finally:
             writer._finish()
@@ -481,7 +483,10 @@ def _update(
     summary.articles_total = ix.doc_count()
     with ix.reader() as reader:
         join_segments(index_dir, [segment for segment, _ in reader_segments(reader)])
-        if summary.articles_added or summary.articles_removed:
+        # Groups recorded for another generation were left by a run killed before it
+        # wrote them: they are computed again even when this run changed nothing.
+        changed = summary.articles_added or summary.articles_removed
+        if changed or read_docnums(index_dir, ix.latest_generation()) is None:
             write_groups(ix, index_dir, live_articles(index_dir, reader))
     if index_dir != target_dir:
         _swap_in(index_dir, target_dir)
@@ -493,5 +498,6 @@ def _swap_in(new_dir: Path, target_dir: Path) -> None:
     old_dir = store.swapped_out(target_dir)
     shutil.rmtree(old_dir, ignore_errors=True)
     os.replace(target_dir, old_dir)
+    stops.reached("swap")
     os.replace(new_dir, target_dir)
     shutil.rmtree(old_dir, ignore_errors=True)

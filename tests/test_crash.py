@@ -1,10 +1,12 @@
 """A run killed at any moment leaves the previous index whole; two runs never mix.
 
 `arshif index` runs in a subprocess over 3,000 generated articles (4.3 MB of JSON Lines,
-enough for the worker-process path) and is SIGKILLed at several points: while starting,
-while reading, and as soon as its first new segment file appears. After each kill the
-index must hold exactly its previous articles and answer searches; the next normal run
-must finish the work, with every article present once.
+enough for the worker-process path). It stops itself at a named point (`indexer.stops`:
+the first, middle or last article, the commit, the join, the groups, a rebuild's swap)
+and is SIGKILLed there, so no kill depends on how fast the machine is. Killed before its
+commit, the index must hold exactly its previous articles and answer searches; killed
+after, all of them; either way the next normal run must finish the work, with every
+article present once.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from indexer import stops
+from indexer.duplicates import GROUPS_FILE, read_docnums
 from search.cli import main
 from search.engine import Archive
 
@@ -73,13 +76,18 @@ def archives(tmp_path: Path) -> tuple[Path, Path]:
     )
 
 
-def start(index_dir: Path, *args: str | Path) -> subprocess.Popen:
-    """`arshif index` in a subprocess, in a session of its own (its workers included)."""
+def start(index_dir: Path, *args: str | Path, stop_at: str = "") -> subprocess.Popen:
+    """`arshif index` in a subprocess, in a session of its own (its workers included);
+    with `stop_at`, it stops itself at that point (`indexer.stops`)."""
     command = "from search.cli import main; main()"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop(stops.STOP_ENV, None)
+    if stop_at:
+        env[stops.STOP_ENV] = stop_at
     return subprocess.Popen(
         [sys.executable, "-c", command, "index", "--index", str(index_dir), *map(str, args)],
         cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
@@ -89,9 +97,8 @@ def start(index_dir: Path, *args: str | Path) -> subprocess.Popen:
 def kill(proc: subprocess.Popen) -> None:
     """SIGKILL the run; then the rest of its session, which outlives it.
 
-    The pool's forkserver and workers do not notice their parent's death (they were seen
-    still alive 18 minutes later) and hold its stdout and stderr open, so they are
-    killed before the pipes are drained.
+    The pool's forkserver and workers do not notice their parent's death at once and
+    hold its stdout and stderr open, so they are killed before the pipes are drained.
     """
     proc.kill()
     proc.wait()
@@ -106,24 +113,30 @@ def finish(proc: subprocess.Popen, timeout: float = 240) -> str:
     return out.decode()
 
 
-def wait_until(proc: subprocess.Popen, ready: Callable[[], bool], timeout: float = 120) -> bool:
-    """Poll `ready` while `proc` runs; False if the run ended first."""
+def stopped(proc: subprocess.Popen) -> bool:
+    """Whether the run stopped itself (SIGSTOP) at its stop point."""
+    state = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    return state == "T"
+
+
+def wait_stopped(proc: subprocess.Popen, timeout: float = 240) -> None:
+    """Wait until the run stops at its point; fail if it ends first (the point was never
+    reached). The timeout only bounds a hung run: nothing here races the clock."""
     deadline = time.monotonic() + timeout
-    while proc.poll() is None and time.monotonic() < deadline:
-        if ready():
-            return True
+    while not stopped(proc):
+        if proc.poll() is not None:
+            _, err = proc.communicate()
+            pytest.fail(f"the run ended before its stop point: {err.decode()}")
+        assert time.monotonic() < deadline, "the run neither stopped nor ended"
         time.sleep(0.005)
-    return False
 
 
-def new_file_appears(index_dir: Path) -> Callable[[], bool]:
-    before = set(os.listdir(index_dir))
-    return lambda: any(name.startswith("MAIN_") for name in set(os.listdir(index_dir)) - before)
-
-
-def after(seconds: float) -> Callable[[], bool]:
-    deadline = time.monotonic() + seconds
-    return lambda: time.monotonic() >= deadline
+def stop_and_kill(index_dir: Path, *args: str | Path, at: str) -> None:
+    proc = start(index_dir, *args, stop_at=at)
+    try:
+        wait_stopped(proc)
+    finally:
+        kill(proc)
 
 
 def search_ids(index_dir: Path, query: str) -> set[str]:
@@ -144,6 +157,12 @@ OLD_SAMPLES = [(own_word("كلمةقديم", n), f"old-{n}") for n in (0, 57, OL
 NEW_SAMPLES = [(own_word("كلمةجديد", n), f"new-{n}") for n in (0, 1234, NEW_ARTICLES - 1)]
 
 
+# Points before the commit: the run is lost, the previous index stands.
+BEFORE_COMMIT = ("article:1", f"article:{NEW_ARTICLES // 2}", f"article:{NEW_ARTICLES}", "commit")
+# Points after it: the articles are in, what follows is redone by the next run.
+AFTER_COMMIT = ("join", "groups")
+
+
 def test_killed_runs_leave_the_previous_index_and_the_next_run_completes(
     tmp_path: Path, archives: tuple[Path, Path]
 ) -> None:
@@ -152,23 +171,41 @@ def test_killed_runs_leave_the_previous_index_and_the_next_run_completes(
     finish(start(index_dir, old))
     assert_whole(index_dir, OLD_ARTICLES, *OLD_SAMPLES)
 
-    for when in (after(0.5), after(2.0), new_file_appears(index_dir)):
-        proc = start(index_dir, old, new)
-        assert wait_until(proc, when), "the run ended before it could be killed"
-        kill(proc)
+    for point in BEFORE_COMMIT:
+        stop_and_kill(index_dir, old, new, at=point)
         assert_whole(index_dir, OLD_ARTICLES, *OLD_SAMPLES)
 
     summary = json.loads(finish(start(index_dir, "--json", old, new)))
     assert (summary["articles"], summary["problems"]) == (OLD_ARTICLES + NEW_ARTICLES, [])
     assert_whole(index_dir, OLD_ARTICLES + NEW_ARTICLES, *OLD_SAMPLES, *NEW_SAMPLES)
 
-    # A rebuild killed mid-way leaves the index it was replacing untouched.
-    proc = start(index_dir, "--rebuild", old, new)
-    assert wait_until(proc, after(2.0))
-    kill(proc)
-    assert_whole(index_dir, OLD_ARTICLES + NEW_ARTICLES, *OLD_SAMPLES, *NEW_SAMPLES)
+    # A rebuild killed mid-way, or between its two renames, leaves the index it was
+    # replacing untouched.
+    for point in (f"article:{NEW_ARTICLES // 2}", "commit", "join", "swap"):
+        stop_and_kill(index_dir, "--rebuild", old, new, at=point)
+        assert_whole(index_dir, OLD_ARTICLES + NEW_ARTICLES, *OLD_SAMPLES, *NEW_SAMPLES)
     summary = json.loads(finish(start(index_dir, "--json", old, new)))
     assert summary["articles_added"] == 0  # nothing left to do
+
+
+@pytest.mark.parametrize("point", AFTER_COMMIT)
+def test_a_run_killed_after_its_commit_keeps_its_articles_and_the_next_run_finishes(
+    tmp_path: Path, archives: tuple[Path, Path], point: str
+) -> None:
+    old, new = archives
+    index_dir = tmp_path / "index"
+    finish(start(index_dir, old))
+    stop_and_kill(index_dir, old, new, at=point)
+    assert_whole(index_dir, OLD_ARTICLES + NEW_ARTICLES, *OLD_SAMPLES, *NEW_SAMPLES)
+    groups_before = (index_dir / GROUPS_FILE).read_text()
+    summary = json.loads(finish(start(index_dir, "--json", old, new)))
+    assert summary["articles_added"] == 0
+    assert_whole(index_dir, OLD_ARTICLES + NEW_ARTICLES, *OLD_SAMPLES, *NEW_SAMPLES)
+    with Archive(index_dir) as archive:  # the copies of each story are those of now
+        generation = archive.ix.latest_generation()
+    assert read_docnums(index_dir, generation) is not None
+    if point == "groups":
+        assert (index_dir / GROUPS_FILE).read_text() != groups_before
 
 
 def test_second_run_stops_and_searching_works_while_indexing(
@@ -177,9 +214,9 @@ def test_second_run_stops_and_searching_works_while_indexing(
     old, new = archives
     index_dir = tmp_path / "index"
     finish(start(index_dir, old))
-    first = start(index_dir, new)
+    first = start(index_dir, new, stop_at=f"article:{NEW_ARTICLES // 2}")
     try:
-        assert wait_until(first, new_file_appears(index_dir))  # well into its work
+        wait_stopped(first)  # well into its work, holding the run lock
         runner = CliRunner()
         second = runner.invoke(main, ["index", "--index", str(index_dir), str(new)])
         assert second.exit_code == 1
@@ -192,7 +229,6 @@ def test_second_run_stops_and_searching_works_while_indexing(
         )
         assert found.exit_code == 0, found.output
         assert [hit["id"] for hit in json.loads(found.output)["hits"]] == [OLD_SAMPLES[1][1]]
-        assert first.poll() is None, "the first run should still be indexing"
     finally:
         kill(first)  # its completion is the other test's business
     assert_whole(index_dir, OLD_ARTICLES, *OLD_SAMPLES)

@@ -1,0 +1,38 @@
+"""Named points where a test can stop an indexing run, to kill it exactly there.
+
+Crash tests used to kill a run after a delay, and a fast machine finished first. With
+`ARSHIF_STOP_AT=POINT` (or `POINT:N`, the Nth time the run reaches it) the run stops
+itself with SIGSTOP at that point: the test sees it stopped, may act while it is paused
+(a second run, a search), then SIGKILLs it, whatever the machine's speed.
+
+The points, in the order a run reaches them:
+- `article`: an article was accepted for indexing (N counts articles);
+- `commit`: the segments are written, the table of contents not yet;
+- `join`: a joined postings file is written, `postings.json` not yet;
+- `groups`: the copies of each story are computed, `groups.json` not yet written;
+- `swap`: a rebuild moved the previous index aside, the new one is not in place yet.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections import Counter
+
+STOP_ENV = "ARSHIF_STOP_AT"
+POINTS = ("article", "commit", "join", "groups", "swap")
+
+_reached: Counter[str] = Counter()
+
+
+def reached(point: str) -> None:
+    """Stop this process if `ARSHIF_STOP_AT` names `point` and this is its Nth time."""
+    spec = os.environ.get(STOP_ENV)
+    if not spec:
+        return
+    name, _, nth = spec.partition(":")
+    if name != point:
+        return
+    _reached[point] += 1
+    if _reached[point] == int(nth or 1):
+        os.kill(os.getpid(), signal.SIGSTOP)
