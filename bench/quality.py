@@ -4,7 +4,7 @@
     .venv/bin/python bench/quality.py --closed     # the 1,764 paragraphs only (seconds)
     .venv/bin/python bench/quality.py --log "what changed"   # also add a row to the log
 
-- The collection is indexed through the real writer (`indexer.writer.update_index`) into
+- The collection is indexed through the real writer (`indexer.storage.writer.update_index`) into
   `bench/cache/<setting>-<key>/`, where the key hashes every file that decides what the
   index holds (the analysis package and the schema), so a change there rebuilds it and
   anything else reuses it;
@@ -33,11 +33,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from indexer.writer import update_index  # noqa: E402
-from search import ranking  # noqa: E402
-from search.batch import read_topics, write_run  # noqa: E402
-from search.engine import Archive  # noqa: E402
-from search.evaluation import Scores, evaluate, read_qrels, read_run  # noqa: E402
+from arshif.indexer.storage.writer import update_index  # noqa: E402
+from arshif.search import ranking  # noqa: E402
+from arshif.search.batch import read_topics, write_run  # noqa: E402
+from arshif.search.engine import Archive  # noqa: E402
+from arshif.search.evaluation import Scores, evaluate, read_qrels, read_run  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 ARWIKI = SHARED / "corpora" / "retrieval_arwiki_qa"
@@ -54,7 +54,7 @@ def index_key() -> str:
     """Hash of every file that decides what the index holds."""
     files = sorted((REPO / "indexer" / "analysis").glob("*.py"))
     files += sorted((REPO / "indexer" / "analysis").glob("*.txt"))
-    files.append(REPO / "indexer" / "schema.py")
+    files.append(REPO / "indexer" / "storage" / "schema.py")
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())

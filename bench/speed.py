@@ -51,8 +51,8 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import MultifieldParser, OrGroup
 
-from indexer.writer import update_index
-from search.engine import Archive
+from arshif.indexer.storage.writer import update_index
+from arshif.search.engine import Archive
 
 # The corpus is laid out as a folder of many small JSONL files, as a newsroom archive
 # grows: 41,686 articles make ~1,000 files, so "1% of the files" is a real re-index case.
@@ -720,7 +720,7 @@ def method_section(options: Options) -> str:
 - Input: the corpora laid out as folders of JSONL files of {ARTICLES_PER_FILE} articles
   (news_ant ~1,000 files); MB are uncompressed input bytes. `mixed` is news_ant plus the
   1,764 retrieval_arwiki_qa paragraphs (43,450 articles in the full run).
-- arshif: `indexer.writer.update_index(index_dir, folders)` with default jobs (all cores);
+- arshif: `indexer.storage.writer.update_index(index_dir, folders)` with default jobs (all cores);
   queries `Archive.search(q, limit=10)` (snippets and title highlights included).
 - plain Whoosh {whoosh_version()}: fields `id` (ID), `title`, `body` (TEXT, default
   StandardAnalyzer, stored), one default `ix.writer()`, BM25F; queries

@@ -38,9 +38,9 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from indexer.article import Article
-from indexer.readers import read_file
-from indexer.readers.clean import chrome_key
+from arshif.indexer.article import Article
+from arshif.indexer.readers import read_file
+from arshif.indexer.readers.clean import chrome_key
 
 BOILERPLATE_FILE = "boilerplate.json"
 STATE_VERSION = 1

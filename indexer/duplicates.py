@@ -28,11 +28,11 @@ from typing import Any
 
 import numpy as np
 
-from indexer import stops
-from indexer.analysis import chars
-from indexer.analysis.normalize import normalize
-from indexer.analysis.stopwords import stopwords
-from indexer.jsonfiles import read_json, write_json
+from arshif.indexer.analysis import chars
+from arshif.indexer.analysis.normalize import normalize
+from arshif.indexer.analysis.stopwords import stopwords
+from arshif.indexer.storage import stops
+from arshif.indexer.storage.jsonfiles import read_json, write_json
 
 GROUPS_FILE = "groups.json"
 GROUPS_VERSION = 1

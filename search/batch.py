@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TextIO
 
-from search.engine import Archive
+from arshif.search.engine import Archive
 
 RUN_TAG = "arshif"
 

@@ -16,18 +16,18 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from indexer import store
-from indexer.analysis.analyzer import analyze_word
-from indexer.analysis.tokenize import words
-from indexer.article import ReadProblem
-from indexer.dates import parse_date_bound
-from indexer.errors import ArshifError
-from search import output
-from search.batch import write_run
-from search.engine import SORTS, Archive, Filters, SearchResult
+from arshif.indexer.analysis.analyzer import analyze_word
+from arshif.indexer.analysis.tokenize import words
+from arshif.indexer.article import ReadProblem
+from arshif.indexer.dates import parse_date_bound
+from arshif.indexer.errors import ArshifError
+from arshif.indexer.storage import store
+from arshif.search import output
+from arshif.search.batch import write_run
+from arshif.search.engine import SORTS, Archive, Filters, SearchResult
 
 if TYPE_CHECKING:  # the writer and its readers load only when a command indexes
-    from indexer.writer import IndexSummary, Progress
+    from arshif.indexer.storage.writer import IndexSummary, Progress
 
 
 def _use_color(stream: Any) -> bool:
@@ -150,7 +150,7 @@ def index_command(
     Example:
       arshif index ~/news/2018 ~/news/2019.jsonl.gz
     """
-    from indexer.writer import update_index  # ~0.1 s of imports the searches skip
+    from arshif.indexer.storage.writer import update_index  # ~0.1 s of imports the searches skip
 
     bar = _ProgressBar(enabled=not as_json and sys.stderr.isatty())
 

@@ -28,20 +28,20 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from indexer import store
-from indexer.analysis.analyzer import ArabicAnalyzer, analyze_word
-from indexer.analysis.tokenize import words
-from indexer.schema import TEXT_FIELDS
-from search.errors import UnknownArticleError, UnsupportedQueryError
-from search.facets import FacetColumns, Facets
-from search.filters import Filters, any_of, combine, split_query
-from search.groups import Groups
-from search.query import clean_query_text, make_parser, parse_query
-from search.ranking import weighting
-from search.scoring import ArrayIndex, expand_patterns, matching_docs, term_text
-from search.snippets import QueryWords, Snippet, make_snippet
-from search.suggest import Suggester, Suggestion
-from search.variants import Variant, VariantFinder, exact_words, expand
+from arshif.indexer.analysis.analyzer import ArabicAnalyzer, analyze_word
+from arshif.indexer.analysis.tokenize import words
+from arshif.indexer.storage import store
+from arshif.indexer.storage.schema import TEXT_FIELDS
+from arshif.search.errors import UnknownArticleError, UnsupportedQueryError
+from arshif.search.facets import FacetColumns, Facets
+from arshif.search.filters import Filters, any_of, combine, split_query
+from arshif.search.groups import Groups
+from arshif.search.query import clean_query_text, make_parser, parse_query
+from arshif.search.ranking import weighting
+from arshif.search.scoring import ArrayIndex, expand_patterns, matching_docs, term_text
+from arshif.search.snippets import QueryWords, Snippet, make_snippet
+from arshif.search.suggest import Suggester, Suggestion
+from arshif.search.variants import Variant, VariantFinder, exact_words, expand
 
 __all__ = ["SORTS", "Archive", "Article", "Filters", "Hit", "SearchResult", "WordReport"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from indexer.errors import ArshifError
+from arshif.indexer.errors import ArshifError
 
 
 class UnknownArticleError(ArshifError):

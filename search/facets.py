@@ -1,7 +1,7 @@
 """Counting matching articles per source, per category and per month.
 
 Every article's source, category and day are kept as arrays with the postings
-(`indexer.docvalues`), so a facet over any number of matching articles is one `bincount`.
+(`indexer.storage.docvalues`), so a facet over any number of matching articles is one `bincount`.
 (Whoosh's column reader over several segments also misplaced the articles of a segment
 without any value in the column, such as a batch of undated articles.)
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from indexer.docvalues import DocValues
+from arshif.indexer.storage.docvalues import DocValues
 
 
 @dataclass

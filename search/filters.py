@@ -24,9 +24,9 @@ from dataclasses import dataclass, field, replace
 
 from whoosh import query as wq
 
-from indexer.analysis.normalize import normalize
-from indexer.dates import parse_date_bound
-from search.errors import QueryDateError, UnknownNameError
+from arshif.indexer.analysis.normalize import normalize
+from arshif.indexer.dates import parse_date_bound
+from arshif.search.errors import QueryDateError, UnknownNameError
 
 _CLAUSE = re.compile(
     r"(?:(?<!\S)(?P<neg>NOT\s+|-))?"

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from whoosh.searching import Searcher
 
-from indexer.duplicates import read_docnums, read_groups
+from arshif.indexer.duplicates import read_docnums, read_groups
 
 
 class Groups:

@@ -14,8 +14,8 @@ from typing import Any
 
 from whoosh import query as wq
 
-from search.engine import Article, Hit, SearchResult, WordReport
-from search.facets import Facets
+from arshif.search.engine import Article, Hit, SearchResult, WordReport
+from arshif.search.facets import Facets
 
 _BOLD_YELLOW = "\x1b[1;33m"
 _DIM = "\x1b[2m"

@@ -25,9 +25,9 @@ from whoosh import qparser
 from whoosh.fields import Schema
 from whoosh.query import NullQuery, Or, Phrase, Query, Term
 
-from indexer.analysis.normalize import normalize
-from indexer.analysis.tokenize import words
-from search.ranking import COORDINATION, FIELD_BOOSTS, PROXIMITY_BOOST, PROXIMITY_SLOP
+from arshif.indexer.analysis.normalize import normalize
+from arshif.indexer.analysis.tokenize import words
+from arshif.search.ranking import COORDINATION, FIELD_BOOSTS, PROXIMITY_BOOST, PROXIMITY_SLOP
 
 MAX_QUERY_CHARS = 2000
 # Letters or digits a word needs beside its `*` to stay a wildcard: "*" alone, "title:*" or
@@ -182,7 +182,7 @@ def words_query(text: str, schema: Schema) -> Query:
     up in every field of FIELD_BOOSTS with its boost, all of them in one OR with the
     coordination bonus.
 
-    >>> from indexer.schema import build_schema
+    >>> from arshif.indexer.storage.schema import build_schema
     >>> words_query("حلب", build_schema())
     Or([Term('text', 'حلب'), Term('title', 'حلب', boost=0.2), Term('exact', 'حلب', boost=0.3)])
     """

@@ -1,4 +1,4 @@
-"""Scoring a query for every article at once, over the postings arrays (`indexer.postings`).
+"""Scoring a query for every article at once, over the postings arrays (`indexer.storage.postings`).
 
 The scores are Whoosh's own, computed in numpy instead of posting by posting: each term
 adds its BM25F score in its field (`search.ranking`), times its boost. OR adds up what
@@ -32,8 +32,8 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.classify import Bo1Model
 
-from indexer.arrayfile import read_arrays
-from indexer.docvalues import (
+from arshif.indexer.storage.arrayfile import read_arrays
+from arshif.indexer.storage.docvalues import (
     HIT_FIELDS,
     VALUE_FIELDS,
     HitTexts,
@@ -41,7 +41,7 @@ from indexer.docvalues import (
     read_doc_values,
     read_hit_texts,
 )
-from indexer.postings import (
+from arshif.indexer.storage.postings import (
     FIELDS,
     LEXICON_FIELD,
     WORD_DTYPE,
@@ -50,8 +50,8 @@ from indexer.postings import (
     range_indexes,
     term_key,
 )
-from indexer.postings_groups import live_docs, postings_files, reader_segments
-from search.ranking import BM25_B, BM25_K1
+from arshif.indexer.storage.postings_groups import live_docs, postings_files, reader_segments
+from arshif.search.ranking import BM25_B, BM25_K1
 
 # Scores of a query part by Whoosh: the matching documents (ascending) and their scores.
 WhooshScores = Callable[[wq.Query], tuple[np.ndarray, np.ndarray]]
@@ -83,7 +83,7 @@ class Scores:
 class ArrayIndex:
     """The postings arrays of every segment an index reader sees, in its numbering, with
     which documents are live, each document's field lengths, and the article values and
-    hit texts kept beside them (`indexer.docvalues`)."""
+    hit texts kept beside them (`indexer.storage.docvalues`)."""
 
     def __init__(self, folder: Path, reader: Any) -> None:
         self.parts: list[_Part] = []

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from indexer.analysis.analyzer import ArabicAnalyzer, analyze_word
-from indexer.analysis.chartable import TABLE_FROM_LENGTH
-from indexer.analysis.normalize import normalize_chars
-from indexer.analysis.stem import stem_overrides
-from indexer.analysis.tokenize import spans_of, word_at, word_bounds
+from arshif.indexer.analysis.analyzer import ArabicAnalyzer, analyze_word
+from arshif.indexer.analysis.chartable import TABLE_FROM_LENGTH
+from arshif.indexer.analysis.normalize import normalize_chars
+from arshif.indexer.analysis.stem import stem_overrides
+from arshif.indexer.analysis.tokenize import spans_of, word_at, word_bounds
 
 # A sentence ends at the white space after an end mark, and at line breaks.
 _AFTER_END_MARK = re.compile(r"[.!?\u061f\u061b\u06d4]\s+")

@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from indexer.analysis import chars
-from indexer.analysis.normalize import normalize
-from indexer.analysis.stem import stems
-from indexer.analysis.stopwords import is_stopword
-from indexer.analysis.tokenize import words
-from search.scoring import ArrayIndex
+from arshif.indexer.analysis import chars
+from arshif.indexer.analysis.normalize import normalize
+from arshif.indexer.analysis.stem import stems
+from arshif.indexer.analysis.stopwords import is_stopword
+from arshif.indexer.analysis.tokenize import words
+from arshif.search.scoring import ArrayIndex
 
 EXACT_FIELD = "exact"
 STEMMED_FIELD = "text"

@@ -34,10 +34,10 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
-from indexer.analysis.stem import stem
-from indexer.analysis.stopwords import is_stopword
-from search.facets import FacetColumns
-from search.scoring import ArrayIndex, term_text
+from arshif.indexer.analysis.stem import stem
+from arshif.indexer.analysis.stopwords import is_stopword
+from arshif.search.facets import FacetColumns
+from arshif.search.scoring import ArrayIndex, term_text
 
 LONG_VOWELS = "اوي"
 ARTICLE = "ال"

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import settings
 
-from search.cli import main
+from arshif.search.cli import main
 
 # CI (`.ci/run` sets ARSHIF_CI) replays the same examples every time, so a landing never
 # depends on luck; a developer's runs keep drawing new ones, which is how bugs are found.

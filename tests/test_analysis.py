@@ -10,15 +10,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.analysis import tokenize
-from indexer.analysis.analyzer import ArabicAnalyzer, article_positions
-from indexer.analysis.normalize import normalize
-from indexer.analysis.stem import stems
-from indexer.analysis.stopwords import is_stopword, stopwords
-from indexer.analysis.tokenize import spans_of, words
-from indexer.article import Article
-from indexer.writer import update_index
-from search.engine import Archive
+from arshif.indexer.analysis import tokenize
+from arshif.indexer.analysis.analyzer import ArabicAnalyzer, article_positions
+from arshif.indexer.analysis.normalize import normalize
+from arshif.indexer.analysis.stem import stems
+from arshif.indexer.analysis.stopwords import is_stopword, stopwords
+from arshif.indexer.analysis.tokenize import spans_of, words
+from arshif.indexer.article import Article
+from arshif.indexer.storage.writer import update_index
+from arshif.search.engine import Archive
 
 NORMALIZATION = [
     ("alef-madda", "آحمد", "احمد"),

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.article import Article
-from indexer.boilerplate import BOILERPLATE_FILE, BoilerplateDetector, line_key
+from arshif.indexer.article import Article
+from arshif.indexer.boilerplate import BOILERPLATE_FILE, BoilerplateDetector, line_key
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS = SHARED / "corpora" / "news_ant" / "corpus.jsonl.gz"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from search.cli import main
+from arshif.search.cli import main
 from tests.conftest import SEED, run
 
 OTHER_ARTICLES = {

@@ -1,7 +1,7 @@
 """A run killed at any moment leaves the previous index whole; two runs never mix.
 
 `arshif index` runs in a subprocess over 3,000 generated articles (4.3 MB of JSON Lines,
-enough for the worker-process path). It stops itself at a named point (`indexer.stops`:
+enough for the worker-process path). It stops itself at a named point (`indexer.storage.stops`:
 the first, middle or last article, the commit, the join, the groups, a rebuild's swap)
 and is SIGKILLed there, so no kill depends on how fast the machine is. Killed before its
 commit, the index must hold exactly its previous articles and answer searches; killed
@@ -24,10 +24,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from indexer import stops
-from indexer.duplicates import GROUPS_FILE, read_docnums
-from search.cli import main
-from search.engine import Archive
+from arshif.indexer.duplicates import GROUPS_FILE, read_docnums
+from arshif.indexer.storage import stops
+from arshif.search.cli import main
+from arshif.search.engine import Archive
 
 REPO = Path(__file__).resolve().parents[1]
 NEW_ARTICLES = 3000
@@ -78,9 +78,9 @@ def archives(tmp_path: Path) -> tuple[Path, Path]:
 
 def start(index_dir: Path, *args: str | Path, stop_at: str = "") -> subprocess.Popen:
     """`arshif index` in a subprocess, in a session of its own (its workers included);
-    with `stop_at`, it stops itself at that point (`indexer.stops`)."""
-    command = "from search.cli import main; main()"
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    with `stop_at`, it stops itself at that point (`indexer.storage.stops`)."""
+    command = "from arshif.search.cli import main; main()"
+    env = dict(os.environ)
     env.pop(stops.STOP_ENV, None)
     if stop_at:
         env[stops.STOP_ENV] = stop_at

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.dates import parse_date, parse_date_bound
+from arshif.indexer.dates import parse_date, parse_date_bound
 
 D = dt.date
 

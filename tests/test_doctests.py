@@ -8,12 +8,12 @@ import pkgutil
 
 import pytest
 
-import indexer
-import search
+import arshif.indexer
+import arshif.search
 
 MODULES = sorted(
     info.name
-    for package in (indexer, search)
+    for package in (arshif.indexer, arshif.search)
     for info in pkgutil.walk_packages(package.__path__, package.__name__ + ".")
 )
 

@@ -12,9 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.arrayfile import read_arrays, write_arrays
-from indexer.docvalues import DocValuesCollector, read_doc_values, signature_of
-from indexer.duplicates import (
+from arshif.indexer.duplicates import (
     BINS,
     compute_groups,
     group,
@@ -22,10 +20,12 @@ from indexer.duplicates import (
     signature,
     similarity,
 )
-from indexer.postings_groups import live_articles
-from search.filters import name_key, split_query
-from search.suggest import edits1
-from search.variants import skeleton, vowel_edits
+from arshif.indexer.storage.arrayfile import read_arrays, write_arrays
+from arshif.indexer.storage.docvalues import DocValuesCollector, read_doc_values, signature_of
+from arshif.indexer.storage.postings_groups import live_articles
+from arshif.search.filters import name_key, split_query
+from arshif.search.suggest import edits1
+from arshif.search.variants import skeleton, vowel_edits
 from tests.conftest import DATA, corpus_path
 
 LEAD = (
@@ -95,7 +95,7 @@ def test_groups_on_the_sample_index(tmp_path) -> None:  # type: ignore[no-untype
     from click.testing import CliRunner
     from whoosh import index as whoosh_index
 
-    from search.cli import main
+    from arshif.search.cli import main
 
     result = CliRunner().invoke(main, ["index", "--index", str(tmp_path / "ix"), str(DATA)])
     assert result.exit_code == 0, result.output

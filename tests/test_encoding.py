@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.readers.encoding import NotTextError, decode, repair_mojibake
+from arshif.indexer.readers.encoding import NotTextError, decode, repair_mojibake
 
 SENTENCE = "قالت الحكومة إن المسؤولين يخشون عودة داعش إلى المناطق الحدودية، وفق بيان رسمي 2018."
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from whoosh.query import Phrase
 
-from indexer.schema import build_schema
-from indexer.writer import update_index
-from search.batch import read_topics
-from search.engine import Archive
-from search.evaluation import evaluate, read_qrels
-from search.query import parse_query
+from arshif.indexer.storage.schema import build_schema
+from arshif.indexer.storage.writer import update_index
+from arshif.search.batch import read_topics
+from arshif.search.engine import Archive
+from arshif.search.evaluation import evaluate, read_qrels
+from arshif.search.query import parse_query
 from tests.conftest import DATA, SEED
 
 GOLDEN = Path(__file__).resolve().parent / "golden"

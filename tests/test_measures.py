@@ -7,7 +7,15 @@ import random
 
 import pytest
 
-from search.evaluation import evaluate, ndcg, ranking, read_qrels, read_run, recall, reciprocal_rank
+from arshif.search.evaluation import (
+    evaluate,
+    ndcg,
+    ranking,
+    read_qrels,
+    read_run,
+    recall,
+    reciprocal_rank,
+)
 
 QRELS = ["q1 0 a 2", "q1 0 b 1", "q1 0 z 0", "q2 0 c 1", "q3 0 d 1"]
 RUN = [

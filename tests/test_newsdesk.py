@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from search.cli import main
-from search.ranking import FIELD_BOOSTS
+from arshif.search.cli import main
+from arshif.search.ranking import FIELD_BOOSTS
 from tests.conftest import DATA, run
 
 WIRE = "ana-2019-04-0602"  # the IMF wire story …

@@ -21,11 +21,17 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.index import Index
 
-from indexer import postings_groups, store
-from indexer.arrayfile import read_arrays
-from indexer.article import Article
-from indexer.docvalues import HIT_FIELDS, VALUE_FIELDS, DocValues, read_doc_values, read_hit_texts
-from indexer.postings import (
+from arshif.indexer.article import Article
+from arshif.indexer.storage import postings_groups, store
+from arshif.indexer.storage.arrayfile import read_arrays
+from arshif.indexer.storage.docvalues import (
+    HIT_FIELDS,
+    VALUE_FIELDS,
+    DocValues,
+    read_doc_values,
+    read_hit_texts,
+)
+from arshif.indexer.storage.postings import (
     FIELDS,
     LEXICON_FIELD,
     WORD_DTYPE,
@@ -33,11 +39,11 @@ from indexer.postings import (
     read_segment_postings,
     term_key,
 )
-from indexer.schema import article_fields
-from indexer.writer import MAX_TINY_SEGMENTS, update_index
-from search.engine import Archive
-from search.errors import UnsupportedQueryError
-from search.ranking import weighting
+from arshif.indexer.storage.schema import article_fields
+from arshif.indexer.storage.writer import MAX_TINY_SEGMENTS, update_index
+from arshif.search.engine import Archive
+from arshif.search.errors import UnsupportedQueryError
+from arshif.search.ranking import weighting
 from tests.conftest import DATA
 
 

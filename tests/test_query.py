@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh.query import Query
 
-from indexer.schema import build_schema
-from search import query as query_module
-from search.query import make_parser, parse_query
+from arshif.indexer.storage.schema import build_schema
+from arshif.search import query as query_module
+from arshif.search.query import make_parser, parse_query
 from tests.conftest import REPO, corpus_path
 
 SCHEMA = build_schema()

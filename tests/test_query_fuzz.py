@@ -14,10 +14,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.errors import ArshifError
-from indexer.writer import update_index
-from search.cli import main
-from search.engine import Archive
+from arshif.indexer.errors import ArshifError
+from arshif.indexer.storage.writer import update_index
+from arshif.search.cli import main
+from arshif.search.engine import Archive
 from tests.conftest import DATA
 
 SYNTAX = [

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.article import Article, ReadProblem
-from indexer.readers import SUPPORTED_SUFFIXES, find_files, read_file
-from indexer.readers.clean import clean_text, strip_chrome
+from arshif.indexer.article import Article, ReadProblem
+from arshif.indexer.readers import SUPPORTED_SUFFIXES, find_files, read_file
+from arshif.indexer.readers.clean import clean_text, strip_chrome
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 RAW_SAMPLE = SHARED / "corpora" / "news_ant" / "raw_sample"

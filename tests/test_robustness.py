@@ -23,17 +23,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
-from indexer import store
-from indexer.article import Article, ReadProblem
-from indexer.readers import read_file
-from indexer.readers.clean import clean_text
-from indexer.readers.encoding import NotTextError, decode
-from indexer.readers.jsonl import read_jsonl
-from indexer.readers.record import Origin
-from indexer.readers.trec import read_trec
-from indexer.writer import update_index
-from search.cli import main
-from search.engine import Archive
+from arshif.indexer.article import Article, ReadProblem
+from arshif.indexer.readers import read_file
+from arshif.indexer.readers.clean import clean_text
+from arshif.indexer.readers.encoding import NotTextError, decode
+from arshif.indexer.readers.jsonl import read_jsonl
+from arshif.indexer.readers.record import Origin
+from arshif.indexer.readers.trec import read_trec
+from arshif.indexer.storage import store
+from arshif.indexer.storage.writer import update_index
+from arshif.search.cli import main
+from arshif.search.engine import Archive
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 RAW_SAMPLE = SHARED / "corpora" / "news_ant" / "raw_sample"
@@ -239,7 +239,7 @@ def test_line_ends_and_control_characters_as_in_a_whole_file(tmp_path: Path) -> 
 
 
 def test_an_overlong_line_is_skipped_and_named(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr("indexer.readers.stream.MAX_LINE_BYTES", 1000)
+    monkeypatch.setattr("arshif.indexer.readers.stream.MAX_LINE_BYTES", 1000)
     text = jsonl({"title": "أول"}, {"body": "ب" * 2000}, {"title": "ثالث"})
     items = list(read_file(write(tmp_path / "a.jsonl", text), "a"))
     assert [str(i) if isinstance(i, ReadProblem) else i.id for i in items] == [

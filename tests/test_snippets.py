@@ -8,10 +8,10 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.analysis.analyzer import ArabicAnalyzer, analyze_word
-from indexer.analysis.tokenize import spans_of, words
-from search import snippets
-from search.snippets import QueryWords, make_snippet
+from arshif.indexer.analysis.analyzer import ArabicAnalyzer, analyze_word
+from arshif.indexer.analysis.tokenize import spans_of, words
+from arshif.search import snippets
+from arshif.search.snippets import QueryWords, make_snippet
 
 ANALYZER = ArabicAnalyzer()
 

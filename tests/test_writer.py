@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer import store, writer
-from indexer.errors import IncompatibleIndexError, IndexBusyError, IndexIntegrityError
-from search.engine import Archive
+from arshif.indexer.errors import IncompatibleIndexError, IndexBusyError, IndexIntegrityError
+from arshif.indexer.storage import store, writer
+from arshif.search.engine import Archive
 from tests.conftest import DATA
 
 TOPICS = ["النفط", "الانتخابات", "المنتخب", "الأمطار", "الذكاء الاصطناعي", "المتحف"]
@@ -150,7 +150,7 @@ def test_workers_exit_when_their_run_is_killed() -> None:
             sys.executable,
             "-c",
             "import time\n"
-            "from indexer.writer import _exit_with_parent\n"
+            "from arshif.indexer.storage.writer import _exit_with_parent\n"
             f"_exit_with_parent({gone.pid})\n"
             "time.sleep(30)",
         ],

@@ -18,10 +18,10 @@ from typing import NamedTuple
 
 from whoosh.analysis import Analyzer, Token
 
-from indexer.analysis.normalize import normalize
-from indexer.analysis.stem import stems
-from indexer.analysis.stopwords import is_stopword
-from indexer.analysis.tokenize import word_list, words
+from arshif.indexer.analysis.normalize import normalize
+from arshif.indexer.analysis.stem import stems
+from arshif.indexer.analysis.stopwords import is_stopword
+from arshif.indexer.analysis.tokenize import word_list, words
 
 # Bump when any rule changes what a text analyzes to: indexes built with another
 # version must be rebuilt, never searched with mismatched tokens.

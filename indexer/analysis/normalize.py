@@ -26,8 +26,8 @@ from functools import cache, lru_cache
 
 import numpy as np
 
-from indexer.analysis import chars as c
-from indexer.analysis.chartable import KNOWN_RANGES, TABLE_SIZE, code_points
+from arshif.indexer.analysis import chars as c
+from arshif.indexer.analysis.chartable import KNOWN_RANGES, TABLE_SIZE, code_points
 
 _DELETED = re.compile(f"[{c.ARABIC_MARKS}{c.INVISIBLE}]")
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from functools import cache, lru_cache
 from importlib import resources
 
-from indexer.analysis.normalize import normalize
+from arshif.indexer.analysis.normalize import normalize
 
 _ARTICLE_PREFIXES = (
     *("وبال", "وكال", "فبال", "فكال"),

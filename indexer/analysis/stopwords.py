@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-from indexer.analysis.normalize import normalize
+from arshif.indexer.analysis.normalize import normalize
 
 
 @cache

@@ -24,8 +24,8 @@ from functools import cache
 
 import numpy as np
 
-from indexer.analysis import chars as c
-from indexer.analysis.chartable import TABLE_FROM_LENGTH, class_table, classify, runs
+from arshif.indexer.analysis import chars as c
+from arshif.indexer.analysis.chartable import TABLE_FROM_LENGTH, class_table, classify, runs
 
 _SEPARATORS = f".,{c.ARABIC_DECIMAL_SEPARATOR}{c.ARABIC_THOUSANDS_SEPARATOR}"
 _WORD = re.compile(

@@ -19,13 +19,13 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from indexer.article import Article, ReadProblem
-from indexer.readers.clean import clean_text
-from indexer.readers.encoding import Choice, NotTextError, choose, decode
-from indexer.readers.html import read_html
-from indexer.readers.jsonl import read_json, read_jsonl, read_jsonl_lines
-from indexer.readers.record import Origin
-from indexer.readers.stream import (
+from arshif.indexer.article import Article, ReadProblem
+from arshif.indexer.readers.clean import clean_text
+from arshif.indexer.readers.encoding import Choice, NotTextError, choose, decode
+from arshif.indexer.readers.html import read_html
+from arshif.indexer.readers.jsonl import read_json, read_jsonl, read_jsonl_lines
+from arshif.indexer.readers.record import Origin
+from arshif.indexer.readers.stream import (
     HEAD_BYTES,
     STREAM_ERRORS,
     Line,
@@ -33,8 +33,8 @@ from indexer.readers.stream import (
     read_lines,
     stream_error,
 )
-from indexer.readers.text import read_text
-from indexer.readers.trec import read_trec, read_trec_lines
+from arshif.indexer.readers.text import read_text
+from arshif.indexer.readers.trec import read_trec, read_trec_lines
 
 __all__ = ["SUPPORTED_SUFFIXES", "find_files", "read_file"]
 

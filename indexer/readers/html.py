@@ -11,9 +11,9 @@ import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
 
-from indexer.article import Article, ReadProblem
-from indexer.readers.clean import one_line, strip_chrome
-from indexer.readers.record import Origin, make_article
+from arshif.indexer.article import Article, ReadProblem
+from arshif.indexer.readers.clean import one_line, strip_chrome
+from arshif.indexer.readers.record import Origin, make_article
 
 # Elements whose text is page furniture, not the article.
 _SKIPPED = frozenset({"script", "style", "noscript", "template", "nav", "header", "footer",

@@ -10,9 +10,9 @@ import dataclasses
 import json
 from collections.abc import Iterable, Iterator, Mapping
 
-from indexer.article import Article, ReadProblem
-from indexer.readers.record import Origin, make_article
-from indexer.readers.stream import Line
+from arshif.indexer.article import Article, ReadProblem
+from arshif.indexer.readers.record import Origin, make_article
+from arshif.indexer.readers.stream import Line
 
 # Article field -> accepted names, preferred first.
 FIELDS: dict[str, tuple[str, ...]] = {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indexer.article import Article, ReadProblem
-from indexer.dates import parse_date
-from indexer.readers.clean import one_line, tidy_body
+from arshif.indexer.article import Article, ReadProblem
+from arshif.indexer.dates import parse_date
+from arshif.indexer.readers.clean import one_line, tidy_body
 
 NO_TEXT = "empty title and body (an article needs a title or a body)"
 

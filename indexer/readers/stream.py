@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from indexer.article import ReadProblem
-from indexer.readers.clean import clean_text
-from indexer.readers.encoding import Choice, detect_codepage, repair_mojibake
+from arshif.indexer.article import ReadProblem
+from arshif.indexer.readers.clean import clean_text
+from arshif.indexer.readers.encoding import Choice, detect_codepage, repair_mojibake
 
 HEAD_BYTES = 64 * 1024
 # A longer line is no article: it is reported and skipped, so memory stays bounded.

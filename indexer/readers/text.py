@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from indexer.article import Article, ReadProblem
-from indexer.readers.clean import strip_chrome
-from indexer.readers.record import Origin, make_article
+from arshif.indexer.article import Article, ReadProblem
+from arshif.indexer.readers.clean import strip_chrome
+from arshif.indexer.readers.record import Origin, make_article
 
 
 def read_text(text: str, origin: Origin) -> Iterator[Article | ReadProblem]:

@@ -14,9 +14,9 @@ import html
 import re
 from collections.abc import Iterable, Iterator
 
-from indexer.article import Article, ReadProblem
-from indexer.readers.record import Origin, make_article
-from indexer.readers.stream import Line
+from arshif.indexer.article import Article, ReadProblem
+from arshif.indexer.readers.record import Origin, make_article
+from arshif.indexer.readers.stream import Line
 
 # Article field -> tag names, preferred first.
 TAGS: dict[str, tuple[str, ...]] = {

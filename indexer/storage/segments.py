@@ -4,7 +4,7 @@ Each task analyzes one batch of articles and writes it as a complete, independen
 segment; the parent process adds finished segments to the index at commit time (as
 Whoosh's own multi-segment writer does), after checking each holds every article sent.
 
-The searched fields' postings are written as arrays (`indexer.postings`), from one
+The searched fields' postings are written as arrays (`indexer.storage.postings`), from one
 analysis of each article's text; Whoosh stores those fields but does not index them.
 
 Unlike `writer(procs=N)`, nothing here can lose an article silently: a failing or killed
@@ -23,16 +23,16 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import Index, open_dir
 from whoosh.writing import SegmentWriter
 
-from indexer.analysis.analyzer import analyze_word
-from indexer.analysis.normalize import normalize
-from indexer.analysis.stem import stems
-from indexer.article import Article
-from indexer.postings import PostingsBuilder, postings_path
-from indexer.schema import article_fields
+from arshif.indexer.analysis.analyzer import analyze_word
+from arshif.indexer.analysis.normalize import normalize
+from arshif.indexer.analysis.stem import stems
+from arshif.indexer.article import Article
+from arshif.indexer.storage.postings import PostingsBuilder, postings_path
+from arshif.indexer.storage.schema import article_fields
 
 # Articles per segment: a worker holds a batch's postings in memory, so this bounds its
 # memory; the postings arrays of small segments are joined after each run
-# (`indexer.postings_groups`), so queries do not pay for their number.
+# (`indexer.storage.postings_groups`), so queries do not pay for their number.
 SEGMENT_ARTICLES = 500
 POOL_LIMIT_MB = 512
 # Words an indexing worker keeps analyzed between segments (~0.5 KB each, all caches).

@@ -21,12 +21,12 @@ from typing import Any
 import numpy as np
 from whoosh.codec.base import Segment
 
-from indexer import stops
-from indexer.arrayfile import read_arrays, write_arrays
-from indexer.docvalues import read_doc_values, read_hit_texts, signature_of
-from indexer.duplicates import ArticleRow
-from indexer.jsonfiles import read_json, write_json
-from indexer.postings import SUFFIX, merge_postings, postings_path
+from arshif.indexer.duplicates import ArticleRow
+from arshif.indexer.storage import stops
+from arshif.indexer.storage.arrayfile import read_arrays, write_arrays
+from arshif.indexer.storage.docvalues import read_doc_values, read_hit_texts, signature_of
+from arshif.indexer.storage.jsonfiles import read_json, write_json
+from arshif.indexer.storage.postings import SUFFIX, merge_postings, postings_path
 
 # A query pays a binary search and a slice per group, field and word: one group for
 # 43,000 articles answers short queries ~15% faster than five. Joining holds one field's

@@ -8,7 +8,7 @@ fields, but writing the searched fields' postings too took most of the indexing 
 
 The file is named after its segment (`MAIN_<id>.arr`), so Whoosh deletes it with the
 segment; after each run neighbouring segments' files are also joined into group files
-(`indexer.postings_groups`), which hold the same arrays. Per field of `FIELDS`:
+(`indexer.storage.postings_groups`), which hold the same arrays. Per field of `FIELDS`:
 
 - `keys`: 64-bit hashes of the field's terms, sorted, so a term is a binary search away
   (the segment is refused at build time in the 2⁻⁶⁴-odds event of two terms colliding);
@@ -21,7 +21,7 @@ segment; after each run neighbouring segments' files are also joined into group 
   vocabulary: words sharing a prefix for did-you-mean (the exact-form field's), and
   wildcards and ranges (each field's).
 
-The files also hold each article's day, source and category (`indexer.docvalues`).
+The files also hold each article's day, source and category (`indexer.storage.docvalues`).
 """
 
 from __future__ import annotations
@@ -41,17 +41,17 @@ from whoosh.fields import Schema
 from whoosh.formats import Positions
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from indexer.analysis.analyzer import article_positions
-from indexer.arrayfile import read_arrays, write_arrays
-from indexer.article import Article
-from indexer.docvalues import (
+from arshif.indexer.analysis.analyzer import article_positions
+from arshif.indexer.article import Article
+from arshif.indexer.storage.arrayfile import read_arrays, write_arrays
+from arshif.indexer.storage.docvalues import (
     DocValuesCollector,
     doc_values_arrays,
     join_doc_values,
     joined_hit_texts,
     read_doc_values,
 )
-from indexer.schema import TEXT_FIELDS
+from arshif.indexer.storage.schema import TEXT_FIELDS
 
 FIELDS = TEXT_FIELDS
 SUFFIX = ".arr"

@@ -28,8 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.arrayfile import read_arrays
-from indexer.duplicates import BINS
+from arshif.indexer.duplicates import BINS
+from arshif.indexer.storage.arrayfile import read_arrays
 
 VALUE_FIELDS = ("source", "category")
 HIT_FIELDS = ("id", "title", "body", "url", "path")

@@ -14,17 +14,18 @@ import datetime as dt
 
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
-from indexer.analysis.analyzer import ArabicAnalyzer
-from indexer.article import Article
-from indexer.duplicates import signature
+from arshif.indexer.analysis.analyzer import ArabicAnalyzer
+from arshif.indexer.article import Article
+from arshif.indexer.duplicates import signature
 
 # 3: the searched fields' postings also kept as arrays beside each segment.
 # 4: the exact-form field's words kept with them (did-you-mean reads them).
 # 5: and each article's day, source and category (facets, date order, variants).
 # 6: and the texts a search hit shows (id, headline, body, URL, path).
-# 7: array files written as they are made, their header last (`indexer.arrayfile`).
+# 7: array files written as they are made, their header last (`indexer.storage.arrayfile`).
 # 8: the searched fields' postings in the arrays only (Whoosh stores, does not index them).
-SCHEMA_VERSION = 8
+# 9: installed as one package, `arshif`: the analyzer is pickled as `arshif.indexer...`.
+SCHEMA_VERSION = 9
 
 # The analyzed, searchable fields (a query word's terms live in these).
 TEXT_FIELDS = ("text", "title", "exact")

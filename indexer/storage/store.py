@@ -27,15 +27,15 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import Index
 
-from indexer.analysis.analyzer import ANALYZER_VERSION, ArabicAnalyzer
-from indexer.errors import (
+from arshif.indexer.analysis.analyzer import ANALYZER_VERSION, ArabicAnalyzer
+from arshif.indexer.errors import (
     IncompatibleIndexError,
     IndexBusyError,
     NoIndexError,
     UnsafeIndexError,
 )
-from indexer.jsonfiles import read_json, write_json
-from indexer.schema import SCHEMA_VERSION, build_schema
+from arshif.indexer.storage.jsonfiles import read_json, write_json
+from arshif.indexer.storage.schema import SCHEMA_VERSION, build_schema
 
 INDEX_ENV = "ARSHIF_INDEX"
 META_FILE = "arshif.json"

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from indexer.errors import IncompatibleIndexError
+from arshif.indexer.errors import IncompatibleIndexError
 
 
 def read_json(path: Path, default: Any) -> Any:

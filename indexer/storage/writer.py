@@ -28,16 +28,16 @@ from whoosh.index import Index, LockError
 from whoosh.reading import IndexReader, SegmentReader, TermNotFound
 from whoosh.writing import SegmentWriter
 
-from indexer import stops, store
-from indexer.article import Article, ReadProblem
-from indexer.boilerplate import BoilerplateDetector
-from indexer.duplicates import read_docnums, write_groups
-from indexer.errors import IndexBusyError, IndexIntegrityError
-from indexer.postings import write_segment_postings
-from indexer.postings_groups import join_segments, live_articles, reader_segments
-from indexer.readers import find_files, read_file
-from indexer.schema import SCHEMA_VERSION
-from indexer.segments import SEGMENT_ARTICLES, build_segment
+from arshif.indexer.article import Article, ReadProblem
+from arshif.indexer.boilerplate import BoilerplateDetector
+from arshif.indexer.duplicates import read_docnums, write_groups
+from arshif.indexer.errors import IndexBusyError, IndexIntegrityError
+from arshif.indexer.readers import find_files, read_file
+from arshif.indexer.storage import stops, store
+from arshif.indexer.storage.postings import write_segment_postings
+from arshif.indexer.storage.postings_groups import join_segments, live_articles, reader_segments
+from arshif.indexer.storage.schema import SCHEMA_VERSION
+from arshif.indexer.storage.segments import SEGMENT_ARTICLES, build_segment
 
 # Below this much input, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 4_000_000
