@@ -14,6 +14,8 @@ from typing import Any
 
 from whoosh import query as wq
 
+from arshif.indexer.analysis.analyzer import analyze_word
+from arshif.indexer.analysis.tokenize import words
 from arshif.search.engine import Article, Hit, SearchResult, WordReport
 from arshif.search.facets import Facets
 
@@ -330,6 +332,15 @@ def article_json(article: Article) -> dict[str, Any]:
         "body": article.body,
         "similar": article.similar,
     }
+
+
+def analysis_json(text: str) -> list[dict[str, Any]]:
+    """Each word of `text` with its normalized form and index terms, for `analyze`."""
+    rows = []
+    for word, _, _ in words(text):
+        norm, stopped, terms = analyze_word(word)
+        rows.append({"word": word, "normalized": norm, "stopword": stopped, "terms": list(terms)})
+    return rows
 
 
 def render_article(article: Article, color: bool) -> str:
