@@ -78,7 +78,9 @@ def run_search(archive: Archive, params: SearchParams) -> SearchResult:
     """`arshif search` with these parameters."""
     filters = params.filters()
     if not params:
-        raise BadParameterError("q", "give words to search for, or a filter (from, to, source)")
+        raise BadParameterError(
+            "q", "give words to search for, or a filter (from, to, source, category)"
+        )
     return archive.search(
         params.q,
         limit=params.per_page,
@@ -134,7 +136,8 @@ def create_app(index_dir: Path) -> FastAPI:
         name = problem["loc"][-1]
         given = problem.get("input")
         shown = f' ("{given}" given)' if isinstance(given, str) else ""
-        return error_response(request, 400, f"bad {name}: {problem['msg']}{shown}.")
+        reason = problem["msg"][:1].lower() + problem["msg"][1:]
+        return error_response(request, 400, f"bad {name}: {reason}{shown}.")
 
     @app.exception_handler(HTTPException)
     def http_error(request: Request, exc: HTTPException) -> Response:
