@@ -253,6 +253,14 @@ def test_results_page_has_highlights_facets_chart_and_folded_copies(client: Test
     assert filtered.status_code == 200 and "2019-04-09" in filtered.text
 
 
+@pytest.mark.parametrize("query", ["في", "من على", "؟!"], ids=["stopword", "stopwords", "marks"])
+def test_a_query_of_nothing_searchable_is_an_empty_page(client: TestClient, query: str) -> None:
+    response = client.get("/", params={"q": query})
+    assert response.status_code == 200
+    assert f"لا مقالات تطابق «{query}»" in response.text
+    assert api_json(client, "/api/search", q=query)["total"] == 0
+
+
 def test_bad_query_on_a_page_is_an_html_error(client: TestClient) -> None:
     response = client.get("/", params={"q": "داعش", "from": "آذار"})
     assert response.status_code == 400

@@ -207,8 +207,8 @@ def create_app(index_dir: Path) -> FastAPI:
                 )
             result = run_search(archive, replace(params, facets=True))
             copies = archive.copies(result.hits)
-        assert result.facets is not None
-        bars = chart(result.facets.month, lambda label: _month_link(params, label))
+        months = result.facets.month if result.facets else {}  # none for stopwords alone
+        bars = chart(months, lambda label: _month_link(params, label))
         return pages.TemplateResponse(
             request,
             "search.html",
