@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import socket
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import uvicorn
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from hypothesis import given
@@ -327,3 +329,47 @@ def test_a_link_holds_every_changed_parameter(
     assert query.get("sort", ["relevance"]) == [sort]
     assert query.get("page", ["1"]) == [str(page)]
     assert ("fuzzy" in query) == fuzzy
+
+
+# -- `arshif serve` ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """Where `arshif serve` would have served: uvicorn's loop is replaced by a note of it."""
+    addresses: list[tuple[str, int]] = []
+
+    def note(self: uvicorn.Server, sockets: list[socket.socket]) -> None:
+        addresses.extend(s.getsockname()[:2] for s in sockets)
+        for s in sockets:
+            s.close()
+
+    monkeypatch.setattr(uvicorn.Server, "run", note)
+    return addresses
+
+
+def test_serve_binds_loopback_by_default(cli: CliRunner, served: list[tuple[str, int]]) -> None:
+    out = run(cli, "serve", "--port", "0")
+    assert served and served[0][0] == "127.0.0.1"
+    assert f"at http://127.0.0.1:{served[0][1]}/" in out and "warning" not in out
+
+
+def test_serve_warns_when_open_to_the_network(
+    cli: CliRunner, served: list[tuple[str, int]]
+) -> None:
+    out = run(cli, "serve", "--host", "0.0.0.0", "--port", "0")
+    assert served[0][0] == "0.0.0.0"
+    assert "warning: listening on every network interface (0.0.0.0)" in out
+
+
+def test_serve_errors_name_the_remedy(
+    cli: CliRunner, served: list[tuple[str, int]], tmp_path: Path
+) -> None:
+    out = run(cli, "serve", "--index", str(tmp_path / "none"), code=1)
+    assert out.startswith(f'Error: no index at {tmp_path / "none"}. Run "arshif index')
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        port = busy.getsockname()[1]
+        out = run(cli, "serve", "--port", str(port), code=1)
+    assert out.startswith(f"Error: cannot serve on 127.0.0.1:{port} (")
+    assert out.rstrip().endswith("Choose another port with --port.")
+    assert not served
