@@ -30,15 +30,29 @@ BAR_WIDTH = 40
 MAX_MONTH_ROWS = 36
 
 
+def marked(text: str, spans: Sequence[Sequence[int]]) -> list[tuple[str, bool]]:
+    """`text` cut into pieces, each with whether it is a match to highlight.
+
+    >>> marked("قوات التحالف الدولي", [(5, 12)])
+    [('قوات ', False), ('التحالف', True), (' الدولي', False)]
+    """
+    pieces, last = [], 0
+    for start, end in spans:
+        if start > last:
+            pieces.append((text[last:start], False))
+        pieces.append((text[start:end], True))
+        last = end
+    if last < len(text):
+        pieces.append((text[last:], False))
+    return pieces
+
+
 def highlight(text: str, spans: list[tuple[int, int]], color: bool) -> str:
     """Mark `spans` of `text`: bold colour on a terminal, brackets otherwise."""
     opening, closing = (_BOLD_YELLOW, _RESET) if color else PLAIN_MARKS
-    out, last = [], 0
-    for start, end in spans:
-        out += [text[last:start], opening, text[start:end], closing]
-        last = end
-    out.append(text[last:])
-    return "".join(out)
+    return "".join(
+        f"{opening}{piece}{closing}" if hit else piece for piece, hit in marked(text, spans)
+    )
 
 
 def _meta_line(hit: Hit) -> str:

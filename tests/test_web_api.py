@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from arshif.indexer.storage.writer import update_index
 from arshif.search.engine import SORTS, Archive
+from arshif.search.output import marked
 from arshif.search.web.app import create_app
 from arshif.search.web.params import SearchParams
 from tests.conftest import run
@@ -373,3 +374,16 @@ def test_serve_errors_name_the_remedy(
     assert out.startswith(f"Error: cannot serve on 127.0.0.1:{port} (")
     assert out.rstrip().endswith("Choose another port with --port.")
     assert not served
+
+
+@given(
+    text=st.text(st.sampled_from("ابت ثجح<>&\"'ـًّ"), max_size=40),
+    cuts=st.lists(st.integers(0, 40), max_size=8, unique=True),
+)
+def test_marked_pieces_rebuild_the_text_with_the_spans_marked(text: str, cuts: list[int]) -> None:
+    points = sorted(c for c in cuts if c <= len(text))
+    spans = [(a, b) for a, b in zip(points[::2], points[1::2], strict=False) if a < b]
+    pieces = marked(text, spans)
+    assert "".join(piece for piece, _ in pieces) == text
+    assert [piece for piece, hit in pieces if hit] == [text[a:b] for a, b in spans]
+    assert all(piece for piece, _ in pieces)

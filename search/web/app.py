@@ -1,8 +1,8 @@
 """The web app: a search page and its JSON twin, for every view of `arshif`.
 
-Each view runs once and renders twice (Datasette's way): `/api/…` returns the same JSON
-as the CLI's `--json`, and the page at the same path without `/api` renders a template
-from the same result. Errors are the CLI's messages: JSON under `/api/`, a page elsewhere,
+Each view runs once and renders twice (Datasette's way): under `/api/` as the same JSON
+as the CLI's `--json`, and as a page (`/?q=…`, `/articles/ID`, `/stats`) from the same
+result. Errors are the CLI's messages: JSON under `/api/`, a page elsewhere,
 with 400 for a bad request, 404 for an unknown article and 503 when there is no usable
 index. Every route is a GET: the server is read-only.
 """
@@ -113,7 +113,6 @@ def create_app(index_dir: Path) -> FastAPI:
         docs_url=None,  # Swagger UI and ReDoc load scripts from the internet
         redoc_url=None,
     )
-    app.state.live = live
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
 
     def error_response(request: Request, status: int, message: str) -> Response:

@@ -7,31 +7,14 @@ is marked safe.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.templating import Jinja2Templates
 
-from arshif.search.output import coverage
-
-
-def marked(text: str, spans: Sequence[Sequence[int]]) -> list[tuple[str, bool]]:
-    """`text` cut into pieces, each with whether it is a match to highlight.
-
-    >>> marked("قوات التحالف الدولي", [(5, 12)])
-    [('قوات ', False), ('التحالف', True), (' الدولي', False)]
-    """
-    pieces, last = [], 0
-    for start, end in spans:
-        if start > last:
-            pieces.append((text[last:start], False))
-        pieces.append((text[start:end], True))
-        last = end
-    if last < len(text):
-        pieces.append((text[last:], False))
-    return pieces
+from arshif.search.output import coverage, marked
 
 
 def web_link(url: str) -> str | None:
