@@ -256,6 +256,17 @@ def test_results_page_has_highlights_facets_chart_and_folded_copies(client: Test
     assert filtered.status_code == 200 and "2019-04-09" in filtered.text
 
 
+def test_results_page_offers_the_correction_and_names_the_variants(client: TestClient) -> None:
+    offered = client.get("/", params={"q": "ترانب"}).text
+    assert "هل تقصد: ترامب؟" in offered and "لا مقالات تطابق «ترانب»" in offered
+    link = re.search(r'<a href="([^"]*fuzzy=1[^"]*)">', offered)
+    assert link
+    corrected = client.get(link.group(1).replace("&amp;", "&")).text
+    assert "بحثنا أيضًا عن: ترامب" in corrected and "<mark>ترامب</mark>" in corrected
+    variants = client.get("/", params={"q": "ترمب"}).text
+    assert re.search(r"«ترمب» تُكتب أيضًا:\s*ترامب \(\d+\)", variants)
+
+
 @pytest.mark.parametrize("query", ["في", "من على", "؟!"], ids=["stopword", "stopwords", "marks"])
 def test_a_query_of_nothing_searchable_is_an_empty_page(client: TestClient, query: str) -> None:
     response = client.get("/", params={"q": query})
