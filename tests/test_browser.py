@@ -32,7 +32,7 @@ playwright_api = pytest.importorskip(
 
 # The real binary: /usr/bin/chromium is a wrapper script Playwright cannot drive.
 CHROMIUM = Path(os.environ.get("ARSHIF_CHROMIUM", "/usr/lib/chromium/chromium"))
-INSTALL = "apt-get install chromium fonts-dejavu-core fonts-noto-core"
+INSTALL = "apt-get install chromium fontconfig fonts-dejavu-core fonts-noto-core"
 SHOTS = Path(os.environ.get("ARSHIF_SCREENSHOTS", REPO / "test-artifacts" / "browser"))
 QUERY = "التَّحالُف الدَّوْلِيّ"
 PHONE = {"width": 390, "height": 844}

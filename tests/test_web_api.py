@@ -200,6 +200,20 @@ def test_the_server_is_read_only(client: TestClient) -> None:
     assert "read-only" in response.json()["error"]
 
 
+@pytest.mark.parametrize(
+    "path", ["/static/..%2Fapp.py", "/static/../app.py", "/static/%2E%2E/%2E%2E/web/app.py"]
+)
+def test_static_files_stay_in_their_folder(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "create_app" not in response.text
+    assert client.get("/static/style.css").status_code == 200
+
+
+def test_exact_is_accepted_for_the_query_language_of_issue_15(client: TestClient) -> None:
+    assert api_json(client, "/api/search", q="داعش", exact=1)["total"] > 0
+
+
 def test_an_internal_failure_shows_no_trace(
     index_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
