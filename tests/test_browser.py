@@ -6,7 +6,7 @@ the chart, open an article and then one of its similar articles. Each page is sa
 a screenshot (the README's images are made here: `make screenshots`).
 
 Needs `playwright` (the dev extra) and Debian's `chromium` with an Arabic font
-(`apt-get install chromium fonts-dejavu-core fonts-noto-core`; `.ci/run` installs them).
+(`apt-get install chromium fontconfig fonts-dejavu-core fonts-noto-core`; `.ci/run` installs them).
 Playwright's own browser downloads cannot be fetched here, so the Debian binary is used.
 """
 
