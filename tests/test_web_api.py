@@ -289,6 +289,18 @@ def test_a_query_of_nothing_searchable_is_an_empty_page(client: TestClient, quer
     assert api_json(client, "/api/search", q=query)["total"] == 0
 
 
+def test_paging_links_stop_at_the_last_page_served(client: TestClient) -> None:
+    pages = api_json(client, "/api/search", category="economy", n=1)["pages"]
+    assert pages >= 4
+    page = client.get("/", params={"category": "economy", "n": 1, "page": 2}).text
+    numbers = {int(n) for n in re.findall(r'href="/\?[^"]*page=(\d+)[^"]*"', page)}
+    assert numbers == set(range(3, pages + 1))  # page 1's link needs no page=
+    assert 'rel="next"' in page and 'rel="prev"' in page
+    last = client.get("/", params={"category": "economy", "n": 1, "page": pages}).text
+    assert 'rel="next"' not in last
+    assert SearchParams(per_page=100).last_page == 100 and SearchParams().last_page == 1000
+
+
 def test_bad_query_on_a_page_is_an_html_error(client: TestClient) -> None:
     response = client.get("/", params={"q": "داعش", "from": "آذار"})
     assert response.status_code == 400

@@ -88,6 +88,11 @@ class SearchParams:
             self.q.strip() or self.date_from or self.date_to or self.sources or self.categories
         )
 
+    @property
+    def last_page(self) -> int:
+        """The last page number served at this page size."""
+        return min(MAX_PAGE, MAX_RESULTS // self.per_page)
+
     def filters(self) -> Filters:
         """The `from`/`to`/`source`/`category` restrictions, checked."""
         check_text("q", self.q)
