@@ -289,6 +289,20 @@ def test_a_query_of_nothing_searchable_is_an_empty_page(client: TestClient, quer
     assert api_json(client, "/api/search", q=query)["total"] == 0
 
 
+def test_the_forms_keep_the_rest_of_the_state(client: TestClient) -> None:
+    params = {"q": "النفط", "source": "قناة المدار", "from": "2018", "fuzzy": 1, "n": 5}
+    page = client.get("/", params=params).text
+    search_form = page[page.index('<form class="search"') : page.index("</form>")]
+    dates_form = page[page.index('<form class="dates"') :]
+    dates_form = dates_form[: dates_form.index("</form>")]
+    for form in (search_form, dates_form):
+        assert '<input type="hidden" name="source" value="قناة المدار">' in form
+        assert '<input type="hidden" name="fuzzy" value="1">' in form
+        assert '<input type="hidden" name="n" value="5">' in form
+    assert '<input type="hidden" name="from" value="2018">' in search_form
+    assert '<input type="hidden" name="q" value="النفط">' in dates_form
+
+
 def test_paging_links_stop_at_the_last_page_served(client: TestClient) -> None:
     pages = api_json(client, "/api/search", category="economy", n=1)["pages"]
     assert pages >= 4
