@@ -19,12 +19,16 @@ import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from arshif.search.web.server import LOOPBACK, listen, server, url
 from tests.conftest import REPO
 from tests.web_archive import build_web_archive
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 playwright_api = pytest.importorskip(
     "playwright.sync_api", reason="pip install -e '.[dev]' installs playwright"
@@ -69,7 +73,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     _require(CHROMIUM.exists(), f"Debian's Chromium is not at {CHROMIUM}")
     _require(bool(shutil.which("fc-list")) and bool(arabic_fonts()), "no Arabic font")
     with playwright_api.sync_playwright() as playwright:
@@ -79,7 +83,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser: object) -> Iterator[object]:
+def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="ar")
     context.set_default_timeout(20_000)
     opened = context.new_page()
@@ -87,12 +91,12 @@ def page(browser: object) -> Iterator[object]:
     context.close()
 
 
-def shot(page: object, name: str) -> None:
+def shot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
-def font_of(page: object, selector: str) -> list[str]:
+def font_of(page: Page, selector: str) -> list[str]:
     """The fonts Chromium actually drew the element's text with (not the CSS wish list)."""
     cdp = page.context.new_cdp_session(page)
     root = cdp.send("DOM.getDocument")["root"]["nodeId"]
@@ -102,14 +106,14 @@ def font_of(page: object, selector: str) -> list[str]:
     return [f["familyName"] for f in fonts]
 
 
-def search_by_keyboard(page: object, base_url: str) -> None:
+def search_by_keyboard(page: Page, base_url: str) -> None:
     page.goto(base_url + "/")
     page.keyboard.type(QUERY)  # the search box has the focus on arrival
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/\?q="))
 
 
-def test_search_with_diacritics_highlights_in_an_arabic_font(page: object, base_url: str) -> None:
+def test_search_with_diacritics_highlights_in_an_arabic_font(page: Page, base_url: str) -> None:
     search_by_keyboard(page, base_url)
     assert page.locator("html").get_attribute("dir") == "rtl"
     marks = page.locator(".hit mark").all_inner_texts()
@@ -120,7 +124,7 @@ def test_search_with_diacritics_highlights_in_an_arabic_font(page: object, base_
     shot(page, "results")
 
 
-def test_an_outlet_facet_and_a_month_bar_narrow_the_results(page: object, base_url: str) -> None:
+def test_an_outlet_facet_and_a_month_bar_narrow_the_results(page: Page, base_url: str) -> None:
     search_by_keyboard(page, base_url)
     outlet = page.locator(".facet").first.locator("a").first
     name = outlet.inner_text()
@@ -140,7 +144,7 @@ def test_an_outlet_facet_and_a_month_bar_narrow_the_results(page: object, base_u
     shot(page, "month")
 
 
-def test_an_article_and_its_similar_articles(page: object, base_url: str) -> None:
+def test_an_article_and_its_similar_articles(page: Page, base_url: str) -> None:
     search_by_keyboard(page, base_url)
     first = page.locator(".hit h2 a").first
     title = first.inner_text()
@@ -159,7 +163,7 @@ def test_an_article_and_its_similar_articles(page: object, base_url: str) -> Non
     shot(page, "similar")
 
 
-def test_stats_and_a_phone_sized_screen(browser: object, base_url: str) -> None:
+def test_stats_and_a_phone_sized_screen(browser: Browser, base_url: str) -> None:
     context = browser.new_context(viewport=PHONE, is_mobile=True, locale="ar")
     phone = context.new_page()
     for path, name in ((f"/?q={QUERY}", "phone-results"), ("/stats", "phone-stats")):
