@@ -16,15 +16,13 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from arshif.indexer.analysis.analyzer import analyze_word
-from arshif.indexer.analysis.tokenize import words
 from arshif.indexer.article import ReadProblem
 from arshif.indexer.dates import parse_date_bound
 from arshif.indexer.errors import ArshifError
 from arshif.indexer.storage import store
 from arshif.search import output
 from arshif.search.batch import write_run
-from arshif.search.engine import SORTS, Archive, Filters, SearchResult
+from arshif.search.engine import SORTS, Archive, Filters
 
 if TYPE_CHECKING:  # the writer and its readers load only when a command indexes
     from arshif.indexer.storage.writer import IndexSummary, Progress
@@ -237,15 +235,6 @@ def page_options(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
-def _copies(archive: Archive, result: SearchResult) -> dict[str, list[dict[str, Any]]]:
-    """The stored briefs of every shown hit's copies, for --expand."""
-    return {
-        hit.id: [b for i in hit.similar if (b := archive.brief(i)) is not None]
-        for hit in result.hits
-        if hit.similar
-    }
-
-
 @main.command("search")
 @click.argument("query", nargs=-1)
 @index_option
@@ -345,7 +334,7 @@ def search_command(
             facets=facets,
             fuzzy=fuzzy,
         )
-        copies = _copies(archive, result) if expand and not as_json else None
+        copies = archive.copies(result.hits) if expand and not as_json else None
     if as_json:
         click.echo(output.dumps(output.result_json(result, explain=explain)))
         return
@@ -439,10 +428,7 @@ def analyze_command(text: tuple[str, ...], as_json: bool) -> None:
     Example:
       arshif analyze "وللتحالف الدَّوْلِيّ"
     """
-    rows = []
-    for word, _, _ in words(" ".join(text)):
-        norm, stopped, terms = analyze_word(word)
-        rows.append({"word": word, "normalized": norm, "stopword": stopped, "terms": list(terms)})
+    rows = output.analysis_json(" ".join(text))
     if as_json:
         click.echo(output.dumps(rows))
         return
@@ -450,3 +436,40 @@ def analyze_command(text: tuple[str, ...], as_json: bool) -> None:
     for r in rows:
         result = "(stopword)" if r["stopword"] else " | ".join(r["terms"]) or "(nothing)"
         click.echo(f"{r['word']:<{width}}  →  {result}")
+
+
+@main.command("serve")
+@index_option
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; 0.0.0.0 opens the archive to the whole network.",
+)
+@click.option(
+    "--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port."
+)
+@reports_errors
+def serve_command(index_dir: Path | None, host: str, port: int) -> None:
+    """Serve a search page for browsers and an HTTP API (under /api/) for programs.
+
+    Read-only. The server picks up an "arshif index" run's changes without a restart.
+
+    \b
+    Example:
+      arshif serve            # then open http://127.0.0.1:8080/
+      arshif serve --port 9000 --index ~/news-index
+    """
+    from arshif.search.web.server import ALL_INTERFACES, listen, server, url  # loads FastAPI
+
+    target = _resolve_index(index_dir)
+    Archive(target).close()  # no usable index: the usual message now, not on each request
+    if host in ALL_INTERFACES:
+        click.echo(
+            f"warning: listening on every network interface ({host}): anyone who can reach "
+            "this machine can read the archive. Use --host 127.0.0.1 to keep it local.",
+            err=True,
+        )
+    sock = listen(host, port)
+    click.echo(f"Serving {target} at {url(sock)} (Ctrl+C to stop).", err=True)
+    server(target).run(sockets=[sock])

@@ -455,6 +455,14 @@ class Archive:
             "source": stored.get("source", ""),
         }
 
+    def briefs(self, article_ids: list[str]) -> list[dict[str, Any]]:
+        """The briefs of those of `article_ids` still in the index."""
+        return [b for i in article_ids if (b := self.brief(i)) is not None]
+
+    def copies(self, hits: list[Hit]) -> dict[str, list[dict[str, Any]]]:
+        """The briefs of each hit's copies (hit id → briefs), to list them under it."""
+        return {hit.id: self.briefs(hit.similar) for hit in hits if hit.similar}
+
     def similar(self, article_id: str, *, limit: int = 10, page: int = 1) -> SearchResult:
         """The articles most like this one: its key terms (Bo1) searched as one query.
 

@@ -40,3 +40,17 @@ class UnsupportedQueryError(ArshifError):
             f"cannot search {query}: arshif searches words, phrases, prefixes (word*), "
             f"ranges ([a TO b]) and fields, joined by AND, OR, NOT, ANDMAYBE and REQUIRE."
         )
+
+
+class BadParameterError(ArshifError):
+    """A request parameter of the web page or API that cannot be used as given."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"bad {name}: {reason}.")
+
+
+class AddressInUseError(ArshifError):
+    def __init__(self, host: str, port: int, reason: str) -> None:
+        super().__init__(
+            f"cannot serve on {host}:{port} ({reason}). Choose another port with --port."
+        )

@@ -14,6 +14,8 @@ from typing import Any
 
 from whoosh import query as wq
 
+from arshif.indexer.analysis.analyzer import analyze_word
+from arshif.indexer.analysis.tokenize import words
 from arshif.search.engine import Article, Hit, SearchResult, WordReport
 from arshif.search.facets import Facets
 
@@ -28,15 +30,29 @@ BAR_WIDTH = 40
 MAX_MONTH_ROWS = 36
 
 
+def marked(text: str, spans: Sequence[Sequence[int]]) -> list[tuple[str, bool]]:
+    """`text` cut into pieces, each with whether it is a match to highlight.
+
+    >>> marked("قوات التحالف الدولي", [(5, 12)])
+    [('قوات ', False), ('التحالف', True), (' الدولي', False)]
+    """
+    pieces, last = [], 0
+    for start, end in spans:
+        if start > last:
+            pieces.append((text[last:start], False))
+        pieces.append((text[start:end], True))
+        last = end
+    if last < len(text):
+        pieces.append((text[last:], False))
+    return pieces
+
+
 def highlight(text: str, spans: list[tuple[int, int]], color: bool) -> str:
     """Mark `spans` of `text`: bold colour on a terminal, brackets otherwise."""
     opening, closing = (_BOLD_YELLOW, _RESET) if color else PLAIN_MARKS
-    out, last = [], 0
-    for start, end in spans:
-        out += [text[last:start], opening, text[start:end], closing]
-        last = end
-    out.append(text[last:])
-    return "".join(out)
+    return "".join(
+        f"{opening}{piece}{closing}" if hit else piece for piece, hit in marked(text, spans)
+    )
 
 
 def _meta_line(hit: Hit) -> str:
@@ -330,6 +346,15 @@ def article_json(article: Article) -> dict[str, Any]:
         "body": article.body,
         "similar": article.similar,
     }
+
+
+def analysis_json(text: str) -> list[dict[str, Any]]:
+    """Each word of `text` with its normalized form and index terms, for `analyze`."""
+    rows = []
+    for word, _, _ in words(text):
+        norm, stopped, terms = analyze_word(word)
+        rows.append({"word": word, "normalized": norm, "stopword": stopped, "terms": list(terms)})
+    return rows
 
 
 def render_article(article: Article, color: bool) -> str:
