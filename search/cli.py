@@ -265,7 +265,12 @@ def _copies(archive: Archive, result: SearchResult) -> dict[str, list[dict[str, 
 )
 @click.option("--facets", is_flag=True, help="Count matches per source, category and month.")
 @click.option("--expand", is_flag=True, help="List the copies grouped under each hit.")
-@click.option("--fuzzy", is_flag=True, help="Also search the suggested spellings of rare words.")
+@click.option(
+    "--exact", is_flag=True, help="Search the words as typed: no correction of misspellings."
+)
+@click.option(
+    "--fuzzy", is_flag=True, help="Search rare words as typed and their suggested spellings."
+)
 @click.option("--explain", is_flag=True, help="Show how the query was parsed and analyzed.")
 @json_option
 @click.option(
@@ -300,6 +305,7 @@ def search_command(
     sort: str,
     facets: bool,
     expand: bool,
+    exact: bool,
     fuzzy: bool,
     explain: bool,
     as_json: bool,
@@ -344,6 +350,7 @@ def search_command(
             sort=sort,
             facets=facets,
             fuzzy=fuzzy,
+            exact=exact,
         )
         copies = _copies(archive, result) if expand and not as_json else None
     if as_json:

@@ -32,6 +32,7 @@ from arshif.indexer.analysis.analyzer import ArabicAnalyzer, analyze_word
 from arshif.indexer.analysis.tokenize import words
 from arshif.indexer.storage import store
 from arshif.indexer.storage.schema import TEXT_FIELDS
+from arshif.search.correct import Correction, Corrector, rewrite
 from arshif.search.errors import UnknownArticleError, UnsupportedQueryError
 from arshif.search.facets import FacetColumns, Facets
 from arshif.search.filters import Filters, any_of, combine, split_query
@@ -95,6 +96,14 @@ class SearchResult:
     suggestions: list[Suggestion] = field(default_factory=list)
     words: list[WordReport] = field(default_factory=list)
     fuzzy: bool = False
+    corrections: list[Correction] = field(default_factory=list)
+
+    @property
+    def corrected(self) -> tuple[str, str] | None:
+        """(the query as typed, as searched) when misspelled words were corrected."""
+        if not self.corrections:
+            return None
+        return self.query, rewrite(self.query, self.corrections)
 
     @property
     def pages(self) -> int:
@@ -238,34 +247,63 @@ class Archive:
         facets: bool = False,
         fuzzy: bool = False,
         variants: bool = True,
+        exact: bool = False,
     ) -> SearchResult:
-        """Search `text`; see the module docstring for the steps."""
+        """Search `text`; see the module docstring for the steps. Misspelled words are
+        corrected unless `exact` (or `fuzzy`, which searches every suggestion besides)."""
+        plan = self._plan(text, filters, fuzzy=fuzzy, variants=variants, exact=exact)
+        result = SearchResult(
+            text, plan.query, 0, page, [], per_page=limit, sort=sort, filters=plan.include,
+            excluded=plan.exclude, suggestions=[s for r in plan.words for s in r.suggestions],
+            words=plan.words, fuzzy=fuzzy, corrections=plan.corrections,
+        )  # fmt: skip
+        if plan.query is wq.NullQuery:
+            return result  # only stopwords or punctuation: nothing to look for
+        if isinstance(plan.query, wq.Every) and sort == "relevance":
+            result.sort = "newest"  # nothing to rank by: latest first
+        self._run(result, plan.query, combine(plan.include), any_of(plan.exclude), facets)
+        return result
+
+    def _plan(
+        self, text: str, filters: Filters | None, *, fuzzy: bool, variants: bool, exact: bool
+    ) -> _Plan:
+        """What a search looks for: its filters, corrections and widened query (the same
+        for interactive and batch search)."""
         rest, found = split_query(clean_query_text(text))
         include = [self._resolve(f) for f in (filters or Filters(), found.include) if f]
         exclude = [self._resolve(f) for f in found.exclude if f]
         parsed = self.parse(rest) if rest else wq.NullQuery
         reports = self._word_reports(rest, parsed, variants=variants)
-        suggestions = [s for r in reports for s in r.suggestions]
-        result = SearchResult(
-            text, parsed, 0, page, [], per_page=limit, sort=sort, filters=include,
-            excluded=exclude, suggestions=suggestions, words=reports, fuzzy=fuzzy,
-        )  # fmt: skip
-        if parsed is wq.NullQuery and not (include or exclude):
-            return result  # only stopwords or punctuation: nothing to look for
+        corrections = [] if exact or fuzzy else self._corrections(reports)
+        if corrections:
+            rest = rewrite(rest, corrections)
+            parsed = self.parse(rest)
+            reports = self._word_reports(rest, parsed, variants=variants)
+        plan = _Plan(include, exclude, reports, corrections, parsed)
+        if parsed is wq.NullQuery:
+            if include or exclude:
+                plan.query = wq.Every()
+            return plan
         alternatives = {r.normalized: [v.word for v in r.variants] for r in reports}
         if fuzzy:
             for r in reports:
                 alternatives.setdefault(r.normalized, [])
                 alternatives[r.normalized] += [s.word for s in r.suggestions]
-        if parsed is wq.NullQuery:
-            final: wq.Query = wq.Every()
-            if sort == "relevance":
-                sort = result.sort = "newest"  # nothing to rank by: latest first
-        else:
-            final = expand(parsed, alternatives, self.arrays)
-        result.parsed = final
-        self._run(result, final, combine(include), any_of(exclude), facets)
-        return result
+        plan.query = expand(parsed, alternatives, self.arrays)
+        return plan
+
+    def _corrections(self, reports: list[WordReport]) -> list[Correction]:
+        """The corrections of the query's misspelled words (`search.correct`)."""
+        rare = [r for r in reports if r.suggestions]
+        if not rare:
+            return []
+        corrector = Corrector(Suggester(self.arrays))
+        context = corrector.context(
+            r.terms[-1] for r in reports if r.terms and not (r.stopword or r.suggestions)
+        )
+        return [
+            c for r in rare if (c := corrector.correct(r.word, r.normalized, context)) is not None
+        ]
 
     def _matches(
         self, final: wq.Query, filter_q: wq.Query | None, mask_q: wq.Query | None, sort: str
@@ -373,11 +411,14 @@ class Archive:
         return reports
 
     def run_topics(self, text: str, k: int) -> list[tuple[str, float]]:
-        """(id, score) of the top `k` articles, for batch evaluation: no snippets."""
-        parsed = self.parse(text)
-        if parsed is wq.NullQuery:
+        """(id, score) of the top `k` articles, for batch evaluation: no snippets, but
+        the same corrections and spellings as `search`."""
+        plan = self._plan(text, None, fuzzy=False, variants=True, exact=False)
+        if plan.query is wq.NullQuery:
             return []
-        matches = self._matches(parsed, None, None, "relevance")
+        matches = self._matches(
+            plan.query, combine(plan.include), any_of(plan.exclude), "relevance"
+        )
         return [
             (self.arrays.hit_text("id", docnum), score or 0.0)
             for docnum, score in matches.ranked(k)
@@ -506,6 +547,17 @@ class Archive:
             "groups": len(groups),
             "updated": meta.get("updated"),
         }
+
+
+@dataclass
+class _Plan:
+    """A query ready to run: filters, the words' reports, corrections, the final query."""
+
+    include: list[Filters]
+    exclude: list[Filters]
+    words: list[WordReport]
+    corrections: list[Correction]
+    query: wq.Query
 
 
 class _Matches(Protocol):

@@ -74,6 +74,11 @@ def header(result: SearchResult) -> str:
     return f"{result.total} articles match{grouped}; showing {first}–{last}{paging}."
 
 
+def correction_line(typed: str, searched: str) -> str:
+    """What was searched instead of a misspelled query, and how to search it as typed."""
+    return f"Showing results for {searched}. Search instead for {typed}: add --exact."
+
+
 def did_you_mean(result: SearchResult) -> str:
     words = ", ".join(s.surface for s in result.suggestions)
     if result.fuzzy:
@@ -87,6 +92,8 @@ def render_result(
     copies: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
 ) -> str:
     blocks: list[str] = []
+    if result.corrected:
+        blocks.append(correction_line(*result.corrected))
     if result.suggestions:
         blocks.append(did_you_mean(result))
     if not result.hits:
@@ -244,7 +251,9 @@ def explain_json(result: SearchResult) -> dict[str, Any]:
 
 
 def render_explain(result: SearchResult) -> str:
-    lines = [f"Query: {result.query}", "Words:"]
+    lines = [f"Query: {result.query}"]
+    lines += [f"Corrected: {c.typed} → {c.to.surface}" for c in result.corrections]
+    lines.append("Words:")
     for r in result.words:
         if r.stopword:
             lines.append(f"  {r.word} → (stopword, ignored)")
@@ -307,6 +316,9 @@ def result_json(result: SearchResult, *, explain: bool = False) -> dict[str, Any
         "sort": result.sort,
         "hits": [hit_json(h) for h in result.hits],
     }
+    if result.corrected:
+        typed, searched = result.corrected
+        out["corrected"] = {"from": typed, "to": searched}
     if result.suggestions:
         out["suggestions"] = [s.surface for s in result.suggestions]
     if result.facets is not None:

@@ -6,10 +6,10 @@
   inserted, replaced or two swapped: ترانب → ترامب), else two edits away among words
   that share the first two letters (four for a word with the article); a candidate
   must be in at least five times as many articles as the word itself.
-- The best come first (fewest edits, then most articles), rivals far rarer than the
-  best are dropped, and each is given in its surface spelling, the form most often
-  written in the articles (ة not ه, أ not ا), because the index only knows the
-  normalized form.
+- The best come first (the cheapest mistake, `search.typos`, then most articles),
+  rivals far rarer than the best are dropped, and each is given in its surface
+  spelling, the form most often written in the articles (ة not ه, أ not ا), because
+  the index only knows the normalized form.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from arshif.indexer.analysis.stem import stems
 from arshif.indexer.analysis.stopwords import is_stopword
 from arshif.indexer.analysis.tokenize import words
 from arshif.search.scoring import ArrayIndex
+from arshif.search.typos import cost
 
 EXACT_FIELD = "exact"
 STEMMED_FIELD = "text"
@@ -66,11 +67,22 @@ def edits1(word: str) -> set[str]:
 
 
 @dataclass(frozen=True)
+class Candidate:
+    """A spelling the archive uses that a typed word may have meant."""
+
+    word: str  # normalized
+    df: int
+    edits: int
+    cost: float  # the edits, a likely mistake (`search.typos`) counting half
+
+
+@dataclass(frozen=True)
 class Suggestion:
     word: str  # the normalized word searched
     surface: str  # as the articles write it
     df: int
     edits: int
+    cost: float
 
 
 class Suggester:
@@ -91,16 +103,17 @@ class Suggester:
             self.frequencies.doc_frequency(STEMMED_FIELD, s) < self.little for s in stems(word)
         )
 
-    def suggest(self, word: str, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
-        """The closest frequent words to the normalized `word`, best first."""
+    def candidates(self, word: str) -> list[Candidate]:
+        """Every every spelling the archive uses often enough to be
+        what the normalized `word` meant, cheapest first, then most used."""
         if not 3 <= len(word) <= MAX_WORD or is_stopword(word):
             return []
         floor = max(1, BETTER_BY * self.df(word))
-        candidates = sorted(edits1(word))
-        dfs = self.frequencies.doc_frequencies(EXACT_FIELD, candidates)
+        edits = sorted(edits1(word))
+        dfs = self.frequencies.doc_frequencies(EXACT_FIELD, edits)
         found = {
             w: (1, df)
-            for w, df in zip(candidates, dfs, strict=True)
+            for w, df in zip(edits, dfs, strict=True)
             if df >= floor and not is_stopword(w)
         }
         if not found and len(word) >= 5:
@@ -117,12 +130,21 @@ class Suggester:
             for (w, d, _), df in zip(close, dfs, strict=True):
                 if df >= floor and not is_stopword(w):
                     found[w] = (d, df)
-        ranked = sorted(found.items(), key=lambda kv: (kv[1][0], -kv[1][1], kv[0]))
+        ranked = [Candidate(w, df, d, cost(word, w, d)) for w, (d, df) in found.items()]
+        return sorted(ranked, key=lambda c: (c.cost, -c.df, c.word))
+
+    def suggest(self, word: str, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
+        """The closest frequent words to the normalized `word`, best first."""
+        ranked = self.candidates(word)
         if not ranked:
             return []
-        top_df = ranked[0][1][1]
-        best = [(w, (d, df)) for w, (d, df) in ranked if df * RIVAL_SHARE >= top_df][:limit]
-        return [Suggestion(w, self.surface(w), df, d) for w, (d, df) in best]
+        top_df = ranked[0].df
+        best = [c for c in ranked if c.df * RIVAL_SHARE >= top_df][:limit]
+        return [self.suggestion(c) for c in best]
+
+    def suggestion(self, candidate: Candidate) -> Suggestion:
+        c = candidate
+        return Suggestion(c.word, self.surface(c.word), c.df, c.edits, c.cost)
 
     def surface(self, word: str) -> str:
         """The spelling the articles most often use for the normalized `word`."""

@@ -244,37 +244,66 @@ def test_ordinary_words_get_no_variants(runner: CliRunner) -> None:
     assert [w["variants"] for w in words] == [[], [], [{"word": "ترامب", "articles": 2}]]
 
 
-# -- did you mean -----------------------------------------------------------------------
+# -- corrections and did you mean ----------------------------------------------------------
 
 
-def test_misspelled_name_gets_a_suggestion(runner: CliRunner) -> None:
+def test_a_misspelled_name_is_corrected_by_default(runner: CliRunner) -> None:
     result = search(runner, "ترانب")
-    assert result["total"] == 0
-    assert result["suggestions"] == ["ترامب"]
+    assert result["corrected"] == {"from": "ترانب", "to": "ترامب"}
+    assert TARIFFS in ids(result)
     out = run(runner, "search", "ترانب")
+    assert out.startswith("Showing results for ترامب. Search instead for ترانب: add --exact.")
+
+
+def test_exact_searches_the_words_as_typed_and_suggests(runner: CliRunner) -> None:
+    result = search(runner, "--exact", "ترانب")
+    assert result["total"] == 0
+    assert "corrected" not in result
+    assert result["suggestions"] == ["ترامب"]
+    out = run(runner, "search", "--exact", "ترانب")
     assert out.startswith("Did you mean: ترامب? (add --fuzzy to search with it)")
+
+
+def test_only_the_misspelled_word_is_corrected_and_filters_stay(runner: CliRunner) -> None:
+    result = search(runner, "صندوق النقد منضمة source:manar")
+    assert result["corrected"] == {
+        "from": "صندوق النقد منضمة source:manar",
+        "to": "صندوق النقد منظمة source:manar",
+    }
+    assert {h["source"] for h in result["hits"]} <= {MANAR}
 
 
 def test_a_word_two_edits_away_is_found_among_words_of_its_first_letters(
     runner: CliRunner,
 ) -> None:
     # Nothing one edit from ترانبب is in the archive; ترامب is two edits away.
-    assert search(runner, "ترانبب")["suggestions"] == ["ترامب"]
-    assert search(runner, "المتحدددة")["suggestions"] == ["المتحدة"]  # read past ال
+    assert search(runner, "--exact", "ترانبب")["suggestions"] == ["ترامب"]
+    assert search(runner, "المتحدددة")["corrected"]["to"] == "المتحدة"  # read past ال
 
 
-def test_suggestions_keep_the_surface_spelling(runner: CliRunner) -> None:
-    assert search(runner, "منضمة")["suggestions"] == ["منظمة"]  # ة, not the index's ه
+def test_corrections_keep_the_surface_spelling(runner: CliRunner) -> None:
+    assert search(runner, "منضمة")["corrected"]["to"] == "منظمة"  # ة, not the index's ه
 
 
 def test_fuzzy_searches_with_the_suggestion(runner: CliRunner) -> None:
     result = search(runner, "--fuzzy", "ترانب")
     assert TARIFFS in ids(result)
+    assert "corrected" not in result
     assert "Also searched for: ترامب." in run(runner, "search", "--fuzzy", "ترانب")
 
 
+def test_explain_names_the_correction(runner: CliRunner) -> None:
+    assert "Corrected: ترانب → ترامب" in run(runner, "search", "--explain", "ترانب")
+
+
+def test_numbers_and_latin_words_are_never_corrected(runner: CliRunner) -> None:
+    for query in ("20199", "Trunp"):
+        assert "corrected" not in search(runner, query)
+
+
 def test_well_spelled_words_get_no_suggestion(runner: CliRunner) -> None:
-    assert "suggestions" not in search(runner, "صندوق النقد")
+    result = search(runner, "صندوق النقد")
+    assert "suggestions" not in result and "corrected" not in result
 
 
 # -- explain ----------------------------------------------------------------------------
