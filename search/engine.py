@@ -37,7 +37,8 @@ from arshif.search.errors import UnknownArticleError, UnsupportedQueryError
 from arshif.search.facets import FacetColumns, Facets
 from arshif.search.filters import Filters, any_of, combine, split_query
 from arshif.search.groups import Groups
-from arshif.search.query import clean_query_text, make_parser, parse_query
+from arshif.search.names import NameFinder, Spelling
+from arshif.search.query import arabic_syntax, clean_query_text, make_parser, parse_query
 from arshif.search.ranking import weighting
 from arshif.search.scoring import ArrayIndex, expand_patterns, matching_docs, term_text
 from arshif.search.snippets import QueryWords, Snippet, make_snippet
@@ -78,6 +79,7 @@ class WordReport:
     articles: int
     variants: list[Variant] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
+    names: list[Spelling] = field(default_factory=list)  # in the other script
 
 
 @dataclass
@@ -140,6 +142,7 @@ class Archive:
         self._groups: Groups | None = None
         self._arrays: ArrayIndex | None = None
         self._columns: FacetColumns | None = None
+        self._names: NameFinder | None = None
 
     @property
     def searcher(self) -> Searcher:
@@ -177,6 +180,12 @@ class Archive:
         return self._columns
 
     @property
+    def name_finder(self) -> NameFinder:
+        if self._names is None:
+            self._names = NameFinder(self.arrays, VariantFinder(self.arrays, self.columns))
+        return self._names
+
+    @property
     def groups(self) -> Groups:
         if self._groups is None:
             self._groups = Groups(self.index_dir, self.ix.latest_generation())
@@ -185,6 +194,7 @@ class Archive:
     def close(self) -> None:
         self._arrays = None
         self._columns = None
+        self._names = None
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
@@ -269,7 +279,7 @@ class Archive:
     ) -> _Plan:
         """What a search looks for: its filters, corrections and widened query (the same
         for interactive and batch search)."""
-        rest, found = split_query(clean_query_text(text))
+        rest, found = split_query(clean_query_text(arabic_syntax(text)))
         include = [self._resolve(f) for f in (filters or Filters(), found.include) if f]
         exclude = [self._resolve(f) for f in found.exclude if f]
         parsed = self.parse(rest) if rest else wq.NullQuery
@@ -284,7 +294,10 @@ class Archive:
             if include or exclude:
                 plan.query = wq.Every()
             return plan
-        alternatives = {r.normalized: [v.word for v in r.variants] for r in reports}
+        alternatives = {
+            r.normalized: [v.word for v in r.variants] + [n.word for n in r.names]
+            for r in reports
+        }
         if fuzzy:
             for r in reports:
                 alternatives.setdefault(r.normalized, [])
@@ -405,6 +418,7 @@ class Archive:
             if not stop and norm in in_query:
                 if variants:
                     report.variants = finder.variants(norm)
+                    report.names = self.name_finder.spellings(norm)
                 if not report.variants and suggester.matches_little(norm):
                     report.suggestions = suggester.suggest(norm)
             reports.append(report)

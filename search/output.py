@@ -236,6 +236,7 @@ def _word_json(r: WordReport) -> dict[str, Any]:
         "terms": r.terms,
         "articles": r.articles,
         "variants": [{"word": v.word, "articles": v.df} for v in r.variants],
+        "names": [{"word": n.word, "articles": n.df} for n in r.names],
         "suggestions": [s.surface for s in r.suggestions],
     }
 
@@ -265,6 +266,9 @@ def render_explain(result: SearchResult) -> str:
         if r.variants:
             spelled = ", ".join(f"{v.word} ({v.df} articles)" for v in r.variants)
             lines.append(f"      other spellings searched too: {spelled}")
+        if r.names:
+            spelled = ", ".join(f"{n.word} ({n.df} articles)" for n in r.names)
+            lines.append(f"      name, searched as written in the other script too: {spelled}")
         if r.suggestions:
             lines.append("      did you mean: " + ", ".join(s.surface for s in r.suggestions))
     if not result.words:

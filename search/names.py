@@ -1,0 +1,276 @@
+"""Names typed in Latin letters, found as the archive spells them in Arabic: Trump → ترامب.
+
+Wire copy prints a foreign name in Arabic letters, and a reader types it in Latin ones.
+No list of names is kept: a Latin word becomes a pattern of the Arabic spellings it may
+have (`pattern`), read letter group by letter group with the rules of `RULES` (each with
+an id), and the archive's own words that fit the pattern are its spellings:
+
+- consonants map to the Arabic letters that write them (g → ج/غ, p → ب, v → ف, th →
+  ث/ت/ذ, sh/ch → ش), a doubled consonant to one letter;
+- vowels inside the word are written as a long vowel letter or not at all (o/u → و,
+  e/i → ي, a → ا), a first vowel as ا (or ع) and a last one as its letter (a → ا/ه);
+- a spelling is one of the archive's words that fits the pattern whole, is a name by
+  the tests of `search.variants` (frequent, bare, almost never with the article), and
+  is at least a tenth as frequent as the commonest spelling found.
+
+The Latin word is then searched as itself or its Arabic spellings, when the archive
+prints it in Arabic more often than in Latin; an Arabic name likewise finds the Latin
+words of the archive whose pattern it fits (ترامب → trump, where the archive has it).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from arshif.search.scoring import ArrayIndex
+from arshif.search.variants import VariantFinder
+
+MIN_LATIN = 4
+# Letters an Arabic spelling needs besides its long vowels (ميسي: م س).
+MIN_SKELETON = 2
+MAX_LATIN = 20
+# A further spelling must be in at least 1/RIVAL_SHARE as many articles as the commonest.
+RIVAL_SHARE = 10
+# Words read from the lexicon per prefix, at most.
+MAX_SCAN = 5_000
+LETTERS = "\u0621-\u064a"
+_LATIN = re.compile(r"[a-z]+")
+VOWELS = "aeiouy"
+EXACT_FIELD = "exact"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    latin: str
+    arabic: tuple[str, ...]  # "" where the letters may be left unwritten
+
+
+# Longest letter groups first; a rule applies inside a word. Consonants:
+CONSONANTS = (
+    Rule("sch", "sch", ("ش",)),
+    Rule("sh", "sh", ("ش",)),
+    Rule("ch", "ch", ("ش", "تش", "ك")),
+    Rule("th", "th", ("ث", "ت", "ذ")),
+    Rule("kh", "kh", ("خ",)),
+    Rule("gh", "gh", ("غ", "ج")),
+    Rule("ph", "ph", ("ف",)),
+    Rule("dh", "dh", ("ذ", "ض", "د")),
+    Rule("ck", "ck", ("ك",)),
+    Rule("qu", "qu", ("ك", "كو", "ق")),
+    Rule("b", "b", ("ب",)),
+    Rule("c", "c", ("ك", "س", "ق")),
+    Rule("d", "d", ("د", "ض")),
+    Rule("f", "f", ("ف",)),
+    Rule("g", "g", ("ج", "غ", "ق")),
+    Rule("h", "h", ("ه", "ح", "")),
+    Rule("j", "j", ("ج", "ي")),
+    Rule("k", "k", ("ك", "ق")),
+    Rule("l", "l", ("ل",)),
+    Rule("m", "m", ("م",)),
+    Rule("n", "n", ("ن",)),
+    Rule("p", "p", ("ب",)),
+    Rule("q", "q", ("ق", "ك")),
+    Rule("r", "r", ("ر",)),
+    Rule("s", "s", ("س", "ص", "ز")),
+    Rule("t", "t", ("ت", "ط")),
+    Rule("v", "v", ("ف",)),
+    Rule("w", "w", ("و",)),
+    Rule("x", "x", ("كس",)),
+    Rule("z", "z", ("ز",)),
+)
+# Vowels inside a word: a long vowel letter, or nothing.
+INNER_VOWELS = (
+    Rule("ou", "ou", ("و",)),
+    Rule("oo", "oo", ("و",)),
+    Rule("ee", "ee", ("ي",)),
+    Rule("ea", "ea", ("ي", "يا")),
+    Rule("ie", "ie", ("ي", "يي")),
+    Rule("ai", "ai", ("اي", "ي", "ا")),
+    Rule("ay", "ay", ("اي", "ي")),
+    Rule("ei", "ei", ("اي", "ي")),
+    Rule("ey", "ey", ("اي", "ي")),
+    Rule("au", "au", ("او", "و")),
+    Rule("ia", "ia", ("يا", "ي")),
+    Rule("io", "io", ("يو",)),
+    Rule("a", "a", ("ا", "")),
+    Rule("e", "e", ("ي", "ا", "")),
+    Rule("i", "i", ("ي", "")),
+    Rule("o", "o", ("و", "")),
+    Rule("u", "u", ("و", "ا", "")),
+    Rule("y", "y", ("ي",)),
+)
+# A word's first vowel: an alef (or ain) carrying it.
+FIRST_VOWELS = (
+    Rule("first-a", "a", ("ا", "ع")),
+    Rule("first-e", "e", ("ا", "اي")),
+    Rule("first-i", "i", ("ا", "اي")),
+    Rule("first-o", "o", ("او", "ا", "عو")),
+    Rule("first-u", "u", ("او", "ا")),
+)
+# A word's last vowel: written.
+LAST_VOWELS = (
+    Rule("last-a", "a", ("ا", "ه")),
+    Rule("last-e", "e", ("ي", "")),
+    Rule("last-i", "i", ("ي",)),
+    Rule("last-y", "y", ("ي",)),
+    Rule("last-o", "o", ("و",)),
+    Rule("last-u", "u", ("و",)),
+)
+RULES = CONSONANTS + INNER_VOWELS + FIRST_VOWELS + LAST_VOWELS
+
+
+def _match(rules: tuple[Rule, ...], word: str, at: int) -> Rule | None:
+    for rule in sorted(rules, key=lambda r: -len(r.latin)):
+        if word.startswith(rule.latin, at):
+            return rule
+    return None
+
+
+def slots(latin: str) -> list[Rule]:
+    """The rules that read a lowercase Latin word, letter group by letter group; a
+    doubled consonant is read once.
+
+    >>> [r.id for r in slots("trump")]
+    ['t', 'r', 'u', 'm', 'p']
+    >>> [r.id for r in slots("obama")], [r.id for r in slots("messi")]
+    (['first-o', 'b', 'a', 'm', 'last-a'], ['m', 'e', 's', 'last-i'])
+    """
+    found: list[Rule] = []
+    at = 0
+    while at < len(latin):
+        if at and latin[at] == latin[at - 1] and latin[at] not in VOWELS:
+            at += 1  # messi: one س
+            continue
+        rule = None
+        if at == 0:
+            rule = _match(FIRST_VOWELS, latin, at)
+        if rule is None and latin[at] in VOWELS:
+            inner = _match(INNER_VOWELS, latin, at)
+            last = _match(LAST_VOWELS, latin, at)
+            ends = inner is not None and at + len(inner.latin) == len(latin)
+            rule = last if (ends or inner is None) and last is not None else inner
+        if rule is None:
+            rule = _match(CONSONANTS, latin, at)
+        if rule is None:
+            return []
+        found.append(rule)
+        at += len(rule.latin)
+    return found
+
+
+@cache
+def pattern(latin: str) -> re.Pattern[str] | None:
+    """The Arabic spellings (normalized) a Latin word may have, as a regular expression;
+    None for a word the rules cannot read.
+
+    >>> p = pattern("trump")
+    >>> [bool(p.fullmatch(w)) for w in ("ترامب", "ترمب", "تراب")]
+    [True, True, False]
+    >>> [bool(pattern("macron").fullmatch(w)) for w in ("ماكرون", "مكرون", "ماكينه")]
+    [True, True, False]
+    """
+    rules = slots(latin)
+    if not rules:
+        return None
+    parts = []
+    for rule in rules:
+        options = sorted({re.escape(a) for a in rule.arabic}, key=lambda a: (-len(a), a))
+        parts.append(f"(?:{'|'.join(options)})")
+    return re.compile("".join(parts))
+
+
+def prefixes(latin: str, length: int = 2) -> set[str]:
+    """Every start of `length` letters an Arabic spelling of `latin` can have, for
+    reading the lexicon around them only.
+
+    >>> sorted(prefixes("trump"))
+    ['تر', 'طر']
+    """
+    starts = {""}
+    done: set[str] = set()
+    for rule in slots(latin):
+        grown = {s + a for s in starts for a in rule.arabic}
+        done |= {s[:length] for s in grown if len(s) >= length}
+        starts = {s for s in grown if len(s) < length}
+        if not starts:
+            break
+    return done | {s for s in starts if s}
+
+
+@dataclass(frozen=True)
+class Spelling:
+    word: str  # normalized
+    df: int
+
+
+class NameFinder:
+    """The Arabic spellings of Latin names, and the Latin spellings of Arabic ones, in
+    one opened archive; each word worked out once per archive and process."""
+
+    def __init__(self, arrays: ArrayIndex, variants: VariantFinder) -> None:
+        self.arrays = arrays
+        self.variants = variants
+        self._arabic: dict[str, list[Spelling]] = {}
+        self._latin_words: list[tuple[str, re.Pattern[str], int]] | None = None
+
+    def spellings(self, word: str) -> list[Spelling]:
+        """The normalized `word`'s spellings in the other script."""
+        return self.arabic(word) if word.isascii() else self.latin(word)
+
+    def arabic(self, latin: str) -> list[Spelling]:
+        """The archive's Arabic spellings of the Latin word `latin` (normalized: lower
+        case), commonest first; none when the archive prints it in Latin as often."""
+        if latin not in self._arabic:
+            self._arabic[latin] = self._find_arabic(latin)
+        return self._arabic[latin]
+
+    def _find_arabic(self, latin: str) -> list[Spelling]:
+        if not (MIN_LATIN <= len(latin) <= MAX_LATIN and _LATIN.fullmatch(latin)):
+            return []
+        fits = pattern(latin)
+        if fits is None:
+            return []
+        words = [
+            w
+            for start in sorted(prefixes(latin))
+            for w in self.arrays.words_with_prefix(start, MAX_SCAN)
+            if fits.fullmatch(w)
+        ]
+        found = [
+            Spelling(w, df) for w in words if (df := self.variants.name_df(w, MIN_SKELETON))
+        ]
+        if not found:
+            return []
+        found.sort(key=lambda s: (-s.df, s.word))
+        top = found[0].df
+        found = [s for s in found if s.df * RIVAL_SHARE >= top]
+        if sum(s.df for s in found) <= self.arrays.doc_frequency(EXACT_FIELD, latin):
+            return []
+        return found
+
+    def latin(self, arabic: str) -> list[Spelling]:
+        """The archive's frequent Latin words whose pattern the Arabic name fits."""
+        if not self.variants.name_df(arabic, MIN_SKELETON):
+            return []
+        return [
+            Spelling(w, df) for w, fits, df in self._latin_lexicon() if fits.fullmatch(arabic)
+        ]
+
+    def _latin_lexicon(self) -> list[tuple[str, re.Pattern[str], int]]:
+        """The archive's Latin words frequent enough to be a name's spelling."""
+        if self._latin_words is None:
+            words = [
+                w
+                for w in self.arrays.words_between(EXACT_FIELD, "a", "z" * MAX_LATIN)
+                if MIN_LATIN <= len(w) <= MAX_LATIN and _LATIN.fullmatch(w)
+            ]
+            dfs = self.arrays.doc_frequencies(EXACT_FIELD, words)
+            self._latin_words = [
+                (w, fits, df)
+                for w, df in zip(words, dfs, strict=True)
+                if df >= self.variants.min_df and (fits := pattern(w)) is not None
+            ]
+        return self._latin_words
