@@ -112,6 +112,8 @@ FIRST_VOWELS = (
 )
 # A word's last vowel: written.
 LAST_VOWELS = (
+    Rule("last-ea", "ea", ("ي", "يا")),
+    Rule("last-ei", "ei", ("ي", "ءي", "اي")),
     Rule("last-a", "a", ("ا", "ه")),
     Rule("last-e", "e", ("ي", "")),
     Rule("last-i", "i", ("ي",)),
