@@ -306,6 +306,38 @@ def test_well_spelled_words_get_no_suggestion(runner: CliRunner) -> None:
     assert "suggestions" not in result and "corrected" not in result
 
 
+# -- names in Latin letters, Arabic operators -------------------------------------------
+
+
+def test_a_latin_name_finds_the_articles_that_spell_it_in_arabic(runner: CliRunner) -> None:
+    result = search(runner, "--explain", "Putin")
+    assert {HELSINKI, WORLD_CUP} <= set(ids(result))  # بوتن and بوتين
+    names = result["explain"]["words"][0]["names"]
+    assert [n["word"] for n in names] == ["بوتين", "بوتن"]
+    out = run(runner, "search", "--explain", "Trump")
+    assert "written in the other script too: ترامب (2 articles), ترمب (1 articles)" in out
+
+
+def test_a_latin_word_no_name_reads_into_stays_as_it_is(runner: CliRunner) -> None:
+    assert search(runner, "--explain", "Qwrtx")["explain"]["words"][0]["names"] == []
+
+
+def test_arabic_operators_exclude_and_require(runner: CliRunner) -> None:
+    both = set(ids(search(runner, "ترامب")))
+    assert {TARIFFS, HELSINKI} <= both
+    without = set(ids(search(runner, "ترامب و ليس بوتن")))
+    assert TARIFFS in without and HELSINKI not in without
+    assert set(ids(search(runner, "ترامب و بوتن"))) == {HELSINKI}
+    assert {TARIFFS, HELSINKI, WORLD_CUP} <= set(ids(search(runner, "ترامب أو بوتين")))
+
+
+def test_arabic_field_names_filter(runner: CliRunner) -> None:
+    result = search(runner, "ترامب المصدر: manar")
+    assert ids(result) == [HELSINKI]
+    titled = search(runner, "العنوان:هلسنكي")
+    assert ids(titled) == [HELSINKI]
+
+
 # -- explain ----------------------------------------------------------------------------
 
 
