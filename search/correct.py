@@ -5,10 +5,14 @@ A web search engine fixes `طفوان دماء تتسحيل` without being asked
 - which words: plain Arabic words of the query (names in Latin letters, numbers and
   words with digits are never corrected) that few articles hold, as written and as a
   stem (`Suggester.matches_little`), and that have no other spellings (`search.variants`);
+- only a likely mistake is corrected: one of the kinds of `search.typos` (a swap, a
+  neighbouring key, a dropped or doubled letter, a confusion of written Arabic), at most
+  `MAX_COST`; a word further from every spelling of the archive is more often a name or
+  term it lacks than a typo, and gets a did-you-mean instead;
 - a word no article holds takes its best candidate; a word some articles hold (a rare
   spelling, or a typo the archive repeats) only one that is in `FAR_MORE` times as many
   articles *and* shares articles with the other query words, so that a rare word of a
-  well-formed question stays as typed;
+  well-formed question, which finds what it asks for, stays as typed;
 - the best candidate (`Suggester.candidates`: one edit away, or two) weighs how often the
   archive uses it (log of its articles), how well it fits the other query words (log of
   the articles holding it together with one of them) and how likely the mistake is
@@ -27,7 +31,9 @@ import numpy as np
 from arshif.search.suggest import Candidate, Suggester, Suggestion
 
 # A held word is corrected only to a spelling in this many times as many articles.
-FAR_MORE = 20
+FAR_MORE = 100
+# The costliest mistake corrected without asking (`search.typos`: a likely one).
+MAX_COST = 0.5
 # Weights of `score`: fit with the other words, and the cost of the mistake.
 FIT_WEIGHT = 1.0
 COST_WEIGHT = 2.0
@@ -82,6 +88,8 @@ class Corrector:
         held = self.suggester.df(normalized)
         best: tuple[float, Candidate] | None = None
         for candidate in self.suggester.candidates(normalized):
+            if candidate.cost > MAX_COST:
+                continue
             fit = self.fit(candidate.word, context)
             if held and (candidate.df < FAR_MORE * held or not fit):
                 continue

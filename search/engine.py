@@ -258,10 +258,12 @@ class Archive:
         fuzzy: bool = False,
         variants: bool = True,
         exact: bool = False,
+        names: bool = True,
     ) -> SearchResult:
         """Search `text`; see the module docstring for the steps. Misspelled words are
-        corrected unless `exact` (or `fuzzy`, which searches every suggestion besides)."""
-        plan = self._plan(text, filters, fuzzy=fuzzy, variants=variants, exact=exact)
+        corrected unless `exact` (or `fuzzy`, which searches every suggestion besides);
+        `variants` widens words to their other spellings, `names` to the other script."""
+        plan = self._plan(text, filters, fuzzy=fuzzy, variants=variants, exact=exact, names=names)
         result = SearchResult(
             text, plan.query, 0, page, [], per_page=limit, sort=sort, filters=plan.include,
             excluded=plan.exclude, suggestions=[s for r in plan.words for s in r.suggestions],
@@ -275,7 +277,14 @@ class Archive:
         return result
 
     def _plan(
-        self, text: str, filters: Filters | None, *, fuzzy: bool, variants: bool, exact: bool
+        self,
+        text: str,
+        filters: Filters | None,
+        *,
+        fuzzy: bool = False,
+        variants: bool = True,
+        exact: bool = False,
+        names: bool = True,
     ) -> _Plan:
         """What a search looks for: its filters, corrections and widened query (the same
         for interactive and batch search)."""
@@ -283,20 +292,19 @@ class Archive:
         include = [self._resolve(f) for f in (filters or Filters(), found.include) if f]
         exclude = [self._resolve(f) for f in found.exclude if f]
         parsed = self.parse(rest) if rest else wq.NullQuery
-        reports = self._word_reports(rest, parsed, variants=variants)
+        reports = self._word_reports(rest, parsed, variants=variants, names=names)
         corrections = [] if exact or fuzzy else self._corrections(reports)
         if corrections:
             rest = rewrite(rest, corrections)
             parsed = self.parse(rest)
-            reports = self._word_reports(rest, parsed, variants=variants)
+            reports = self._word_reports(rest, parsed, variants=variants, names=names)
         plan = _Plan(include, exclude, reports, corrections, parsed)
         if parsed is wq.NullQuery:
             if include or exclude:
                 plan.query = wq.Every()
             return plan
         alternatives = {
-            r.normalized: [v.word for v in r.variants] + [n.word for n in r.names]
-            for r in reports
+            r.normalized: [v.word for v in r.variants] + [n.word for n in r.names] for r in reports
         }
         if fuzzy:
             for r in reports:
@@ -398,7 +406,9 @@ class Archive:
             out.append((fields, score))
         return out
 
-    def _word_reports(self, rest: str, parsed: wq.Query, *, variants: bool) -> list[WordReport]:
+    def _word_reports(
+        self, rest: str, parsed: wq.Query, *, variants: bool, names: bool
+    ) -> list[WordReport]:
         """Each plain query word: its terms, its other spellings, suggestions if rare."""
         finder = VariantFinder(self.arrays, self.columns)
         suggester = Suggester(self.arrays)
@@ -418,16 +428,19 @@ class Archive:
             if not stop and norm in in_query:
                 if variants:
                     report.variants = finder.variants(norm)
+                if names:
                     report.names = self.name_finder.spellings(norm)
                 if not report.variants and suggester.matches_little(norm):
                     report.suggestions = suggester.suggest(norm)
             reports.append(report)
         return reports
 
-    def run_topics(self, text: str, k: int) -> list[tuple[str, float]]:
+    def run_topics(
+        self, text: str, k: int, *, exact: bool = False, names: bool = True
+    ) -> list[tuple[str, float]]:
         """(id, score) of the top `k` articles, for batch evaluation: no snippets, but
-        the same corrections and spellings as `search`."""
-        plan = self._plan(text, None, fuzzy=False, variants=True, exact=False)
+        the same corrections and spellings as `search` (and its options)."""
+        plan = self._plan(text, None, exact=exact, names=names)
         if plan.query is wq.NullQuery:
             return []
         matches = self._matches(

@@ -9,9 +9,9 @@ an id), and the archive's own words that fit the pattern are its spellings:
   ث/ت/ذ, sh/ch → ش), a doubled consonant to one letter;
 - vowels inside the word are written as a long vowel letter or not at all (o/u → و,
   e/i → ي, a → ا), a first vowel as ا (or ع) and a last one as its letter (a → ا/ه);
-- a spelling is one of the archive's words that fits the pattern whole, is a name by
-  the tests of `search.variants` (frequent, bare, almost never with the article), and
-  is at least a tenth as frequent as the commonest spelling found.
+- a spelling is one of the archive's words that fits the pattern whole, is frequent and
+  bare by the tests of `search.variants` and mostly written without the article, and is
+  at least a tenth as frequent as the commonest spelling found.
 
 The Latin word is then searched as itself or its Arabic spellings, when the archive
 prints it in Arabic more often than in Latin; an Arabic name likewise finds the Latin
@@ -30,6 +30,9 @@ from arshif.search.variants import VariantFinder
 MIN_LATIN = 4
 # Letters an Arabic spelling needs besides its long vowels (ميسي: م س).
 MIN_SKELETON = 2
+# Share of its articles in which an Arabic spelling of a Latin word may take the article:
+# the pattern already pins the word down, and البريكست، الآرسنال are written.
+ARTICLE_RATIO = 0.7
 MAX_LATIN = 20
 # A further spelling must be in at least 1/RIVAL_SHARE as many articles as the commonest.
 RIVAL_SHARE = 10
@@ -61,7 +64,7 @@ CONSONANTS = (
     Rule("ck", "ck", ("ك",)),
     Rule("qu", "qu", ("ك", "كو", "ق")),
     Rule("b", "b", ("ب",)),
-    Rule("c", "c", ("ك", "س", "ق")),
+    Rule("c", "c", ("ك", "س", "ق", "تش")),
     Rule("d", "d", ("د", "ض")),
     Rule("f", "f", ("ف",)),
     Rule("g", "g", ("ج", "غ", "ق")),
@@ -112,7 +115,9 @@ FIRST_VOWELS = (
 )
 # A word's last vowel: written.
 LAST_VOWELS = (
+    Rule("last-eau", "eau", ("و",)),
     Rule("last-ea", "ea", ("ي", "يا")),
+    Rule("last-ey", "ey", ("ي",)),
     Rule("last-ei", "ei", ("ي", "ءي", "اي")),
     Rule("last-a", "a", ("ا", "ه")),
     Rule("last-e", "e", ("ي", "")),
@@ -150,10 +155,9 @@ def slots(latin: str) -> list[Rule]:
         if at == 0:
             rule = _match(FIRST_VOWELS, latin, at)
         if rule is None and latin[at] in VOWELS:
-            inner = _match(INNER_VOWELS, latin, at)
             last = _match(LAST_VOWELS, latin, at)
-            ends = inner is not None and at + len(inner.latin) == len(latin)
-            rule = last if (ends or inner is None) and last is not None else inner
+            ends = last is not None and at + len(last.latin) == len(latin)
+            rule = last if ends else _match(INNER_VOWELS, latin, at)
         if rule is None:
             rule = _match(CONSONANTS, latin, at)
         if rule is None:
@@ -184,12 +188,12 @@ def pattern(latin: str) -> re.Pattern[str] | None:
     return re.compile("".join(parts))
 
 
-def prefixes(latin: str, length: int = 2) -> set[str]:
+def prefixes(latin: str, length: int = 3) -> set[str]:
     """Every start of `length` letters an Arabic spelling of `latin` can have, for
     reading the lexicon around them only.
 
-    >>> sorted(prefixes("trump"))
-    ['تر', 'طر']
+    >>> sorted(prefixes("trump"))[:4]
+    ['ترا', 'ترم', 'ترو', 'طرا']
     """
     starts = {""}
     done: set[str] = set()
@@ -242,7 +246,9 @@ class NameFinder:
             if fits.fullmatch(w)
         ]
         found = [
-            Spelling(w, df) for w in words if (df := self.variants.name_df(w, MIN_SKELETON))
+            Spelling(w, df)
+            for w in words
+            if (df := self.variants.name_df(w, MIN_SKELETON, ARTICLE_RATIO))
         ]
         if not found:
             return []
@@ -257,9 +263,7 @@ class NameFinder:
         """The archive's frequent Latin words whose pattern the Arabic name fits."""
         if not self.variants.name_df(arabic, MIN_SKELETON):
             return []
-        return [
-            Spelling(w, df) for w, fits, df in self._latin_lexicon() if fits.fullmatch(arabic)
-        ]
+        return [Spelling(w, df) for w, fits, df in self._latin_lexicon() if fits.fullmatch(arabic)]
 
     def _latin_lexicon(self) -> list[tuple[str, re.Pattern[str], int]]:
         """The archive's Latin words frequent enough to be a name's spelling."""

@@ -128,8 +128,8 @@ class VariantFinder:
             for end in ENDINGS
         )
 
-    def _is_name(self, word: str, df: int) -> bool:
-        return self.df(ARTICLE + word) <= ARTICLE_RATIO * df
+    def _is_name(self, word: str, df: int, article_ratio: float = ARTICLE_RATIO) -> bool:
+        return self.df(ARTICLE + word) <= article_ratio * df
 
     def _sources(self, word: str) -> Counter[str]:
         return self.columns.counts("source", self.frequencies.docs(EXACT_FIELD, word))
@@ -139,9 +139,12 @@ class VariantFinder:
         ta, tb = sum(a.values()) or 1, sum(b.values()) or 1
         return 0.5 * sum(abs(a[s] / ta - b[s] / tb) for s in a.keys() | b.keys())
 
-    def name_df(self, word: str, min_skeleton: int = MIN_SKELETON) -> int:
+    def name_df(
+        self, word: str, min_skeleton: int = MIN_SKELETON, article_ratio: float = ARTICLE_RATIO
+    ) -> int:
         """The word's document frequency if it can be a spelling of a name, else 0
-        (`min_skeleton`: letters it needs besides its long vowels)."""
+        (`min_skeleton`: letters it needs besides its long vowels; `article_ratio`: share
+        of its articles in which it may take the definite article)."""
         if (
             len(word) < MIN_LETTERS
             or len(skeleton(word)) < min_skeleton
@@ -150,7 +153,11 @@ class VariantFinder:
         ):
             return 0
         df = self.df(word)
-        if df < self.min_df or not self._is_bare(word) or not self._is_name(word, df):
+        if (
+            df < self.min_df
+            or not self._is_bare(word)
+            or not self._is_name(word, df, article_ratio)
+        ):
             return 0
         return df
 
