@@ -74,24 +74,33 @@ class Corrector:
         """The articles of each held query word (by its barest stem)."""
         return [self.arrays.docs(STEMMED_FIELD, s) for s in stems]
 
-    def fit(self, word: str, context: list[np.ndarray]) -> int:
-        """Articles holding `word` together with one of the other query words, summed."""
-        if not context:
-            return 0
-        docs = self.arrays.docs(EXACT_FIELD, word)
+    def fit(self, docs: np.ndarray, context: list[np.ndarray]) -> int:
+        """Articles of `docs` holding one of the other query words, summed over them."""
         return sum(np.intersect1d(docs, other, assume_unique=True).size for other in context)
 
-    def correct(self, typed: str, normalized: str, context: list[np.ndarray]) -> Correction | None:
-        """The correction of one query word, or None to search it as typed."""
-        if not correctable(normalized) or not self.suggester.matches_little(normalized):
+    def correct(
+        self, typed: str, normalized: str, stem: str, context: list[np.ndarray]
+    ) -> Correction | None:
+        """The correction of one query word (`stem`: its barest stem), or None to search
+        it as typed."""
+        suggester = self.suggester
+        if not correctable(normalized) or suggester.df(normalized) >= suggester.little:
             return None
-        held = self.suggester.df(normalized)
+        held = suggester.df(normalized)
+        # As written in no article, its stem in many: a rare inflection (وللتحالف), or a
+        # typo whose stem is another word (الطارات: طار). Only the other query words tell.
+        inflection = not suggester.matches_little(normalized)
+        if inflection and (held or not context):
+            return None
+        floor = self.fit(self.arrays.docs(STEMMED_FIELD, stem), context) if inflection else 0
         best: tuple[float, Candidate] | None = None
-        for candidate in self.suggester.candidates(normalized):
+        for candidate in suggester.candidates(normalized):
             if candidate.cost > MAX_COST:
                 continue
-            fit = self.fit(candidate.word, context)
-            if held and (candidate.df < FAR_MORE * held or not fit):
+            fit = self.fit(self.arrays.docs(EXACT_FIELD, candidate.word), context)
+            if (held and (candidate.df < FAR_MORE * held or not fit)) or fit < floor:
+                continue
+            if inflection and fit == floor:
                 continue
             value = score(candidate, fit)
             if best is None or value > best[0]:

@@ -315,16 +315,24 @@ class Archive:
 
     def _corrections(self, reports: list[WordReport]) -> list[Correction]:
         """The corrections of the query's misspelled words (`search.correct`)."""
-        rare = [r for r in reports if r.suggestions]
+        suggester = Suggester(self.arrays)
+        rare = [
+            r
+            for r in reports
+            if r.terms and not (r.stopword or r.variants) and r.articles < suggester.little
+        ]
         if not rare:
             return []
-        corrector = Corrector(Suggester(self.arrays))
-        context = corrector.context(
-            r.terms[-1] for r in reports if r.terms and not (r.stopword or r.suggestions)
-        )
-        return [
-            c for r in rare if (c := corrector.correct(r.word, r.normalized, context)) is not None
-        ]
+        corrector = Corrector(suggester)
+        held = [r for r in reports if r.terms and r not in rare and not r.stopword]
+        corrections = []
+        for report in rare:
+            others = [r.terms[-1] for r in held + rare if r is not report]
+            context = corrector.context(others)
+            fix = corrector.correct(report.word, report.normalized, report.terms[-1], context)
+            if fix is not None:
+                corrections.append(fix)
+        return corrections
 
     def _matches(
         self, final: wq.Query, filter_q: wq.Query | None, mask_q: wq.Query | None, sort: str
