@@ -181,13 +181,13 @@ def latin_items(archive: Archive) -> list[KnownItem]:
     return items
 
 
-def found_share(archive: Archive, items: list[KnownItem], **options: bool) -> dict[str, float]:
-    """Per kind, the share of queries with an answer in the top 10."""
-    found: dict[str, list[bool]] = defaultdict(list)
+def found(archive: Archive, items: list[KnownItem], **options: bool) -> dict[str, list[bool]]:
+    """Per kind, whether each query brought an answer back in the top 10."""
+    hits: dict[str, list[bool]] = defaultdict(list)
     for item in items:
         top = {docid for docid, _ in archive.run_topics(item.query, TOP, **options)}
-        found[item.kind].append(bool(top & item.answers))
-    return {kind: sum(hits) / len(hits) for kind, hits in found.items()}
+        hits[item.kind].append(bool(top & item.answers))
+    return dict(hits)
 
 
 def counts(items: list[KnownItem]) -> dict[str, int]:
