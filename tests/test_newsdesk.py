@@ -294,6 +294,28 @@ def test_fuzzy_searches_with_the_suggestion(runner: CliRunner) -> None:
     assert "Also searched for: ترامب." in run(runner, "search", "--fuzzy", "ترانب")
 
 
+def test_batch_search_corrects_and_widens_as_interactive_search(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    topics = tmp_path / "topics.tsv"
+    topics.write_text("t1\tترانب\nt2\tPutin\nt3\tترامب و ليس بوتن\n", "utf-8")
+    out = tmp_path / "run.txt"
+    run(runner, "search", "--topics", str(topics), "--run", str(out))
+    found: dict[str, set[str]] = {}
+    for line in out.read_text("utf-8").splitlines():
+        qid, _, docid, *_ = line.split()
+        found.setdefault(qid, set()).add(docid)
+    assert TARIFFS in found["t1"]
+    assert {HELSINKI, WORLD_CUP} <= found["t2"]
+    assert TARIFFS in found["t3"] and HELSINKI not in found["t3"]
+
+
+def test_help_documents_corrections_operators_and_fields(runner: CliRunner) -> None:
+    out = run(runner, "search", "--help")
+    for text in ("--exact", "ليس is NOT", "المصدر:", "Trump finds ترامب"):
+        assert text in out
+
+
 def test_explain_names_the_correction(runner: CliRunner) -> None:
     assert "Corrected: ترانب → ترامب" in run(runner, "search", "--explain", "ترانب")
 
