@@ -94,7 +94,7 @@ class Corrector:
             return None
         floor = self.fit(self.arrays.docs(STEMMED_FIELD, stem), context) if inflection else 0
         best: tuple[float, Candidate] | None = None
-        for candidate in suggester.candidates(normalized):
+        for candidate in suggester.candidates(normalized, two_edits=MAX_COST >= 2):
             if candidate.cost > MAX_COST:
                 continue
             fit = self.fit(self.arrays.docs(EXACT_FIELD, candidate.word), context)

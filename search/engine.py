@@ -285,9 +285,11 @@ class Archive:
         variants: bool = True,
         exact: bool = False,
         names: bool = True,
+        suggest: bool = True,
     ) -> _Plan:
         """What a search looks for: its filters, corrections and widened query (the same
-        for interactive and batch search)."""
+        for interactive and batch search; `suggest`: did-you-mean for the rare words left,
+        which batch search does without)."""
         rest, found = split_query(clean_query_text(arabic_syntax(text)))
         include = [self._resolve(f) for f in (filters or Filters(), found.include) if f]
         exclude = [self._resolve(f) for f in found.exclude if f]
@@ -298,6 +300,8 @@ class Archive:
             rest = rewrite(rest, corrections)
             parsed = self.parse(rest)
             reports = self._word_reports(rest, parsed, variants=variants, names=names)
+        if suggest or fuzzy:
+            self._suggest(reports)
         plan = _Plan(include, exclude, reports, corrections, parsed)
         if parsed is wq.NullQuery:
             if include or exclude:
@@ -417,7 +421,7 @@ class Archive:
     def _word_reports(
         self, rest: str, parsed: wq.Query, *, variants: bool, names: bool
     ) -> list[WordReport]:
-        """Each plain query word: its terms, its other spellings, suggestions if rare."""
+        """Each plain query word: its terms and its other spellings."""
         finder = VariantFinder(self.arrays, self.columns)
         suggester = Suggester(self.arrays)
         in_query = set(exact_words(parsed)) if parsed is not wq.NullQuery else set()
@@ -438,17 +442,23 @@ class Archive:
                     report.variants = finder.variants(norm)
                 if names:
                     report.names = self.name_finder.spellings(norm)
-                if not report.variants and suggester.matches_little(norm):
-                    report.suggestions = suggester.suggest(norm)
             reports.append(report)
         return reports
+
+    def _suggest(self, reports: list[WordReport]) -> None:
+        """Did-you-mean for the query words few articles hold and no other spelling."""
+        suggester = Suggester(self.arrays)
+        for report in reports:
+            searched = report.terms and not (report.stopword or report.variants)
+            if searched and suggester.matches_little(report.normalized):
+                report.suggestions = suggester.suggest(report.normalized)
 
     def run_topics(
         self, text: str, k: int, *, exact: bool = False, names: bool = True
     ) -> list[tuple[str, float]]:
         """(id, score) of the top `k` articles, for batch evaluation: no snippets, but
         the same corrections and spellings as `search` (and its options)."""
-        plan = self._plan(text, None, exact=exact, names=names)
+        plan = self._plan(text, None, exact=exact, names=names, suggest=False)
         if plan.query is wq.NullQuery:
             return []
         matches = self._matches(

@@ -23,7 +23,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from arshif.indexer.analysis import chars
-from arshif.indexer.analysis.normalize import normalize
+from arshif.indexer.analysis.normalize import normalize, normalize_chars
 from arshif.indexer.analysis.stem import stems
 from arshif.indexer.analysis.stopwords import is_stopword
 from arshif.indexer.analysis.tokenize import words
@@ -103,9 +103,10 @@ class Suggester:
             self.frequencies.doc_frequency(STEMMED_FIELD, s) < self.little for s in stems(word)
         )
 
-    def candidates(self, word: str) -> list[Candidate]:
-        """Every every spelling the archive uses often enough to be
-        what the normalized `word` meant, cheapest first, then most used."""
+    def candidates(self, word: str, *, two_edits: bool = True) -> list[Candidate]:
+        """Every spelling the archive uses often enough to be what the normalized `word`
+        meant, cheapest first, then most used (`two_edits`: also those two edits away,
+        when none is one edit away)."""
         if not 3 <= len(word) <= MAX_WORD or is_stopword(word):
             return []
         floor = max(1, BETTER_BY * self.df(word))
@@ -116,7 +117,7 @@ class Suggester:
             for w, df in zip(edits, dfs, strict=True)
             if df >= floor and not is_stopword(w)
         }
-        if not found and len(word) >= 5:
+        if not found and two_edits and len(word) >= 5:
             # The article is not a distinguishing prefix: read past it.
             prefix = word[:4] if word.startswith("ال") else word[:2]
             close = process.extract(
@@ -149,11 +150,22 @@ class Suggester:
     def surface(self, word: str) -> str:
         """The spelling the articles most often use for the normalized `word`."""
         forms: Counter[str] = Counter()
+        whole = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)")
         for docnum in self.frequencies.docs(EXACT_FIELD, word)[:SURFACE_SAMPLE].tolist():
             title, body = (self.frequencies.hit_text(f, docnum) for f in ("title", "body"))
-            text = f"{title}\n{body}"
-            for surface, _, _ in words(text):
-                plain = _STRIP.sub("", surface)
-                if normalize(plain) == word:
-                    forms[plain] += 1
+            forms.update(_written(f"{title}\n{body}", word, whole))
         return forms.most_common(1)[0][0] if forms else word
+
+
+def _written(text: str, word: str, whole: re.Pattern[str]) -> list[str]:
+    """How `text` writes the normalized `word` (marks left out), at each place it does:
+    found in the text normalized at once (a regular expression is much faster than
+    reading the text word by word), else word by word."""
+    normalized = normalize_chars(text)
+    if normalized is None:
+        plain = (_STRIP.sub("", surface) for surface, _, _ in words(text))
+        return [p for p in plain if normalize(p) == word]
+    flat, at = normalized
+    return [
+        _STRIP.sub("", text[at[m.start()] : at[m.end() - 1] + 1]) for m in whole.finditer(flat)
+    ]
