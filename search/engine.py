@@ -301,7 +301,7 @@ class Archive:
             parsed = self.parse(rest)
             reports = self._word_reports(rest, parsed, variants=variants, names=names)
         if suggest or fuzzy:
-            self._suggest(reports)
+            self._suggest(reports, {c.to.word for c in corrections})
         plan = _Plan(include, exclude, reports, corrections, parsed)
         if parsed is wq.NullQuery:
             if include or exclude:
@@ -445,11 +445,13 @@ class Archive:
             reports.append(report)
         return reports
 
-    def _suggest(self, reports: list[WordReport]) -> None:
-        """Did-you-mean for the query words few articles hold and no other spelling."""
+    def _suggest(self, reports: list[WordReport], corrected: set[str]) -> None:
+        """Did-you-mean for the query words few articles hold and no other spelling
+        (nor the corrections just made)."""
         suggester = Suggester(self.arrays)
         for report in reports:
-            searched = report.terms and not (report.stopword or report.variants)
+            widened = report.variants or report.names or report.normalized in corrected
+            searched = report.terms and not (report.stopword or widened)
             if searched and suggester.matches_little(report.normalized):
                 report.suggestions = suggester.suggest(report.normalized)
 
