@@ -28,6 +28,11 @@ from arshif.search.scoring import ArrayIndex
 from arshif.search.variants import VariantFinder
 
 MIN_LATIN = 4
+# Articles a Latin word must be in to be taken for an Arabic name's spelling: wire copy
+# prints few names in Latin letters, so twice is enough.
+MIN_LATIN_ARTICLES = 2
+# Letters of an Arabic name that pick the Latin words to compare it with.
+LATIN_KEY = 2
 # Letters an Arabic spelling needs besides its long vowels (ميسي: م س).
 MIN_SKELETON = 2
 # Share of its articles in which an Arabic spelling of a Latin word may take the article:
@@ -220,7 +225,7 @@ class NameFinder:
         self.arrays = arrays
         self.variants = variants
         self._arabic: dict[str, list[Spelling]] = {}
-        self._latin_words: list[tuple[str, re.Pattern[str], int]] | None = None
+        self._latin_words: dict[str, list[tuple[str, int]]] | None = None
 
     def spellings(self, word: str) -> list[Spelling]:
         """The normalized `word`'s spellings in the other script."""
@@ -260,13 +265,19 @@ class NameFinder:
         return found
 
     def latin(self, arabic: str) -> list[Spelling]:
-        """The archive's frequent Latin words whose pattern the Arabic name fits."""
+        """The archive's Latin words (in `MIN_LATIN_ARTICLES` articles or more) whose
+        pattern the Arabic name fits."""
         if not self.variants.name_df(arabic, MIN_SKELETON):
             return []
-        return [Spelling(w, df) for w, fits, df in self._latin_lexicon() if fits.fullmatch(arabic)]
+        return [
+            Spelling(w, df)
+            for w, df in self._latin_lexicon().get(arabic[:LATIN_KEY], ())
+            if (fits := pattern(w)) is not None and fits.fullmatch(arabic)
+        ]
 
-    def _latin_lexicon(self) -> list[tuple[str, re.Pattern[str], int]]:
-        """The archive's Latin words frequent enough to be a name's spelling."""
+    def _latin_lexicon(self) -> dict[str, list[tuple[str, int]]]:
+        """The archive's Latin words that may be a name's spelling, with their articles,
+        by the first letters their Arabic spellings can have."""
         if self._latin_words is None:
             words = [
                 w
@@ -274,9 +285,9 @@ class NameFinder:
                 if MIN_LATIN <= len(w) <= MAX_LATIN and _LATIN.fullmatch(w)
             ]
             dfs = self.arrays.doc_frequencies(EXACT_FIELD, words)
-            self._latin_words = [
-                (w, fits, df)
-                for w, df in zip(words, dfs, strict=True)
-                if df >= self.variants.min_df and (fits := pattern(w)) is not None
-            ]
+            self._latin_words = {}
+            for w, df in zip(words, dfs, strict=True):
+                if df >= MIN_LATIN_ARTICLES:
+                    for start in prefixes(w, LATIN_KEY):
+                        self._latin_words.setdefault(start, []).append((w, df))
         return self._latin_words

@@ -4,6 +4,7 @@ test_newsdesk.py."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -11,7 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from arshif.indexer.analysis.normalize import normalize
+from arshif.indexer.storage.writer import update_index
 from arshif.search.correct import Correction, correctable, rewrite, score
+from arshif.search.engine import Archive
 from arshif.search.names import RULES, pattern, prefixes, slots
 from arshif.search.query import arabic_syntax, is_question
 from arshif.search.suggest import Candidate, Suggestion, edits1
@@ -166,3 +169,47 @@ def test_questions_are_recognized() -> None:
 def test_arabic_syntax_is_stable(tokens: list[str]) -> None:
     once = arabic_syntax(" ".join(tokens))
     assert arabic_syntax(once) == once
+
+
+# -- names across scripts, on a small archive ------------------------------------------
+
+WIRE = [
+    ("w1", "غوغل تطلق خدمة جديدة", "أعلنت شركة غوغل عن خدمة جديدة للبحث."),
+    ("w2", "غوغل تشتري شركة ناشئة", "اشترت غوغل شركة ناشئة في لندن."),
+    ("w3", "Google opens an office", "Google said it opens an office in Dubai."),
+    ("w4", "Google and the courts", "A court fined Google on Monday."),
+    ("w5", "تقرير عن الطقس", "طقس حار في الخليج اليوم."),
+    ("w6", "غوغل والمحاكم", "غرمت محكمة أوروبية غوغل."),
+]
+GOOGLE = {"w1", "w2", "w3", "w4", "w6"}
+
+
+@pytest.fixture(scope="module")
+def wire_archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
+    root = tmp_path_factory.mktemp("wire")
+    lines = [
+        json.dumps({"id": i, "title": t, "body": b, "date": "2018-05-01"}, ensure_ascii=False)
+        for i, t, b in WIRE
+    ]
+    (root / "wire.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    update_index(root / "index", [root / "wire.jsonl"], jobs=1)
+    archive = Archive(root / "index")
+    yield archive
+    archive.close()
+
+
+def test_an_arabic_name_finds_its_latin_spelling(wire_archive: Archive) -> None:
+    result = wire_archive.search("غوغل")
+    assert {h.id for h in result.hits} == GOOGLE
+    assert [n.word for n in result.words[0].names] == ["google"]
+
+
+def test_a_latin_name_printed_mostly_in_arabic_finds_its_arabic_spelling(
+    wire_archive: Archive,
+) -> None:
+    assert {h.id for h in wire_archive.search("Google").hits} == GOOGLE
+    assert {h.id for h in wire_archive.search("Google", names=False).hits} == {"w3", "w4"}
+
+
+def test_an_ordinary_word_gets_no_other_script(wire_archive: Archive) -> None:
+    assert wire_archive.search("الطقس").words[0].names == []
