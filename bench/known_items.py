@@ -29,7 +29,7 @@ from arshif.indexer.analysis.normalize import normalize
 from arshif.indexer.analysis.stem import stem
 from arshif.indexer.analysis.stopwords import is_stopword
 from arshif.search.engine import Archive
-from arshif.search.typos import CONFUSIONS, KEYBOARD_ROWS
+from arshif.search.typos import CONFUSIONS, keyboard_neighbours
 
 SEED = 15
 ARTICLES = 200
@@ -43,22 +43,7 @@ _MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
 ORTHOGRAPHY = {"ة": "ه", "ه": "ة", "ى": "ي", "ي": "ى", "أ": "ا", "إ": "ا", "آ": "ا", "ا": "أ"}
 
 
-def _keyboard() -> dict[str, list[str]]:
-    near: dict[str, set[str]] = defaultdict(set)
-    for r, row in enumerate(KEYBOARD_ROWS):
-        for i, key in enumerate(row):
-            others = [row[i + 1]] if i + 1 < len(row) else []
-            if r + 1 < len(KEYBOARD_ROWS):
-                below = KEYBOARD_ROWS[r + 1]
-                others += [below[j] for j in (i - 1, i) if 0 <= j < len(below)]
-            for other in others:
-                if "-" not in (key, other):
-                    near[key].add(other)
-                    near[other].add(key)
-    return {k: sorted(v) for k, v in near.items()}
-
-
-KEYBOARD = _keyboard()
+KEYBOARD = {key: sorted(near) for key, near in keyboard_neighbours(str).items()}
 CONFUSED = {a: b for c in CONFUSIONS[:4] for a, b in (c.letters, c.letters[::-1])}
 
 

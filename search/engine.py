@@ -5,10 +5,14 @@ analyzer of its own, so a query is always analyzed the way the archive was.
 
 A search runs in this order:
 
+- Arabic operators and field names become the query language's (`search.query`);
 - `source:`/`category:`/`date:` clauses are taken out of the query (`search.filters`) and
   joined with the `--from/--to/--source/--category` options;
-- the rest is parsed (`search.query`); each word's other spellings (`search.variants`)
-  and, with `fuzzy`, the suggested corrections (`search.suggest`) are added to it;
+- the rest is parsed (`search.query`); misspelled words are corrected and the query
+  parsed again (`search.correct`), unless `exact` or `fuzzy`;
+- each word's other spellings (`search.variants`), a name's spellings in the other script
+  (`search.names`) and, with `fuzzy`, the suggested spellings of rare words
+  (`search.suggest`) are added to it; batch search (`run_topics`) plans its query alike;
 - hits are ranked (or sorted by date) and copies of one story (`groups.json`, written at
   index time) are shown once, with the other copies listed as `similar`;
 - the page asked for is cut from those stories; facets count every matching article.

@@ -43,7 +43,6 @@ MAX_LATIN = 20
 RIVAL_SHARE = 10
 # Words read from the lexicon per prefix, at most.
 MAX_SCAN = 5_000
-LETTERS = "\u0621-\u064a"
 _LATIN = re.compile(r"[a-z]+")
 VOWELS = "aeiouy"
 EXACT_FIELD = "exact"

@@ -13,6 +13,7 @@ Works on normalized words (`indexer.analysis.normalize`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from arshif.indexer.analysis.normalize import normalize
@@ -50,8 +51,10 @@ MISTAKES = {
 }
 
 
-def _keyboard_neighbours() -> dict[str, frozenset[str]]:
-    rows = [[normalize(ch) for ch in row] for row in KEYBOARD_ROWS]
+def keyboard_neighbours(form: Callable[[str], str] = normalize) -> dict[str, frozenset[str]]:
+    """Each key's neighbouring keys, the letters written as `form` gives them (the
+    normalized letter by default; `str` for the letters on the keys)."""
+    rows = [[form(ch) for ch in row] for row in KEYBOARD_ROWS]
     near: dict[str, set[str]] = {}
 
     def touch(a: str, b: str) -> None:
@@ -71,7 +74,7 @@ def _keyboard_neighbours() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in near.items()}
 
 
-KEYBOARD_NEIGHBOURS = _keyboard_neighbours()
+KEYBOARD_NEIGHBOURS = keyboard_neighbours()
 _CONFUSED = {frozenset(c.letters) for c in CONFUSIONS}
 
 
