@@ -180,6 +180,7 @@ WIRE = [
     ("w4", "Google and the courts", "A court fined Google on Monday."),
     ("w5", "تقرير عن الطقس", "طقس حار في الخليج اليوم."),
     ("w6", "غوغل والمحاكم", "غرمت محكمة أوروبية غوغل."),
+    ("w7", "طقوس الربيع", "طقوس قديمة في استقبال الربيع، والطقس معتدل."),
 ]
 GOOGLE = {"w1", "w2", "w3", "w4", "w6"}
 
@@ -213,3 +214,19 @@ def test_a_latin_name_printed_mostly_in_arabic_finds_its_arabic_spelling(
 
 def test_an_ordinary_word_gets_no_other_script(wire_archive: Archive) -> None:
     assert wire_archive.search("الطقس").words[0].names == []
+
+
+def test_a_word_the_archive_holds_is_not_corrected(wire_archive: Archive) -> None:
+    # طقوس (one article) is one letter from طقس (three): a word, not a typo.
+    result = wire_archive.search("طقوس")
+    assert result.corrected is None
+    assert [h.id for h in result.hits] == ["w7"]
+
+
+def test_a_word_no_article_holds_is_corrected_to_the_archive_spelling(
+    wire_archive: Archive,
+) -> None:
+    result = wire_archive.search("غوغا")  # ا is the key next to ل
+    assert result.corrected == ("غوغا", "غوغل")
+    assert {h.id for h in result.hits} == GOOGLE
+    assert wire_archive.search("غوغا", exact=True).hits == []
