@@ -15,7 +15,8 @@ an id), and the archive's own words that fit the pattern are its spellings:
 
 The Latin word is then searched as itself or its Arabic spellings, when the archive
 prints it in Arabic more often than in Latin; an Arabic name likewise finds the Latin
-words of the archive whose pattern it fits (ترامب → trump, where the archive has it).
+words of the archive whose pattern it fits and that the articles capitalize, as names
+are (ترامب → trump, where the archive has it; شارك is no church).
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ MIN_LATIN = 4
 MIN_LATIN_ARTICLES = 2
 # Letters of an Arabic name that pick the Latin words to compare it with.
 LATIN_KEY = 2
+# A Latin word is a name when at least this share of its uses, in the first
+# CAPITAL_SAMPLE articles holding it, start with a capital.
+CAPITAL_SHARE = 0.9
+CAPITAL_SAMPLE = 5
 # Letters an Arabic spelling needs besides its long vowels (ميسي: م س).
 MIN_SKELETON = 2
 # Share of its articles in which an Arabic spelling of a Latin word may take the article:
@@ -225,6 +230,7 @@ class NameFinder:
         self.variants = variants
         self._arabic: dict[str, list[Spelling]] = {}
         self._latin_words: dict[str, list[tuple[str, int]]] | None = None
+        self._capitals: dict[str, bool] = {}
 
     def spellings(self, word: str) -> list[Spelling]:
         """The normalized `word`'s spellings in the other script."""
@@ -271,8 +277,22 @@ class NameFinder:
         return [
             Spelling(w, df)
             for w, df in self._latin_lexicon().get(arabic[:LATIN_KEY], ())
-            if (fits := pattern(w)) is not None and fits.fullmatch(arabic)
+            if (fits := pattern(w)) is not None and fits.fullmatch(arabic) and self._capital(w)
         ]
+
+    def _capital(self, latin: str) -> bool:
+        """Whether the articles write the Latin word with a capital, as a name is (Google,
+        Trump), nearly every time: church, burst, fest fit Arabic words by sound too."""
+        if latin not in self._capitals:
+            written = re.compile(rf"\b{latin}\b", re.IGNORECASE)
+            seen = capital = 0
+            for docnum in self.arrays.docs(EXACT_FIELD, latin)[:CAPITAL_SAMPLE].tolist():
+                for field in ("title", "body"):
+                    for m in written.finditer(self.arrays.hit_text(field, docnum)):
+                        seen += 1
+                        capital += m.group()[0].isupper()
+            self._capitals[latin] = seen > 0 and capital >= CAPITAL_SHARE * seen
+        return self._capitals[latin]
 
     def _latin_lexicon(self) -> dict[str, list[tuple[str, int]]]:
         """The archive's Latin words that may be a name's spelling, with their articles,
