@@ -11,7 +11,7 @@ headline queries of `bench/speed.py` and 200 misspelled headline queries of
 `bench/known_items.py`. The figures are p50 / p95 per set and mode, each the median of
 `--repeats` passes, and the added p50; they go to the terminal and to
 `bench/results/correction_speed.md`. Timings are noisy on a shared machine: compare
-the two modes of one run, never runs.
+the two modes of one run (the added p50 and the ratio), never runs.
 """
 
 from __future__ import annotations
@@ -86,16 +86,21 @@ def main() -> int:
     if not (index_dir / "arshif.json").exists() or not SHORT_QUERIES.exists():
         print(f"skipped: run bench/quality.py first (it builds {index_dir.name})")
         return 0
-    rows = ["| queries | n | mode | p50 ms | p95 ms | added p50 ms |", "|---|---|---|---|---|---|"]
+    rows = [
+        "| queries | n | mode | p50 ms | p95 ms | added p50 ms | p50 ratio |",
+        "|---|---|---|---|---|---|---|",
+    ]
     with Archive(index_dir) as archive:
         for name, queries in query_sets().items():
             stats = time_set(archive, queries, args.repeats)
             base = stats["as before #15"]["p50"]
             for mode, s in stats.items():
-                added = f"{s['p50'] - base:+.2f}" if mode != "as before #15" else ""
+                before = mode == "as before #15"
+                added = "" if before else f"{s['p50'] - base:+.2f}"
+                ratio = "" if before else f"{s['p50'] / base:.2f}"
                 rows.append(
                     f"| {name} | {len(queries)} | {mode} | {s['p50']:.2f} | {s['p95']:.2f} "
-                    f"| {added} |"
+                    f"| {added} | {ratio} |"
                 )
             print("\n".join(rows[-2:]), flush=True)
     facts = machine_facts()
