@@ -162,7 +162,7 @@ def search_known(job: tuple[Path, list[KnownItem], dict[str, bool]]) -> dict[str
         return found(archive, items, **options)
 
 
-def known_items(index_dir: Path, jobs: int) -> str:
+def known_item_table(index_dir: Path, jobs: int) -> str:
     """The known-item table: per kind, queries and the share found, before and now."""
     with Archive(index_dir) as archive:
         items = headline_items(NEWS) + latin_items(archive)
@@ -297,7 +297,7 @@ def main() -> int:
         print(f"written: {RESULTS.relative_to(REPO)}")
     if setting == "mixed" and not args.limit_queries:
         started = time.perf_counter()
-        known = known_items(index_dir, jobs)
+        known = known_item_table(index_dir, jobs)
         seconds = time.perf_counter() - started
         print(f"known items, found in the top 10 ({seconds:.0f} s):\n{known}")
         KNOWN_RESULTS.write_text(
