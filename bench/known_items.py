@@ -44,7 +44,11 @@ ORTHOGRAPHY = {"ة": "ه", "ه": "ة", "ى": "ي", "ي": "ى", "أ": "ا", "إ":
 
 
 KEYBOARD = {key: sorted(near) for key, near in keyboard_neighbours(str).items()}
-CONFUSED = {a: b for c in CONFUSIONS[:4] for a, b in (c.letters, c.letters[::-1])}
+# The confusions the issue names: ض/ظ د/ذ س/ص ت/ط.
+ISSUE_CONFUSIONS = {"dad-zah", "dal-thal", "seen-sad", "teh-tah"}
+CONFUSED = {
+    a: b for c in CONFUSIONS if c.id in ISSUE_CONFUSIONS for a, b in (c.letters, c.letters[::-1])
+}
 
 
 def _swap(word: str, rng: random.Random) -> str | None:
