@@ -166,6 +166,4 @@ def _written(text: str, word: str, whole: re.Pattern[str]) -> list[str]:
         plain = (_STRIP.sub("", surface) for surface, _, _ in words(text))
         return [p for p in plain if normalize(p) == word]
     flat, at = normalized
-    return [
-        _STRIP.sub("", text[at[m.start()] : at[m.end() - 1] + 1]) for m in whole.finditer(flat)
-    ]
+    return [_STRIP.sub("", text[at[m.start()] : at[m.end() - 1] + 1]) for m in whole.finditer(flat)]
