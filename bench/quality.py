@@ -1,4 +1,5 @@
-"""Ranking quality on judged Arabic questions: MRR@10, nDCG@10 and Recall@100.
+"""Ranking quality on judged Arabic questions (MRR@10, nDCG@10, Recall@100), and on
+known-item queries as people type them (found in the top 10).
 
     .venv/bin/python bench/quality.py              # mixed-dev: 1,764 paragraphs + 41,686 news
     .venv/bin/python bench/quality.py --closed     # the 1,764 paragraphs only (seconds)
@@ -9,9 +10,15 @@
   index holds (the analysis package and the schema), so a change there rebuilds it and
   anything else reuses it;
 - the dev questions run through `search.batch.write_run`, the code behind
-  `arshif search --topics FILE --run OUT`, and are scored by `search.evaluation`;
+  `arshif search --topics FILE --run OUT`, and are scored with `ir_measures` (trec_eval's
+  RR@10, nDCG@10 and R@100; a judged question the run does not answer scores 0);
 - results go to the terminal and to `bench/results/quality.md`, whose experiment log is
-  kept across runs (`--log` appends the figures of this run to it).
+  kept across runs (`--log` appends the figures of this run to it);
+- on the mixed index, the known-item sets of `bench/known_items.py` (headline words typed
+  with misspellings, names typed in Latin letters) are searched through the same batch
+  path, once as arshif searches and once as it did before issue #15 (`exact`: no
+  corrections, no names widened to the other script); the share found in the top 10,
+  per kind, goes to the terminal and to `bench/results/known_items.md`.
 
 Needs `../shared/corpora` next to the repository; without it the benchmark says so and
 exits without failing.
@@ -28,22 +35,30 @@ import os
 import re
 import sys
 import time
+from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
+
+import ir_measures
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from known_items import KnownItem, counts, found, headline_items, latin_items  # noqa: E402
 
 from arshif.indexer.storage.writer import update_index  # noqa: E402
 from arshif.search import ranking  # noqa: E402
 from arshif.search.batch import read_topics, write_run  # noqa: E402
 from arshif.search.engine import Archive  # noqa: E402
-from arshif.search.evaluation import Scores, evaluate, read_qrels, read_run  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 ARWIKI = SHARED / "corpora" / "retrieval_arwiki_qa"
 NEWS = SHARED / "corpora" / "news_ant" / "corpus.jsonl.gz"
 CACHE = REPO / "bench" / "cache"
 RESULTS = REPO / "bench" / "results" / "quality.md"
+KNOWN_RESULTS = REPO / "bench" / "results" / "known_items.md"
+# How arshif searched before issue #15: words as typed, names in their own script only.
+AS_BEFORE = {"exact": True, "names": False}
 DEPTH = 100
 SOURCES = {"arcd": "ARCD", "xquad": "XQuAD", "kaif": "KaifLematha"}
 LOG_HEADING = "## Experiment log"
@@ -83,6 +98,53 @@ def build_index(setting: str, paths: list[Path], rebuild: bool) -> Path:
     return index_dir
 
 
+MEASURES = (ir_measures.RR @ 10, ir_measures.nDCG @ 10, ir_measures.R @ 100)
+Qrels = dict[str, dict[str, int]]
+Run = dict[str, dict[str, float]]
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Mean MRR@10, nDCG@10 and Recall@100 over a set of questions."""
+
+    queries: int
+    mrr10: float
+    ndcg10: float
+    recall100: float
+
+
+def read_qrels(lines: list[str]) -> Qrels:
+    """`qid 0 docid grade` lines as {qid: {docid: grade}}."""
+    qrels: Qrels = defaultdict(dict)
+    for line in lines:
+        if len(parts := line.split()) == 4:
+            qrels[parts[0]][parts[2]] = int(parts[3])
+    return dict(qrels)
+
+
+def read_run(lines: list[str]) -> Run:
+    """`qid Q0 docid rank score tag` lines as {qid: {docid: score}}."""
+    run: Run = defaultdict(dict)
+    for line in lines:
+        if len(parts := line.split()) >= 5:
+            run[parts[0]][parts[2]] = float(parts[4])
+    return dict(run)
+
+
+def evaluate(run: Run, qrels: Qrels, qids: list[str] | None = None) -> Scores:
+    """Mean scores over `qids` (default: every question with a relevant article); a
+    question the run does not answer scores 0 (trec_eval would skip it)."""
+    judged = [q for q in (qids or qrels) if any(g > 0 for g in qrels.get(q, {}).values())]
+    values: dict[str, dict[str, float]] = defaultdict(dict)
+    for m in ir_measures.iter_calc(MEASURES, {q: qrels[q] for q in judged}, run):
+        values[str(m.measure)][m.query_id] = m.value
+    n = len(judged)
+    if not n:
+        return Scores(0, 0.0, 0.0, 0.0)
+    mrr, ndcg, recall = (sum(values[str(m)].get(q, 0.0) for q in judged) / n for m in MEASURES)
+    return Scores(n, mrr, ndcg, recall)
+
+
 def search_topics(job: tuple[Path, list[tuple[str, str]]]) -> str:
     """A TREC run for `topics`, written by `search.batch.write_run` over the index."""
     index_dir, topics = job
@@ -91,6 +153,42 @@ def search_topics(job: tuple[Path, list[tuple[str, str]]]) -> str:
         lines = "".join(f"{qid}\t{text}\n" for qid, text in topics)
         write_run(archive, io.StringIO(lines), out, DEPTH)
     return out.getvalue()
+
+
+def search_known(job: tuple[Path, list[KnownItem], dict[str, bool]]) -> dict[str, list[bool]]:
+    """Per kind, whether each item's answer came back in the top 10."""
+    index_dir, items, options = job
+    with Archive(index_dir) as archive:
+        return found(archive, items, **options)
+
+
+def known_item_table(index_dir: Path, jobs: int) -> str:
+    """The known-item table: per kind, queries and the share found, before and now."""
+    with Archive(index_dir) as archive:
+        items = headline_items(NEWS) + latin_items(archive)
+    shares: dict[str, dict[str, list[bool]]] = {}
+    for name, options in (("before", AS_BEFORE), ("now", {})):
+        parts = [(index_dir, items[i::jobs], options) for i in range(jobs)]
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            joined: dict[str, list[bool]] = defaultdict(list)
+            for part in pool.map(search_known, parts):
+                for kind, hits in part.items():
+                    joined[kind] += hits
+        shares[name] = joined
+    lines = [
+        "| kind | queries | found before #15 | found now |",
+        "|---|---|---|---|",
+    ]
+    misspelled: dict[str, list[bool]] = {"before": [], "now": []}
+    for kind, n in counts(items).items():
+        before, now = (sum(shares[x][kind]) / n for x in ("before", "now"))
+        lines.append(f"| {kind} | {n} | {before:.3f} | {now:.3f} |")
+        if kind not in ("clean", "latin"):
+            for x in misspelled:
+                misspelled[x] += shares[x][kind]
+    b, w = (sum(misspelled[x]) / len(misspelled[x]) for x in ("before", "now"))
+    lines.append(f"| all misspelled | {len(misspelled['now'])} | {b:.3f} | {w:.3f} |")
+    return "\n".join(lines)
 
 
 def source_of(qid: str) -> str:
@@ -197,6 +295,22 @@ def main() -> int:
     else:
         write_results(setting, docs, rows, args.log)
         print(f"written: {RESULTS.relative_to(REPO)}")
+    if setting == "mixed" and not args.limit_queries:
+        started = time.perf_counter()
+        known = known_item_table(index_dir, jobs)
+        seconds = time.perf_counter() - started
+        print(f"known items, found in the top 10 ({seconds:.0f} s):\n{known}")
+        KNOWN_RESULTS.write_text(
+            "# Known-item queries as people type them (issue #15)\n\n"
+            "Written by `bench/quality.py` on the mixed index; the sets are built by "
+            "`bench/known_items.py` (see its docstring) from news_ant with a fixed seed. "
+            "*Before #15*: words searched as typed, names in their own script only "
+            "(`exact=True, names=False`); *now*: arshif's default. A query is found when "
+            "one of its articles is in the top 10.\n\n"
+            f"Command: `.venv/bin/python bench/quality.py`\n\n{known}\n",
+            "utf-8",
+        )
+        print(f"written: {KNOWN_RESULTS.relative_to(REPO)}")
     return 0
 
 

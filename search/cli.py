@@ -254,7 +254,12 @@ def page_options(func: Callable[..., Any]) -> Callable[..., Any]:
 )
 @click.option("--facets", is_flag=True, help="Count matches per source, category and month.")
 @click.option("--expand", is_flag=True, help="List the copies grouped under each hit.")
-@click.option("--fuzzy", is_flag=True, help="Also search the suggested spellings of rare words.")
+@click.option(
+    "--exact", is_flag=True, help="Search the words as typed: no correction of misspellings."
+)
+@click.option(
+    "--fuzzy", is_flag=True, help="Search rare words as typed and their suggested spellings."
+)
 @click.option("--explain", is_flag=True, help="Show how the query was parsed and analyzed.")
 @json_option
 @click.option(
@@ -289,6 +294,7 @@ def search_command(
     sort: str,
     facets: bool,
     expand: bool,
+    exact: bool,
     fuzzy: bool,
     explain: bool,
     as_json: bool,
@@ -299,16 +305,25 @@ def search_command(
     """Search the archive for QUERY and print the best articles first.
 
     Words may take any surface form: التحالف also finds وللتحالف and التَّحالُف, and a
-    name finds its other spellings (ترمب finds ترامب). Whoosh's query language works:
-    "exact phrase", AND, OR, NOT, title:word; and so do the filters source:"BBC Arabic",
-    category:sport, date:2018-03, date:[2018-03-01 TO 2018-05-31], date:>2018-06.
-    Copies of one story are shown once, with "+N similar".
+    name finds its other spellings (ترمب finds ترامب) and, typed in Latin letters, its
+    Arabic ones (Trump finds ترامب). A misspelled word is searched as the archive spells
+    it ("Showing results for …"); --exact searches the words as typed.
+
+    Whoosh's query language works: "exact phrase", AND, OR, NOT, title:word; and so do
+    the filters source:"BBC Arabic", category:sport, date:2018-03,
+    date:[2018-03-01 TO 2018-05-31], date:>2018-06. In Arabic, outside a question:
+    و (standing alone) is AND, أو is OR, ليس is NOT, and المصدر: القسم: التاريخ:
+    العنوان: are source: category: date: title:. Copies of one story are shown once,
+    with "+N similar".
 
     \b
     Example:
       arshif search "داعش واشنطن"
       arshif search ترامب --source "BBC Arabic" --from 2018-03 --to 2018-05 --facets
       arshif search 'قمة source:"Sky News Arabia" date:2018-07' --sort newest --page 2
+      arshif search "سوريا و ليس التحالف"
+      arshif search "النفط أو الغاز المصدر: BBC التاريخ:2018-03"
+      arshif search Macron
       arshif search --topics questions.tsv --run run.txt -k 100
     """
     if topics or run_file:
@@ -333,6 +348,7 @@ def search_command(
             sort=sort,
             facets=facets,
             fuzzy=fuzzy,
+            exact=exact,
         )
         copies = archive.copies(result.hits) if expand and not as_json else None
     if as_json:

@@ -5,10 +5,14 @@ analyzer of its own, so a query is always analyzed the way the archive was.
 
 A search runs in this order:
 
+- Arabic operators and field names become the query language's (`search.query`);
 - `source:`/`category:`/`date:` clauses are taken out of the query (`search.filters`) and
   joined with the `--from/--to/--source/--category` options;
-- the rest is parsed (`search.query`); each word's other spellings (`search.variants`)
-  and, with `fuzzy`, the suggested corrections (`search.suggest`) are added to it;
+- the rest is parsed (`search.query`); misspelled words are corrected and the query
+  parsed again (`search.correct`), unless `exact` or `fuzzy`;
+- each word's other spellings (`search.variants`), a name's spellings in the other script
+  (`search.names`) and, with `fuzzy`, the suggested spellings of rare words
+  (`search.suggest`) are added to it; batch search (`run_topics`) plans its query alike;
 - hits are ranked (or sorted by date) and copies of one story (`groups.json`, written at
   index time) are shown once, with the other copies listed as `similar`;
 - the page asked for is cut from those stories; facets count every matching article.
@@ -32,11 +36,13 @@ from arshif.indexer.analysis.analyzer import ArabicAnalyzer, analyze_word
 from arshif.indexer.analysis.tokenize import words
 from arshif.indexer.storage import store
 from arshif.indexer.storage.schema import TEXT_FIELDS
+from arshif.search.correct import Correction, Corrector, rewrite
 from arshif.search.errors import UnknownArticleError, UnsupportedQueryError
 from arshif.search.facets import FacetColumns, Facets
 from arshif.search.filters import Filters, any_of, combine, split_query
 from arshif.search.groups import Groups
-from arshif.search.query import clean_query_text, make_parser, parse_query
+from arshif.search.names import NameFinder, Spelling
+from arshif.search.query import arabic_syntax, clean_query_text, make_parser, parse_query
 from arshif.search.ranking import weighting
 from arshif.search.scoring import ArrayIndex, expand_patterns, matching_docs, term_text
 from arshif.search.snippets import QueryWords, Snippet, make_snippet
@@ -77,6 +83,7 @@ class WordReport:
     articles: int
     variants: list[Variant] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
+    names: list[Spelling] = field(default_factory=list)  # in the other script
 
 
 @dataclass
@@ -95,6 +102,14 @@ class SearchResult:
     suggestions: list[Suggestion] = field(default_factory=list)
     words: list[WordReport] = field(default_factory=list)
     fuzzy: bool = False
+    corrections: list[Correction] = field(default_factory=list)
+
+    @property
+    def corrected(self) -> tuple[str, str] | None:
+        """(the query as typed, as searched) when misspelled words were corrected."""
+        if not self.corrections:
+            return None
+        return self.query, rewrite(self.query, self.corrections)
 
     @property
     def pages(self) -> int:
@@ -131,6 +146,7 @@ class Archive:
         self._groups: Groups | None = None
         self._arrays: ArrayIndex | None = None
         self._columns: FacetColumns | None = None
+        self._names: NameFinder | None = None
 
     @property
     def searcher(self) -> Searcher:
@@ -168,6 +184,12 @@ class Archive:
         return self._columns
 
     @property
+    def name_finder(self) -> NameFinder:
+        if self._names is None:
+            self._names = NameFinder(self.arrays, VariantFinder(self.arrays, self.columns))
+        return self._names
+
+    @property
     def groups(self) -> Groups:
         if self._groups is None:
             self._groups = Groups(self.index_dir, self.ix.latest_generation())
@@ -176,6 +198,7 @@ class Archive:
     def close(self) -> None:
         self._arrays = None
         self._columns = None
+        self._names = None
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
@@ -238,34 +261,86 @@ class Archive:
         facets: bool = False,
         fuzzy: bool = False,
         variants: bool = True,
+        exact: bool = False,
+        names: bool = True,
     ) -> SearchResult:
-        """Search `text`; see the module docstring for the steps."""
-        rest, found = split_query(clean_query_text(text))
+        """Search `text`; see the module docstring for the steps. Misspelled words are
+        corrected unless `exact` (or `fuzzy`, which searches every suggestion besides);
+        `variants` widens words to their other spellings, `names` to the other script."""
+        plan = self._plan(text, filters, fuzzy=fuzzy, variants=variants, exact=exact, names=names)
+        result = SearchResult(
+            text, plan.query, 0, page, [], per_page=limit, sort=sort, filters=plan.include,
+            excluded=plan.exclude, suggestions=[s for r in plan.words for s in r.suggestions],
+            words=plan.words, fuzzy=fuzzy, corrections=plan.corrections,
+        )  # fmt: skip
+        if plan.query is wq.NullQuery:
+            return result  # only stopwords or punctuation: nothing to look for
+        if isinstance(plan.query, wq.Every) and sort == "relevance":
+            result.sort = "newest"  # nothing to rank by: latest first
+        self._run(result, plan.query, combine(plan.include), any_of(plan.exclude), facets)
+        return result
+
+    def _plan(
+        self,
+        text: str,
+        filters: Filters | None,
+        *,
+        fuzzy: bool = False,
+        variants: bool = True,
+        exact: bool = False,
+        names: bool = True,
+        suggest: bool = True,
+    ) -> _Plan:
+        """What a search looks for: its filters, corrections and widened query (the same
+        for interactive and batch search; `suggest`: did-you-mean for the rare words left,
+        which batch search does without)."""
+        rest, found = split_query(clean_query_text(arabic_syntax(text)))
         include = [self._resolve(f) for f in (filters or Filters(), found.include) if f]
         exclude = [self._resolve(f) for f in found.exclude if f]
         parsed = self.parse(rest) if rest else wq.NullQuery
-        reports = self._word_reports(rest, parsed, variants=variants)
-        suggestions = [s for r in reports for s in r.suggestions]
-        result = SearchResult(
-            text, parsed, 0, page, [], per_page=limit, sort=sort, filters=include,
-            excluded=exclude, suggestions=suggestions, words=reports, fuzzy=fuzzy,
-        )  # fmt: skip
-        if parsed is wq.NullQuery and not (include or exclude):
-            return result  # only stopwords or punctuation: nothing to look for
-        alternatives = {r.normalized: [v.word for v in r.variants] for r in reports}
+        reports = self._word_reports(rest, parsed, variants=variants, names=names)
+        corrections = [] if exact or fuzzy else self._corrections(reports)
+        if corrections:
+            rest = rewrite(rest, corrections)
+            parsed = self.parse(rest)
+            reports = self._word_reports(rest, parsed, variants=variants, names=names)
+        if suggest or fuzzy:
+            self._suggest(reports, {c.to.word for c in corrections})
+        plan = _Plan(include, exclude, reports, corrections, parsed)
+        if parsed is wq.NullQuery:
+            if include or exclude:
+                plan.query = wq.Every()
+            return plan
+        alternatives = {
+            r.normalized: [v.word for v in r.variants] + [n.word for n in r.names] for r in reports
+        }
         if fuzzy:
             for r in reports:
                 alternatives.setdefault(r.normalized, [])
                 alternatives[r.normalized] += [s.word for s in r.suggestions]
-        if parsed is wq.NullQuery:
-            final: wq.Query = wq.Every()
-            if sort == "relevance":
-                sort = result.sort = "newest"  # nothing to rank by: latest first
-        else:
-            final = expand(parsed, alternatives, self.arrays)
-        result.parsed = final
-        self._run(result, final, combine(include), any_of(exclude), facets)
-        return result
+        plan.query = expand(parsed, alternatives, self.arrays)
+        return plan
+
+    def _corrections(self, reports: list[WordReport]) -> list[Correction]:
+        """The corrections of the query's misspelled words (`search.correct`)."""
+        suggester = Suggester(self.arrays)
+        rare = [
+            r
+            for r in reports
+            if r.terms and not (r.stopword or r.variants) and r.articles < suggester.little
+        ]
+        if not rare:
+            return []
+        corrector = Corrector(suggester)
+        held = [r for r in reports if r.terms and r not in rare and not r.stopword]
+        corrections = []
+        for report in rare:
+            others = [r.terms[-1] for r in held + rare if r is not report]
+            context = corrector.context(others)
+            fix = corrector.correct(report.word, report.normalized, report.terms[-1], context)
+            if fix is not None:
+                corrections.append(fix)
+        return corrections
 
     def _matches(
         self, final: wq.Query, filter_q: wq.Query | None, mask_q: wq.Query | None, sort: str
@@ -347,8 +422,10 @@ class Archive:
             out.append((fields, score))
         return out
 
-    def _word_reports(self, rest: str, parsed: wq.Query, *, variants: bool) -> list[WordReport]:
-        """Each plain query word: its terms, its other spellings, suggestions if rare."""
+    def _word_reports(
+        self, rest: str, parsed: wq.Query, *, variants: bool, names: bool
+    ) -> list[WordReport]:
+        """Each plain query word: its terms and its other spellings."""
         finder = VariantFinder(self.arrays, self.columns)
         suggester = Suggester(self.arrays)
         in_query = set(exact_words(parsed)) if parsed is not wq.NullQuery else set()
@@ -367,17 +444,32 @@ class Archive:
             if not stop and norm in in_query:
                 if variants:
                     report.variants = finder.variants(norm)
-                if not report.variants and suggester.matches_little(norm):
-                    report.suggestions = suggester.suggest(norm)
+                if names:
+                    report.names = self.name_finder.spellings(norm)
             reports.append(report)
         return reports
 
-    def run_topics(self, text: str, k: int) -> list[tuple[str, float]]:
-        """(id, score) of the top `k` articles, for batch evaluation: no snippets."""
-        parsed = self.parse(text)
-        if parsed is wq.NullQuery:
+    def _suggest(self, reports: list[WordReport], corrected: set[str]) -> None:
+        """Did-you-mean for the query words few articles hold and no other spelling
+        (nor the corrections just made)."""
+        suggester = Suggester(self.arrays)
+        for report in reports:
+            widened = report.variants or report.names or report.normalized in corrected
+            searched = report.terms and not (report.stopword or widened)
+            if searched and suggester.matches_little(report.normalized):
+                report.suggestions = suggester.suggest(report.normalized)
+
+    def run_topics(
+        self, text: str, k: int, *, exact: bool = False, names: bool = True
+    ) -> list[tuple[str, float]]:
+        """(id, score) of the top `k` articles, for batch evaluation: no snippets, but
+        the same corrections and spellings as `search` (and its options)."""
+        plan = self._plan(text, None, exact=exact, names=names, suggest=False)
+        if plan.query is wq.NullQuery:
             return []
-        matches = self._matches(parsed, None, None, "relevance")
+        matches = self._matches(
+            plan.query, combine(plan.include), any_of(plan.exclude), "relevance"
+        )
         return [
             (self.arrays.hit_text("id", docnum), score or 0.0)
             for docnum, score in matches.ranked(k)
@@ -514,6 +606,17 @@ class Archive:
             "groups": len(groups),
             "updated": meta.get("updated"),
         }
+
+
+@dataclass
+class _Plan:
+    """A query ready to run: filters, the words' reports, corrections, the final query."""
+
+    include: list[Filters]
+    exclude: list[Filters]
+    words: list[WordReport]
+    corrections: list[Correction]
+    query: wq.Query
 
 
 class _Matches(Protocol):

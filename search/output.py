@@ -90,6 +90,11 @@ def header(result: SearchResult) -> str:
     return f"{result.total} articles match{grouped}; showing {first}–{last}{paging}."
 
 
+def correction_line(typed: str, searched: str) -> str:
+    """What was searched instead of a misspelled query, and how to search it as typed."""
+    return f"Showing results for {searched}. Search instead for {typed}: add --exact."
+
+
 def did_you_mean(result: SearchResult) -> str:
     words = ", ".join(s.surface for s in result.suggestions)
     if result.fuzzy:
@@ -103,6 +108,8 @@ def render_result(
     copies: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
 ) -> str:
     blocks: list[str] = []
+    if result.corrected:
+        blocks.append(correction_line(*result.corrected))
     if result.suggestions:
         blocks.append(did_you_mean(result))
     if not result.hits:
@@ -245,6 +252,7 @@ def _word_json(r: WordReport) -> dict[str, Any]:
         "terms": r.terms,
         "articles": r.articles,
         "variants": [{"word": v.word, "articles": v.df} for v in r.variants],
+        "names": [{"word": n.word, "articles": n.df} for n in r.names],
         "suggestions": [s.surface for s in r.suggestions],
     }
 
@@ -260,7 +268,9 @@ def explain_json(result: SearchResult) -> dict[str, Any]:
 
 
 def render_explain(result: SearchResult) -> str:
-    lines = [f"Query: {result.query}", "Words:"]
+    lines = [f"Query: {result.query}"]
+    lines += [f"Corrected: {c.typed} → {c.to.surface}" for c in result.corrections]
+    lines.append("Words:")
     for r in result.words:
         if r.stopword:
             lines.append(f"  {r.word} → (stopword, ignored)")
@@ -272,6 +282,9 @@ def render_explain(result: SearchResult) -> str:
         if r.variants:
             spelled = ", ".join(f"{v.word} ({v.df} articles)" for v in r.variants)
             lines.append(f"      other spellings searched too: {spelled}")
+        if r.names:
+            spelled = ", ".join(f"{n.word} ({n.df} articles)" for n in r.names)
+            lines.append(f"      name, searched as written in the other script too: {spelled}")
         if r.suggestions:
             lines.append("      did you mean: " + ", ".join(s.surface for s in r.suggestions))
     if not result.words:
@@ -323,6 +336,9 @@ def result_json(result: SearchResult, *, explain: bool = False) -> dict[str, Any
         "sort": result.sort,
         "hits": [hit_json(h) for h in result.hits],
     }
+    if result.corrected:
+        typed, searched = result.corrected
+        out["corrected"] = {"from": typed, "to": searched}
     if result.suggestions:
         out["suggestions"] = [s.surface for s in result.suggestions]
     if result.facets is not None:

@@ -8,6 +8,8 @@ with these changes for Arabic:
 - `body:` is an alias of the searched text, and every word counts (OR with a bonus for
   articles that match more of the words);
 - a query the grammar cannot parse is searched as its plain words, never an error;
+- the operators and field names may be written in Arabic (`arabic_syntax`): و AND,
+  أو OR, ليس NOT, and المصدر: القسم: التاريخ: العنوان: for source: category: date: title:;
 - a plain-words query (no operators, quotes or fields) drops the words of a question that
   only say it is one (اذكر، علل، يمكن: `QUESTION_WORDS`; ما، كيف، متى are stopwords of
   the analyzer already), and gets a bonus for articles where adjacent query words stand
@@ -47,6 +49,63 @@ _SPACE = re.compile(r"\s+")
 QUESTION_WORDS = frozenset(
     normalize(w) for w in ("اذكر", "اذكري", "علل", "اعط", "اعطي", "يمكن", "ماسبب", "ماسم")
 )
+
+
+# Arabic field names, and the fields they stand for (a space may follow the colon).
+ARABIC_FIELDS = {"المصدر": "source", "القسم": "category", "التاريخ": "date", "العنوان": "title"}
+_ARABIC_FIELD = re.compile(rf"(?<!\w)({'|'.join(ARABIC_FIELDS)})\s*:\s*")
+# Operators as whole words, by their normalized spelling: a separated و is no word of
+# written Arabic (it is joined to the next word), أو alone means "or", ليس "is not".
+ARABIC_OPERATORS = {"و": "AND", "او": "OR", "ليس": "NOT"}
+# First words of a question (normalized): in a question, و أو ليس are its own words.
+QUESTION_STARTS = frozenset(
+    normalize(w)
+    for w in (
+        "ما", "ماذا", "من", "متى", "كيف", "لماذا", "لم", "هل", "أين", "كم", "أي", "بم",
+        "لما", "اذكر", "علل", "عرف", "عدد", "ماهو", "ماهي", "مالذي", "إلى", "في",
+    )
+)  # fmt: skip
+
+
+def is_question(text: str) -> bool:
+    """Whether `text` is asked as a question: a question mark, or a question word first.
+
+    >>> is_question("سوريا و ليس التحالف"), is_question("ما الفرق بين الطماطم و البطاطس")
+    (False, True)
+    """
+    first = text.split(maxsplit=1)[:1]
+    return bool(_QUESTION_MARKS.search(text)) or (
+        bool(first) and normalize(first[0]) in QUESTION_STARTS
+    )
+
+
+def arabic_syntax(text: str) -> str:
+    """`text` with its Arabic field names and operators in the query language's words.
+
+    An operator must stand alone between two words and the query must not be a question
+    (`is_question`); then و is AND, أو is OR and ليس is NOT (و ليس: AND NOT).
+
+    >>> arabic_syntax("سوريا و ليس التحالف")
+    'سوريا AND NOT التحالف'
+    >>> arabic_syntax("النفط أو الغاز المصدر: BBC العنوان:قمة")
+    'النفط OR الغاز source:BBC title:قمة'
+    >>> arabic_syntax("ما الفرق بين الطماطم و البطاطس؟"), arabic_syntax("و النفط")
+    ('ما الفرق بين الطماطم و البطاطس؟', 'و النفط')
+    """
+    text = _ARABIC_FIELD.sub(lambda m: ARABIC_FIELDS[m.group(1)] + ":", text)
+    if is_question(text):
+        return text
+    tokens = text.split()
+    out = []
+    for i, token in enumerate(tokens):
+        operator = ARABIC_OPERATORS.get(normalize(token))
+        between = 0 < i < len(tokens) - 1 and out[-1] not in ("AND", "OR", "NOT")
+        if operator == "NOT" and out and out[-1] in ("AND", "OR"):
+            between = i < len(tokens) - 1  # و ليس
+        elif operator == "NOT" and between:
+            operator = "AND NOT"
+        out.append(operator if operator and between else token)
+    return " ".join(out)
 
 
 class _StarOnlyWildcardPlugin(qparser.WildcardPlugin):

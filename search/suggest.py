@@ -6,10 +6,10 @@
   inserted, replaced or two swapped: ترانب → ترامب), else two edits away among words
   that share the first two letters (four for a word with the article); a candidate
   must be in at least five times as many articles as the word itself.
-- The best come first (fewest edits, then most articles), rivals far rarer than the
-  best are dropped, and each is given in its surface spelling, the form most often
-  written in the articles (ة not ه, أ not ا), because the index only knows the
-  normalized form.
+- The best come first (the cheapest mistake, `search.typos`, then most articles),
+  rivals far rarer than the best are dropped, and each is given in its surface
+  spelling, the form most often written in the articles (ة not ه, أ not ا), because
+  the index only knows the normalized form.
 """
 
 from __future__ import annotations
@@ -23,11 +23,12 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from arshif.indexer.analysis import chars
-from arshif.indexer.analysis.normalize import normalize
+from arshif.indexer.analysis.normalize import normalize, normalize_chars
 from arshif.indexer.analysis.stem import stems
 from arshif.indexer.analysis.stopwords import is_stopword
 from arshif.indexer.analysis.tokenize import words
 from arshif.search.scoring import ArrayIndex
+from arshif.search.typos import cost
 
 EXACT_FIELD = "exact"
 STEMMED_FIELD = "text"
@@ -66,11 +67,22 @@ def edits1(word: str) -> set[str]:
 
 
 @dataclass(frozen=True)
+class Candidate:
+    """A spelling the archive uses that a typed word may have meant."""
+
+    word: str  # normalized
+    df: int
+    edits: int
+    cost: float  # the edits, a likely mistake (`search.typos`) counting half
+
+
+@dataclass(frozen=True)
 class Suggestion:
     word: str  # the normalized word searched
     surface: str  # as the articles write it
     df: int
     edits: int
+    cost: float
 
 
 class Suggester:
@@ -91,19 +103,21 @@ class Suggester:
             self.frequencies.doc_frequency(STEMMED_FIELD, s) < self.little for s in stems(word)
         )
 
-    def suggest(self, word: str, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
-        """The closest frequent words to the normalized `word`, best first."""
+    def candidates(self, word: str, *, two_edits: bool = True) -> list[Candidate]:
+        """Every spelling the archive uses often enough to be what the normalized `word`
+        meant, cheapest first, then most used (`two_edits`: also those two edits away,
+        when none is one edit away)."""
         if not 3 <= len(word) <= MAX_WORD or is_stopword(word):
             return []
         floor = max(1, BETTER_BY * self.df(word))
-        candidates = sorted(edits1(word))
-        dfs = self.frequencies.doc_frequencies(EXACT_FIELD, candidates)
+        edits = sorted(edits1(word))
+        dfs = self.frequencies.doc_frequencies(EXACT_FIELD, edits)
         found = {
             w: (1, df)
-            for w, df in zip(candidates, dfs, strict=True)
+            for w, df in zip(edits, dfs, strict=True)
             if df >= floor and not is_stopword(w)
         }
-        if not found and len(word) >= 5:
+        if not found and two_edits and len(word) >= 5:
             # The article is not a distinguishing prefix: read past it.
             prefix = word[:4] if word.startswith("ال") else word[:2]
             close = process.extract(
@@ -117,21 +131,39 @@ class Suggester:
             for (w, d, _), df in zip(close, dfs, strict=True):
                 if df >= floor and not is_stopword(w):
                     found[w] = (d, df)
-        ranked = sorted(found.items(), key=lambda kv: (kv[1][0], -kv[1][1], kv[0]))
+        ranked = [Candidate(w, df, d, cost(word, w, d)) for w, (d, df) in found.items()]
+        return sorted(ranked, key=lambda c: (c.cost, -c.df, c.word))
+
+    def suggest(self, word: str, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
+        """The closest frequent words to the normalized `word`, best first."""
+        ranked = self.candidates(word)
         if not ranked:
             return []
-        top_df = ranked[0][1][1]
-        best = [(w, (d, df)) for w, (d, df) in ranked if df * RIVAL_SHARE >= top_df][:limit]
-        return [Suggestion(w, self.surface(w), df, d) for w, (d, df) in best]
+        top_df = ranked[0].df
+        best = [c for c in ranked if c.df * RIVAL_SHARE >= top_df][:limit]
+        return [self.suggestion(c) for c in best]
+
+    def suggestion(self, candidate: Candidate) -> Suggestion:
+        c = candidate
+        return Suggestion(c.word, self.surface(c.word), c.df, c.edits, c.cost)
 
     def surface(self, word: str) -> str:
         """The spelling the articles most often use for the normalized `word`."""
         forms: Counter[str] = Counter()
+        whole = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)")
         for docnum in self.frequencies.docs(EXACT_FIELD, word)[:SURFACE_SAMPLE].tolist():
             title, body = (self.frequencies.hit_text(f, docnum) for f in ("title", "body"))
-            text = f"{title}\n{body}"
-            for surface, _, _ in words(text):
-                plain = _STRIP.sub("", surface)
-                if normalize(plain) == word:
-                    forms[plain] += 1
+            forms.update(_written(f"{title}\n{body}", word, whole))
         return forms.most_common(1)[0][0] if forms else word
+
+
+def _written(text: str, word: str, whole: re.Pattern[str]) -> list[str]:
+    """How `text` writes the normalized `word` (marks left out), at each place it does:
+    found in the text normalized at once (a regular expression is much faster than
+    reading the text word by word), else word by word."""
+    normalized = normalize_chars(text)
+    if normalized is None:
+        plain = (_STRIP.sub("", surface) for surface, _, _ in words(text))
+        return [p for p in plain if normalize(p) == word]
+    flat, at = normalized
+    return [_STRIP.sub("", text[at[m.start()] : at[m.end() - 1] + 1]) for m in whole.finditer(flat)]

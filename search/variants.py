@@ -128,8 +128,8 @@ class VariantFinder:
             for end in ENDINGS
         )
 
-    def _is_name(self, word: str, df: int) -> bool:
-        return self.df(ARTICLE + word) <= ARTICLE_RATIO * df
+    def _is_name(self, word: str, df: int, article_ratio: float = ARTICLE_RATIO) -> bool:
+        return self.df(ARTICLE + word) <= article_ratio * df
 
     def _sources(self, word: str) -> Counter[str]:
         return self.columns.counts("source", self.frequencies.docs(EXACT_FIELD, word))
@@ -139,22 +139,30 @@ class VariantFinder:
         ta, tb = sum(a.values()) or 1, sum(b.values()) or 1
         return 0.5 * sum(abs(a[s] / ta - b[s] / tb) for s in a.keys() | b.keys())
 
-    def _candidate(self, word: str) -> int:
-        """The word's document frequency if it can be a spelling of a name, else 0."""
+    def name_df(
+        self, word: str, min_skeleton: int = MIN_SKELETON, article_ratio: float = ARTICLE_RATIO
+    ) -> int:
+        """The word's document frequency if it can be a spelling of a name, else 0
+        (`min_skeleton`: letters it needs besides its long vowels; `article_ratio`: share
+        of its articles in which it may take the definite article)."""
         if (
             len(word) < MIN_LETTERS
-            or len(skeleton(word)) < MIN_SKELETON
+            or len(skeleton(word)) < min_skeleton
             or not "\u0621" <= word[0] <= "\u064a"
             or is_stopword(word)
         ):
             return 0
         df = self.df(word)
-        if df < self.min_df or not self._is_bare(word) or not self._is_name(word, df):
+        if (
+            df < self.min_df
+            or not self._is_bare(word)
+            or not self._is_name(word, df, article_ratio)
+        ):
             return 0
         return df
 
     def _prefetch(self, words: Iterable[str]) -> None:
-        """Look up, in one pass, every frequency `_candidate` will ask about `words`."""
+        """Look up, in one pass, every frequency `name_df` will ask about `words`."""
         needed = []
         for w in words:
             needed += [w, w[1:], ARTICLE + w]
@@ -163,7 +171,7 @@ class VariantFinder:
 
     def variants(self, word: str) -> list[Variant]:
         """Other spellings of `word`, most frequent first; none for ordinary words."""
-        if not self._candidate(word):
+        if not self.name_df(word):
             return []
         # Most edits are no word at all: only the frequent ones are examined further.
         edits = list(vowel_edits(word))
@@ -173,7 +181,7 @@ class VariantFinder:
         own_sources: Counter[str] | None = None
         found = []
         for other in frequent:
-            df_other = self._candidate(other)
+            df_other = self.name_df(other)
             if not df_other:
                 continue
             own_sources = own_sources or self._sources(word)

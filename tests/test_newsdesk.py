@@ -244,37 +244,124 @@ def test_ordinary_words_get_no_variants(runner: CliRunner) -> None:
     assert [w["variants"] for w in words] == [[], [], [{"word": "ترامب", "articles": 2}]]
 
 
-# -- did you mean -----------------------------------------------------------------------
+# -- corrections and did you mean ----------------------------------------------------------
 
 
-def test_misspelled_name_gets_a_suggestion(runner: CliRunner) -> None:
+def test_a_misspelled_name_is_corrected_by_default(runner: CliRunner) -> None:
     result = search(runner, "ترانب")
-    assert result["total"] == 0
-    assert result["suggestions"] == ["ترامب"]
+    assert result["corrected"] == {"from": "ترانب", "to": "ترامب"}
+    assert TARIFFS in ids(result)
+    assert "suggestions" not in result  # the correction is no rare word to suggest for
     out = run(runner, "search", "ترانب")
+    assert out.startswith("Showing results for ترامب. Search instead for ترانب: add --exact.")
+
+
+def test_exact_searches_the_words_as_typed_and_suggests(runner: CliRunner) -> None:
+    result = search(runner, "--exact", "ترانب")
+    assert result["total"] == 0
+    assert "corrected" not in result
+    assert result["suggestions"] == ["ترامب"]
+    out = run(runner, "search", "--exact", "ترانب")
     assert out.startswith("Did you mean: ترامب? (add --fuzzy to search with it)")
+
+
+def test_only_the_misspelled_word_is_corrected_and_filters_stay(runner: CliRunner) -> None:
+    result = search(runner, "صندوق النقد منضمة source:manar")
+    assert result["corrected"] == {
+        "from": "صندوق النقد منضمة source:manar",
+        "to": "صندوق النقد منظمة source:manar",
+    }
+    assert {h["source"] for h in result["hits"]} <= {MANAR}
 
 
 def test_a_word_two_edits_away_is_found_among_words_of_its_first_letters(
     runner: CliRunner,
 ) -> None:
-    # Nothing one edit from ترانبب is in the archive; ترامب is two edits away.
-    assert search(runner, "ترانبب")["suggestions"] == ["ترامب"]
+    # Nothing one edit from ترانبب is in the archive; ترامب is two edits away: too far
+    # to be corrected without asking.
+    result = search(runner, "ترانبب")
+    assert result["suggestions"] == ["ترامب"] and "corrected" not in result
     assert search(runner, "المتحدددة")["suggestions"] == ["المتحدة"]  # read past ال
 
 
-def test_suggestions_keep_the_surface_spelling(runner: CliRunner) -> None:
-    assert search(runner, "منضمة")["suggestions"] == ["منظمة"]  # ة, not the index's ه
+def test_corrections_keep_the_surface_spelling(runner: CliRunner) -> None:
+    assert search(runner, "منضمة")["corrected"]["to"] == "منظمة"  # ة, not the index's ه
 
 
 def test_fuzzy_searches_with_the_suggestion(runner: CliRunner) -> None:
     result = search(runner, "--fuzzy", "ترانب")
     assert TARIFFS in ids(result)
+    assert "corrected" not in result
     assert "Also searched for: ترامب." in run(runner, "search", "--fuzzy", "ترانب")
 
 
+def test_batch_search_corrects_and_widens_as_interactive_search(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    topics = tmp_path / "topics.tsv"
+    topics.write_text("t1\tترانب\nt2\tPutin\nt3\tترامب و ليس بوتن\n", "utf-8")
+    out = tmp_path / "run.txt"
+    run(runner, "search", "--topics", str(topics), "--run", str(out))
+    found: dict[str, set[str]] = {}
+    for line in out.read_text("utf-8").splitlines():
+        qid, _, docid, *_ = line.split()
+        found.setdefault(qid, set()).add(docid)
+    assert TARIFFS in found["t1"]
+    assert {HELSINKI, WORLD_CUP} <= found["t2"]
+    assert TARIFFS in found["t3"] and HELSINKI not in found["t3"]
+
+
+def test_help_documents_corrections_operators_and_fields(runner: CliRunner) -> None:
+    out = run(runner, "search", "--help")
+    for text in ("--exact", "ليس is NOT", "المصدر:", "Trump finds ترامب"):
+        assert text in out
+
+
+def test_explain_names_the_correction(runner: CliRunner) -> None:
+    assert "Corrected: ترانب → ترامب" in run(runner, "search", "--explain", "ترانب")
+
+
+def test_numbers_and_latin_words_are_never_corrected(runner: CliRunner) -> None:
+    for query in ("20199", "Trunp"):
+        assert "corrected" not in search(runner, query)
+
+
 def test_well_spelled_words_get_no_suggestion(runner: CliRunner) -> None:
-    assert "suggestions" not in search(runner, "صندوق النقد")
+    result = search(runner, "صندوق النقد")
+    assert "suggestions" not in result and "corrected" not in result
+
+
+# -- names in Latin letters, Arabic operators -------------------------------------------
+
+
+def test_a_latin_name_finds_the_articles_that_spell_it_in_arabic(runner: CliRunner) -> None:
+    result = search(runner, "--explain", "Putin")
+    assert {HELSINKI, WORLD_CUP} <= set(ids(result))  # بوتن and بوتين
+    assert "suggestions" not in result
+    names = result["explain"]["words"][0]["names"]
+    assert [n["word"] for n in names] == ["بوتين", "بوتن"]
+    out = run(runner, "search", "--explain", "Trump")
+    assert "written in the other script too: ترامب (2 articles), ترمب (1 articles)" in out
+
+
+def test_a_latin_word_no_name_reads_into_stays_as_it_is(runner: CliRunner) -> None:
+    assert search(runner, "--explain", "Qwrtx")["explain"]["words"][0]["names"] == []
+
+
+def test_arabic_operators_exclude_and_require(runner: CliRunner) -> None:
+    both = set(ids(search(runner, "ترامب")))
+    assert {TARIFFS, HELSINKI} <= both
+    without = set(ids(search(runner, "ترامب و ليس بوتن")))
+    assert TARIFFS in without and HELSINKI not in without
+    assert set(ids(search(runner, "ترامب و بوتن"))) == {HELSINKI}
+    assert {TARIFFS, HELSINKI, WORLD_CUP} <= set(ids(search(runner, "ترامب أو بوتين")))
+
+
+def test_arabic_field_names_filter(runner: CliRunner) -> None:
+    result = search(runner, "ترامب المصدر: manar")
+    assert ids(result) == [HELSINKI]
+    titled = search(runner, "العنوان:هلسنكي")
+    assert ids(titled) == [HELSINKI]
 
 
 # -- explain ----------------------------------------------------------------------------

@@ -90,6 +90,8 @@ def api_json(client: TestClient, path: str, **params: Any) -> Any:
         ),
         ({"q": "الاقتصاد", "fuzzy": 1, "explain": 1}, ["--fuzzy", "--explain"]),
         ({"q": STORY_QUERY}, []),
+        ({"q": "ترانب"}, []),
+        ({"q": "ترانب", "exact": 1}, ["--exact"]),
     ],
     ids=[
         "words",
@@ -100,6 +102,8 @@ def api_json(client: TestClient, path: str, **params: Any) -> Any:
         "filter-only",
         "fuzzy-explain",
         "copies",
+        "corrected",
+        "exact",
     ],
 )
 def test_api_search_is_the_cli_json(
@@ -107,7 +111,9 @@ def test_api_search_is_the_cli_json(
 ) -> None:
     api = api_json(client, "/api/search", **params)
     assert api == cli_json(cli, "search", params["q"], *options)
-    assert api["total"] > 0
+    assert api["total"] > 0 or "exact" in params
+    if params["q"] == "ترانب":
+        assert ("corrected" in api) != ("exact" in params)
 
 
 def test_api_article_is_show_json_even_for_an_id_with_slashes(
@@ -271,12 +277,17 @@ def test_results_page_has_highlights_facets_chart_and_folded_copies(client: Test
 
 
 def test_results_page_offers_the_correction_and_names_the_variants(client: TestClient) -> None:
-    offered = client.get("/", params={"q": "ترانب"}).text
+    corrected = client.get("/", params={"q": "ترانب"}).text
+    assert "عرض نتائج <bdi>ترامب</bdi>" in corrected and "<mark>ترامب</mark>" in corrected
+    as_typed = re.search(r'<a href="([^"]*exact=1[^"]*)">ابحث بدلًا من ذلك عن', corrected)
+    assert as_typed
+    offered = client.get(as_typed.group(1).replace("&amp;", "&")).text
+    assert "عرض نتائج" not in offered
     assert "هل تقصد: ترامب؟" in offered and "لا مقالات تطابق «ترانب»" in offered
     link = re.search(r'<a href="([^"]*fuzzy=1[^"]*)">', offered)
     assert link
-    corrected = client.get(link.group(1).replace("&amp;", "&")).text
-    assert "بحثنا أيضًا عن: ترامب" in corrected and "<mark>ترامب</mark>" in corrected
+    widened = client.get(link.group(1).replace("&amp;", "&")).text
+    assert "بحثنا أيضًا عن: ترامب" in widened and "<mark>ترامب</mark>" in widened
     variants = client.get("/", params={"q": "ترمب"}).text
     assert re.search(r"«ترمب» تُكتب أيضًا:\s*ترامب \(\d+\)", variants)
 

@@ -89,7 +89,7 @@ def run_search(archive: Archive, params: SearchParams) -> SearchResult:
         sort=params.sort,
         facets=params.facets,
         fuzzy=params.fuzzy,
-        # exact=params.exact,  # TODO(#15): pass through once Archive.search takes `exact`
+        exact=params.exact,
     )
 
 
