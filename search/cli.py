@@ -143,13 +143,16 @@ def index_command(
 ) -> None:
     """Index the articles in PATHS (folders are read recursively).
 
-    Reads .txt, .json, .jsonl, .html and TREC/SGML files, gzipped or not. Only files
-    that changed since the last run are read again.
+    Reads .txt, .json, .jsonl, .html, TREC/SGML, RSS/Atom feeds and CSV/TSV files,
+    gzipped or not, web archives (.warc, .warc.gz, .arc, .arc.gz), .docx, .odt and .pdf.
+    Only files that changed since the last run are read again; what is skipped (images,
+    unknown files, web-archive records that are no article) is counted at the end.
 
     \b
     Example:
       arshif index ~/news/2018 ~/news/2019.jsonl.gz
     """
+    from arshif.indexer.readers.skips import summarize
     from arshif.indexer.storage.writer import update_index  # ~0.1 s of imports the searches skip
 
     bar = _ProgressBar(enabled=not as_json and sys.stderr.isatty())
@@ -187,6 +190,10 @@ def index_command(
                     "articles_removed": summary.articles_removed,
                     "articles": summary.articles_total,
                     "problems": [str(p) for p in summary.problems],
+                    "skipped": [
+                        {"path": s.path, "reason": s.reason, "record": s.locator or None}
+                        for s in summary.skipped
+                    ],
                     "seconds": round(summary.seconds, 3),
                     "rebuilt_from_another_version": summary.upgraded,
                 }
@@ -194,6 +201,8 @@ def index_command(
         )
     else:
         click.echo(_summary_line(summary))
+        if summary.skipped:
+            click.echo(summarize(summary.skipped))
     if strict and summary.problems:
         raise click.ClickException(
             f"{len(summary.problems)} files or records could not be read (--strict)."

@@ -28,7 +28,7 @@ from whoosh.index import Index, LockError
 from whoosh.reading import IndexReader, SegmentReader, TermNotFound
 from whoosh.writing import SegmentWriter
 
-from arshif.indexer.article import Article, ReadProblem
+from arshif.indexer.article import Article, ReadProblem, Skipped
 from arshif.indexer.boilerplate import BoilerplateDetector
 from arshif.indexer.duplicates import read_docnums, write_groups
 from arshif.indexer.errors import IndexBusyError, IndexIntegrityError
@@ -86,6 +86,8 @@ class IndexSummary:
     articles_removed: int = 0
     articles_total: int = 0
     problems: list[ReadProblem] = field(default_factory=list)
+    # Files and web-archive records passed over on purpose (images, revisits…).
+    skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
     # The index found was written by another version of arshif and held only files
     # under the paths given: it was rebuilt from them.
@@ -333,6 +335,12 @@ def _plan(run: _Run, paths: Iterable[Path]) -> tuple[list[_FileTask], list[str]]
         if isinstance(item, ReadProblem):
             run.problem(item)
             continue
+        if isinstance(item, Skipped):
+            # The index's own files (and, in a rebuild, the old index's) are no skip.
+            index_dirs = (run.index_dir, Path(run.summary.index_dir))
+            if not any(Path(item.path).is_relative_to(d) for d in index_dirs):
+                run.summary.skipped.append(item)
+            continue
         file, root = item
         key = str(file)
         if key in seen or file.is_relative_to(run.index_dir):
@@ -385,6 +393,9 @@ def _index_files(
         for item in read_file(task.path, task.id_base):
             if isinstance(item, ReadProblem):
                 run.problem(item)
+                continue
+            if isinstance(item, Skipped):
+                run.summary.skipped.append(item)
                 continue
             articles += 1
             encoding = encoding or item.encoding
