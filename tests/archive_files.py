@@ -14,6 +14,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,6 @@ def write_warc(path: Path, *, gz: bool, truncate_last: bool = True) -> WarcConte
     """A crawl: three pages (the first captured twice, unchanged), an image, a redirect, a
     revisit, a 404, the crawler's request and warcinfo records, and (by default) a last
     record cut short."""
-    from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
     buffer = io.BytesIO()
@@ -91,14 +91,7 @@ def write_warc(path: Path, *, gz: bool, truncate_last: bool = True) -> WarcConte
     writer.write_record(writer.create_warcinfo_record(path.name, {"software": "arshif tests"}))
 
     def response(url: str, date: str, status: str, headers: list[tuple[str, str]], body: bytes):
-        http = StatusAndHeaders(status, [*headers, ("Content-Length", str(len(body)))],
-                                protocol="HTTP/1.1")  # fmt: skip
-        record = writer.create_warc_record(
-            url, "response", payload=io.BytesIO(body), http_headers=http,
-            warc_headers_dict={"WARC-Date": date},
-        )  # fmt: skip
-        writer.write_record(record)
-        return record
+        return write_response(writer, url, date, status, headers, body)
 
     html_type = [("Content-Type", "text/html; charset=utf-8")]
     expected = []
@@ -112,8 +105,10 @@ def write_warc(path: Path, *, gz: bool, truncate_last: bool = True) -> WarcConte
         host = url.split("/")[2].removeprefix("www.")
         expected.append(Expected(story.title, story.phrase, story.body, story.date, host, url))
         if number == 0:
-            request = writer.create_warc_record(url, "request", payload=io.BytesIO(
-                b"GET /culture/book-fair HTTP/1.1\r\nHost: www.ahram.example\r\n\r\n"))  # fmt: skip
+            get = b"GET /culture/book-fair HTTP/1.1\r\nHost: www.ahram.example\r\n\r\n"
+            request = writer.create_warc_record(
+                url, "request", payload=io.BytesIO(get), length=len(get)
+            )
             writer.write_record(request)
             # Captured again a day later, unchanged: one article, the later capture.
             later = f"{(story.date + dt.timedelta(days=1)).isoformat()}T08:00:00Z"
@@ -131,20 +126,31 @@ def write_warc(path: Path, *, gz: bool, truncate_last: bool = True) -> WarcConte
              html_type, "<html><body><p>الصفحة غير موجودة</p></body></html>".encode())  # fmt: skip
     data = buffer.getvalue()
     if truncate_last:
-        cut = io.BytesIO()
-        last = WARCWriter(cut, gzip=gz)
-        response_writer = last  # the cut record: a fourth page, its end lost
-        http = StatusAndHeaders("200 OK", html_type, protocol="HTTP/1.1")
+        cut = io.BytesIO()  # a fourth page, its end lost
         body = page_html(STORIES[0], url="https://alrai.example/cut") * 3
-        record = response_writer.create_warc_record(
-            "https://alrai.example/cut", "response", payload=io.BytesIO(body), http_headers=http
-        )
-        response_writer.write_record(record)
+        write_response(WARCWriter(cut, gzip=gz), "https://alrai.example/cut",
+                        "2019-11-07T08:00:04Z", "200 OK", html_type, body)  # fmt: skip
         data += cut.getvalue()[: len(cut.getvalue()) // 2]
     path.write_bytes(data)
     skipped = {"warcinfo": 1, "request": 1, "revisit": 1, "not HTML": 1, "HTTP 301": 1,
                "HTTP 404": 1, "earlier capture": 1}  # fmt: skip
     return WarcContents(expected, skipped, truncate_last)
+
+
+def write_response(
+    writer: Any, url: str, date: str, status: str, headers: list[tuple[str, str]], body: bytes
+) -> Any:
+    """Write one HTTP response record; return it (its digest names it in a revisit)."""
+    from warcio.statusandheaders import StatusAndHeaders
+
+    all_headers = [*headers, ("Content-Length", str(len(body)))]
+    http = StatusAndHeaders(status, all_headers, protocol="HTTP/1.1")
+    record = writer.create_warc_record(
+        url, "response", payload=io.BytesIO(body), length=len(body), http_headers=http,
+        warc_headers_dict={"WARC-Date": date},
+    )  # fmt: skip
+    writer.write_record(record)
+    return record
 
 
 # --- feeds ----------------------------------------------------------------------------------

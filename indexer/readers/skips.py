@@ -66,7 +66,7 @@ def _phrase(skipped: list[Skipped], noun: str) -> str:
         if skip.detail and skip.detail not in details.setdefault(skip.kind, []):
             details[skip.kind].append(skip.detail)
     items = []
-    for kind, count in counts.most_common():
+    for kind, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         name = _PLURAL.get(kind, kind) if count > 1 else kind
         listed = ", ".join(sorted(details.get(kind, [])))
         items.append(f"{count} {name}" + (f" ({listed})" if listed else ""))

@@ -131,7 +131,7 @@ def _records(stream: BinaryIO, origin: Origin) -> Iterator[_Page | ReadProblem |
         if end >= size:
             return
         # Damaged at `end` (or truncated there: warcio ends a cut gzip member silently).
-        yield origin.problem(f"damaged or truncated record at offset {end}, skipped")
+        yield _damaged(origin, end)
         start = _next_record_start(stream, end + 1, gz, size)
 
 
@@ -161,12 +161,16 @@ def _records_from(stream: BinaryIO, origin: Origin) -> Iterator[Any]:
             return
         where = f"record at offset {offset}"
         if unread or records.err_count > errors:
-            yield origin.problem(f"{where}: truncated or damaged (its length is wrong), skipped")
+            yield _damaged(origin, offset)
         elif isinstance(item, Skipped):
             yield dataclasses.replace(item, path=origin.path, locator=where)
         else:
             yield _Page(offset, *item)
         yield offset + length
+
+
+def _damaged(origin: Origin, offset: int) -> ReadProblem:
+    return origin.problem(f"record at offset {offset}: damaged or truncated, skipped")
 
 
 def _classify(record: Any) -> Skipped | tuple[str, str, bytes, str]:
