@@ -95,8 +95,8 @@ def write_warc(path: Path, *, gz: bool, truncate_last: bool = True) -> WarcConte
 
     html_type = [("Content-Type", "text/html; charset=utf-8")]
     expected = []
-    urls = ["https://www.ahram.example/culture/book-fair", "https://alrai.example/local/rain",
-            "https://www.hespress.example/sport/final"]  # fmt: skip
+    urls = ["https://www.alqahira-news.example/culture/book-fair", "https://amman-today.example/local/rain",
+            "https://www.ribat-sport.example/sport/final"]  # fmt: skip
     for number, (story, url) in enumerate(zip(STORIES, urls, strict=True)):
         # The second page states no date of its own: its capture's date stands.
         date = None if number == 1 else story.date
@@ -105,7 +105,7 @@ def write_warc(path: Path, *, gz: bool, truncate_last: bool = True) -> WarcConte
         host = url.split("/")[2].removeprefix("www.")
         expected.append(Expected(story.title, story.phrase, story.body, story.date, host, url))
         if number == 0:
-            get = b"GET /culture/book-fair HTTP/1.1\r\nHost: www.ahram.example\r\n\r\n"
+            get = b"GET /culture/book-fair HTTP/1.1\r\nHost: www.alqahira-news.example\r\n\r\n"
             request = writer.create_warc_record(
                 url, "request", payload=io.BytesIO(get), length=len(get)
             )
@@ -118,17 +118,17 @@ def write_warc(path: Path, *, gz: bool, truncate_last: bool = True) -> WarcConte
                 refers_to_uri=url, refers_to_date=capture,
             )  # fmt: skip
             writer.write_record(revisit)
-    response("https://alrai.example/logo.png", "2019-11-07T08:00:01Z", "200 OK",
+    response("https://amman-today.example/logo.png", "2019-11-07T08:00:01Z", "200 OK",
              [("Content-Type", "image/png")], b"\x89PNG\r\n\x1a\n" + bytes(200))  # fmt: skip
-    response("https://alrai.example/old", "2019-11-07T08:00:02Z", "301 Moved Permanently",
+    response("https://amman-today.example/old", "2019-11-07T08:00:02Z", "301 Moved Permanently",
              [("Location", urls[1]), ("Content-Type", "text/html")], b"")  # fmt: skip
-    response("https://alrai.example/missing", "2019-11-07T08:00:03Z", "404 Not Found",
+    response("https://amman-today.example/missing", "2019-11-07T08:00:03Z", "404 Not Found",
              html_type, "<html><body><p>الصفحة غير موجودة</p></body></html>".encode())  # fmt: skip
     data = buffer.getvalue()
     if truncate_last:
         cut = io.BytesIO()  # a fourth page, its end lost
-        body = page_html(STORIES[0], url="https://alrai.example/cut") * 3
-        write_response(WARCWriter(cut, gzip=gz), "https://alrai.example/cut",
+        body = page_html(STORIES[0], url="https://amman-today.example/cut") * 3
+        write_response(WARCWriter(cut, gzip=gz), "https://amman-today.example/cut",
                         "2019-11-07T08:00:04Z", "200 OK", html_type, body)  # fmt: skip
         data += cut.getvalue()[: len(cut.getvalue()) // 2]
     path.write_bytes(data)
@@ -162,7 +162,7 @@ def write_rss(path: Path) -> list[Expected]:
     items = []
     expected = []
     for number, story in enumerate(STORIES[:2], 1):
-        url = f"https://alghad.example/news/{number}"
+        url = f"https://sharq-alyawm.example/news/{number}"
         paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in story.body.split("\n"))
         teaser = html.escape(story.body.split("\n")[0][:60])
         content = (
@@ -178,12 +178,14 @@ def write_rss(path: Path) -> list[Expected]:
             f"<description>{description}</description>{content}</item>"
         )
         expected.append(
-            Expected(story.title, story.phrase, story.body, story.date, "الغد", url, "ثقافة")
+            Expected(
+                story.title, story.phrase, story.body, story.date, "صحيفة الشرق اليوم", url, "ثقافة"
+            )
         )
     feed = (
         '<?xml version="1.0" encoding="windows-1256"?>\n'
         '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
-        "<channel><title>الغد</title><link>https://alghad.example</link>"
+        "<channel><title>صحيفة الشرق اليوم</title><link>https://sharq-alyawm.example</link>"
         f"{''.join(items)}</channel></rss>"
     )
     path.write_bytes(feed.encode("cp1256"))
@@ -192,18 +194,20 @@ def write_rss(path: Path) -> list[Expected]:
 
 def write_atom(path: Path) -> list[Expected]:
     story = STORIES[2]
-    url = "https://hespress.example/sport/final"
+    url = "https://ribat-sport.example/sport/final"
     paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in story.body.split("\n"))
     feed = (
         '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
-        "<title>هسبريس</title><id>urn:hespress</id><updated>2020-02-14T20:00:00Z</updated>"
+        "<title>قناة المدار</title><id>urn:almadar</id><updated>2020-02-14T20:00:00Z</updated>"
         f'<entry><title>{html.escape(story.title)}</title><link href="{url}"/>'
-        f"<id>urn:hespress:1</id><updated>{story.date.isoformat()}T20:00:00Z</updated>"
+        f"<id>urn:almadar:1</id><updated>{story.date.isoformat()}T20:00:00Z</updated>"
         f'<category term="رياضة"/><summary>{html.escape(story.phrase)}</summary>'
         f'<content type="html">{html.escape(paragraphs)}</content></entry></feed>'
     )
     path.write_text(feed, encoding="utf-8")
-    return [Expected(story.title, story.phrase, story.body, story.date, "هسبريس", url, "رياضة")]
+    return [
+        Expected(story.title, story.phrase, story.body, story.date, "قناة المدار", url, "رياضة")
+    ]
 
 
 # --- CSV --------------------------------------------------------------------------------------
@@ -217,15 +221,38 @@ def write_csv(path: Path) -> list[Expected]:
     rows.writerow(["العنوان", "النص", "التاريخ", "المصدر", "الرابط", "القسم"])
     expected = []
     for number, story in enumerate(STORIES[:2], 1):
-        url = f"https://addustour.example/{number}"
+        url = f"https://bawaba.example/{number}"
         rows.writerow(
-            [story.title, story.body, story.date.strftime("%d/%m/%Y"), "الدستور", url, "محليات"]
+            [
+                story.title,
+                story.body,
+                story.date.strftime("%d/%m/%Y"),
+                "البوابة الإخبارية",
+                url,
+                "محليات",
+            ]
         )
         expected.append(
-            Expected(story.title, story.phrase, story.body, story.date, "الدستور", url, "محليات")
+            Expected(
+                story.title,
+                story.phrase,
+                story.body,
+                story.date,
+                "البوابة الإخبارية",
+                url,
+                "محليات",
+            )
         )
     rows.writerow(
-        ["عنوان زائد", "نص", "2020-01-01", "الدستور", "https://x.example", "محليات", "زيادة"]
+        [
+            "عنوان زائد",
+            "نص",
+            "2020-01-01",
+            "البوابة الإخبارية",
+            "https://x.example",
+            "محليات",
+            "زيادة",
+        ]
     )
     path.write_bytes(out.getvalue().encode("cp1256"))
     return expected

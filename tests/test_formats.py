@@ -137,7 +137,7 @@ def test_a_damaged_record_is_reported_and_the_rest_of_the_file_is_read(tmp_path:
 
 
 def test_rss_feed_in_windows_1256(tmp_path: Path) -> None:
-    path = tmp_path / "alghad.rss"
+    path = tmp_path / "sharq.rss"
     expected = write_rss(path)
     articles, problems, _ = read_all(path)
     assert problems == []
@@ -145,7 +145,7 @@ def test_rss_feed_in_windows_1256(tmp_path: Path) -> None:
     assert [a.locator for a in articles] == ["item 1", "item 2"]
 
 
-@pytest.mark.parametrize("name", ["hespress.atom", "hespress.xml"])
+@pytest.mark.parametrize("name", ["almadar.atom", "almadar.xml"])
 def test_atom_feed_also_when_saved_as_xml(tmp_path: Path, name: str) -> None:
     path = tmp_path / name
     expected = write_atom(path)
@@ -156,7 +156,9 @@ def test_atom_feed_also_when_saved_as_xml(tmp_path: Path, name: str) -> None:
 
 def test_a_feed_without_items_is_a_problem(tmp_path: Path) -> None:
     path = tmp_path / "empty.rss"
-    path.write_text('<rss version="2.0"><channel><title>الغد</title></channel></rss>', "utf-8")
+    path.write_text(
+        '<rss version="2.0"><channel><title>صحيفة الشرق اليوم</title></channel></rss>', "utf-8"
+    )
     [problem] = list(read_file(path, "f"))
     assert isinstance(problem, ReadProblem) and problem.message.startswith("no feed item found")
 
@@ -338,8 +340,8 @@ def newsroom(tmp_path: Path) -> Path:
     folder = tmp_path / "newsroom"
     folder.mkdir()
     write_warc(folder / "crawl.warc.gz", gz=True)
-    write_rss(folder / "alghad.rss")
-    write_atom(folder / "hespress.xml")
+    write_rss(folder / "sharq.rss")
+    write_atom(folder / "almadar.xml")
     write_csv(folder / "export.csv")
     write_docx(folder / "draft.docx")
     write_odt(folder / "draft.odt")
@@ -378,10 +380,12 @@ def test_index_names_what_it_skipped_and_show_says_where(newsroom: Path, tmp_pat
     hits = json.loads(
         runner.invoke(main, ["search", "--json", "--index", index, "أقيمت في الرباط"]).stdout
     )
-    from_warc = [h for h in hits["hits"] if h["path"].endswith("crawl.warc.gz")]
-    assert from_warc and from_warc[0]["url"] == "https://www.hespress.example/sport/final"
-    shown = runner.invoke(main, ["show", "--index", index, from_warc[0]["id"]]).stdout
+    # The story is in the crawl and the Atom feed: one hit, the other copy grouped under it.
+    [hit] = hits["hits"]
+    [from_warc] = [i for i in [hit["id"], *hit["similar"]] if i.startswith("newsroom/crawl")]
+    shown = runner.invoke(main, ["show", "--index", index, from_warc]).stdout
     assert "crawl.warc.gz, record at offset " in shown
+    assert "https://www.ribat-sport.example/sport/final" in shown
     shown = json.loads(
         runner.invoke(main, ["show", "--json", "--index", index, "newsroom/export.csv:4"]).stdout
     )

@@ -372,11 +372,11 @@ SAMPLES = {
     ".trec": TREC.split("<DOC>\n<TITLE>")[0],
     ".xml": TREC.split("<DOC>\n<TITLE>")[0],
     ".rss": (
-        f'<rss version="2.0"><channel><title>الغد</title><item><title>{TITLE}</title>'
+        f'<rss version="2.0"><channel><title>الشرق</title><item><title>{TITLE}</title>'
         f"<description>{BODY}</description></item></channel></rss>"
     ),
     ".atom": (
-        f'<feed xmlns="http://www.w3.org/2005/Atom"><title>الغد</title><entry><title>{TITLE}'
+        f'<feed xmlns="http://www.w3.org/2005/Atom"><title>الشرق</title><entry><title>{TITLE}'
         f"</title><content>{BODY}</content></entry></feed>"
     ),
     ".csv": f'عنوان,نص\n{TITLE},"{BODY}"\n',
