@@ -132,6 +132,11 @@ def _summary_line(summary: IndexSummary) -> str:
 @click.option("--jobs", "-j", type=click.IntRange(1), help="Worker processes (default: cores).")
 @click.option("--strict", is_flag=True, help="Exit 1 if any file could not be read.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--pdf-pages",
+    is_flag=True,
+    help="One article per PDF page (newspaper issues), for the PDFs read in this run.",
+)
 @reports_errors
 def index_command(
     paths: tuple[Path, ...],
@@ -140,6 +145,7 @@ def index_command(
     jobs: int | None,
     strict: bool,
     as_json: bool,
+    pdf_pages: bool,
 ) -> None:
     """Index the articles in PATHS (folders are read recursively).
 
@@ -168,6 +174,7 @@ def index_command(
             jobs=jobs,
             on_progress=bar,
             on_problem=report,
+            pdf_pages=pdf_pages,
         )
     finally:
         bar.close()

@@ -303,6 +303,7 @@ def chromium() -> str | None:
 
 def print_pdf(html_text: str, path: Path) -> None:
     """`html_text` printed to `path` by headless Chromium, as a reader would save a page."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     page = path.with_suffix(".html")
     page.write_text(html_text, encoding="utf-8")
     browser = chromium()

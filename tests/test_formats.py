@@ -247,6 +247,10 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("pdfs")
     print_pdf(story_page(STORIES[2]), folder / "page.pdf")
     print_pdf(visual_order_page(STORIES[0]), folder / "visual.pdf")
+    issue = story_page(STORIES[0]).replace("</body>", "") + story_page(STORIES[1]).replace(
+        "<h1>", '<h1 style="break-before:page">'
+    )
+    print_pdf(issue, folder / "issue" / "issue.pdf")
     scan = '<html><body><div style="width:300px;height:300px;background:#234"></div></body></html>'
     print_pdf(scan, folder / "scan.pdf")
     return folder
@@ -269,14 +273,15 @@ def test_pdf_whose_text_layer_is_in_visual_order(pdfs: Path) -> None:
     assert flat(article.body) == flat(story.body)
 
 
-def test_pdf_pages_are_articles_each(pdfs: Path) -> None:
-    from arshif.indexer.readers.pdf import read_pdf
-    from arshif.indexer.readers.record import Origin
-
-    origin = Origin(str(pdfs / "page.pdf"), "page", "issue", "")
-    [article] = list(read_pdf(pdfs / "page.pdf", origin, by_page=True))
-    assert isinstance(article, Article)
-    assert (article.id, article.locator, article.title) == ("issue:1", "page 1", STORIES[2].title)
+def test_pdf_pages_are_articles_each_with_pdf_pages(pdfs: Path, tmp_path: Path) -> None:
+    runner, index = CliRunner(), str(tmp_path / "index")
+    out = runner.invoke(main, ["index", str(pdfs / "issue"), "--index", index, "--pdf-pages"])
+    assert out.stdout.startswith("Indexed 2 articles from 1 files"), out.output
+    shown = json.loads(
+        runner.invoke(main, ["show", "--json", "--index", index, "issue/issue.pdf:2"]).stdout
+    )
+    assert (shown["title"], shown["locator"]) == (STORIES[1].title, "page 2")
+    assert STORIES[1].phrase in flat(shown["body"])
 
 
 def test_pdf_without_text_layer_needs_ocr(pdfs: Path) -> None:

@@ -108,19 +108,24 @@ def find_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path] | ReadProble
             yield ReadProblem(str(path), "no such file or folder")
 
 
-def read_file(path: Path, id_base: str) -> Iterator[Item]:
+def read_file(path: Path, id_base: str, *, pdf_pages: bool = False) -> Iterator[Item]:
     """Read the articles of one file; what cannot be read is yielded as a ReadProblem,
     records passed over on purpose (in web archives) as `Skipped`.
 
     Articles without an id of their own are named `id_base`, or `id_base:N` in files
-    holding several (N is the line in JSON Lines, the record number otherwise).
+    holding several (N is the line in JSON Lines, the page of a PDF read with
+    `pdf_pages`, the record number or offset otherwise).
     """
     suffix = _suffix(path)
     if suffix is None:
         yield ReadProblem(str(path), f"unsupported file type (expected {_expected()})")
         return
     if suffix in _FILE_READERS:
-        yield from _FILE_READERS[suffix](path, Origin(str(path), _stem(path), id_base, ""))
+        origin = Origin(str(path), _stem(path), id_base, "")
+        if suffix == ".pdf":
+            yield from read_pdf(path, origin, by_page=pdf_pages)
+        else:
+            yield from _FILE_READERS[suffix](path, origin)
         return
     try:
         stream = open_bytes(path)
