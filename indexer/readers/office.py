@@ -2,11 +2,12 @@
 
 The first heading, or else the first paragraph, is the headline; the other paragraphs,
 in document order, are the body. The document's properties give the date (created, or
-else last modified) and the author.
+else last modified) and the author. Both formats are zipped XML in UTF-8.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,8 @@ from xml.parsers.expat import ExpatError
 
 from arshif.indexer.article import Article, ReadProblem
 from arshif.indexer.readers.record import Origin, make_article
+
+_ENCODING = "utf-8"
 
 # What a document that is no document raises, from the zip layer up.
 _DOCUMENT_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, ExpatError, OSError, AttributeError)
@@ -56,6 +59,7 @@ def _article(
     origin: Origin, paragraphs: list[tuple[bool, str]], date: object, author: str
 ) -> Article | ReadProblem:
     """Headline and body from (is heading, text) paragraphs in document order."""
+    origin = dataclasses.replace(origin, encoding=_ENCODING)
     texts = [(heading, text.strip()) for heading, text in paragraphs if text.strip()]
     if not texts:
         return origin.problem("the document holds no text")
