@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from arshif.indexer.article import Article, ReadProblem, Skipped
 from arshif.indexer.readers import read_file
@@ -256,21 +259,21 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def test_pdf_printed_from_an_arabic_page(pdfs: Path) -> None:
-    story = STORIES[2]
-    [article] = list(read_file(pdfs / "page.pdf", "page"))
+@pytest.mark.parametrize(
+    ("name", "story"),
+    [
+        pytest.param("page.pdf", STORIES[2], id="printed-page"),
+        pytest.param("visual.pdf", STORIES[0], id="stored-in-visual-order"),
+    ],
+)
+def test_pdf_text_in_reading_order(pdfs: Path, name: str, story: Expected) -> None:
+    """Chromium writes Arabic glyphs left to right; the visual-order page also stores its
+    characters reversed: both read back as written."""
+    [article] = list(read_file(pdfs / name, "pdf"))
     assert isinstance(article, Article)
     assert article.title == story.title
     assert flat(article.body) == flat(story.body)
     assert article.date is not None  # the print's creation date, from the PDF's properties
-
-
-def test_pdf_whose_text_layer_is_in_visual_order(pdfs: Path) -> None:
-    story = STORIES[0]
-    [article] = list(read_file(pdfs / "visual.pdf", "visual"))
-    assert isinstance(article, Article)
-    assert article.title == story.title
-    assert flat(article.body) == flat(story.body)
 
 
 def test_pdf_pages_are_articles_each_with_pdf_pages(pdfs: Path, tmp_path: Path) -> None:
@@ -396,3 +399,74 @@ def test_index_names_what_it_skipped_and_show_says_where(newsroom: Path, tmp_pat
     )
     assert shown["locator"] == "row 2 (line 4)"
     assert shown["title"] == STORIES[1].title
+
+
+# --- damaged files ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def originals(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    folder = tmp_path_factory.mktemp("originals")
+    write_warc(folder / "a.warc.gz", gz=True)
+    write_warc(folder / "a.warc", gz=False)
+    write_rss(folder / "a.rss")
+    write_csv(folder / "a.csv")
+    write_docx(folder / "a.docx")
+    write_odt(folder / "a.odt")
+    return {path.name.removeprefix("a"): path.read_bytes() for path in folder.iterdir()}
+
+
+EDITS = st.lists(
+    st.tuples(st.integers(0, 10**6), st.integers(0, 40), st.binary(max_size=20)),
+    min_size=1,
+    max_size=4,
+)
+
+
+@pytest.mark.parametrize("suffix", [".warc.gz", ".warc", ".rss", ".csv", ".docx", ".odt"])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+          HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(edits=EDITS)
+def test_damaged_files_of_every_format_never_raise(
+    originals: dict[str, bytes], suffix: str, edits: list[tuple[int, int, bytes]]
+) -> None:
+    """Bytes changed, cut or inserted anywhere in a real file: the reader names a problem
+    or reads what it can, and never raises."""
+    damaged = bytearray(originals[suffix])
+    for at, length, replacement in edits:
+        at %= len(damaged)
+        damaged[at : at + length] = replacement
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"damaged{suffix}"
+        path.write_bytes(bytes(damaged))
+        items = list(read_file(path, "damaged"))
+    assert all(isinstance(item, (Article, ReadProblem, Skipped)) for item in items)
+    assert any(isinstance(item, (Article, ReadProblem)) for item in items)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        pytest.param("header-only.csv", "العنوان,النص\n".encode(), id="csv-header-only"),
+        pytest.param("empty.warc.gz", b"", id="empty-warc"),
+    ],
+)
+def test_a_file_of_a_known_format_without_articles_is_a_problem(
+    tmp_path: Path, name: str, content: bytes
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert list(read_file(path, "f"))[-1] == ReadProblem(str(path), "no article found in the file")
+
+
+def test_a_crawl_of_images_only_is_a_problem_and_its_records_are_counted(tmp_path: Path) -> None:
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "images.warc.gz"
+    with path.open("wb") as stream:
+        write_response(WARCWriter(stream, gzip=True), "https://x.example/a.jpg",
+                       "2019-01-01T00:00:00Z", "200 OK", [("Content-Type", "image/jpeg")],
+                       b"\xff\xd8\xff" + bytes(50))  # fmt: skip
+    [skipped, problem] = list(read_file(path, "f"))
+    assert skipped == Skipped(str(path), "not HTML", "image/jpeg", "record at offset 0")
+    assert problem == ReadProblem(str(path), "no article found in the file")

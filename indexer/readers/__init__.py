@@ -120,6 +120,15 @@ def read_file(path: Path, id_base: str, *, pdf_pages: bool = False) -> Iterator[
     if suffix is None:
         yield ReadProblem(str(path), f"unsupported file type (expected {_expected()})")
         return
+    found = False  # an article or a problem: a file yielding neither is a problem too
+    for item in _read(path, suffix, id_base, pdf_pages):
+        found = found or not isinstance(item, Skipped)
+        yield item
+    if not found:
+        yield ReadProblem(str(path), "no article found in the file")
+
+
+def _read(path: Path, suffix: str, id_base: str, pdf_pages: bool) -> Iterator[Item]:
     if suffix in _FILE_READERS:
         origin = Origin(str(path), _stem(path), id_base, "")
         if suffix == ".pdf":

@@ -80,7 +80,8 @@ def read_csv(text: str, origin: Origin) -> Iterator[Article | ReadProblem]:
 def _article(
     row: Sequence[str], columns: dict[str, int], origin: Origin, number: int, line: int
 ) -> Article | ReadProblem:
-    values = {field: row[at] if at < len(row) else "" for field, at in columns.items()}
+    values = {"title": "", "body": ""}
+    values |= {field: row[at] if at < len(row) else "" for field, at in columns.items()}
     article_id = values.pop("id", "").strip() or f"{origin.id_base}:{line}"
     return make_article(
         origin, article_id=article_id, line=line, locator=f"row {number} (line {line})", **values

@@ -42,10 +42,14 @@ def read_feed(text: str, origin: Origin) -> Iterator[Article | ReadProblem]:
 
     # Text, not the file's bytes: arshif has chosen the encoding already, so the
     # XML declaration's is overridden (the stream stops feedparser opening paths or URLs).
-    parsed = feedparser.parse(
-        io.BytesIO(text.encode("utf-8")),
-        response_headers={"content-type": "application/xml; charset=utf-8"},
-    )
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(text.encode("utf-8")),
+            response_headers={"content-type": "application/xml; charset=utf-8"},
+        )
+    except Exception as exc:  # feedparser's own bugs on broken feeds: the feed is unreadable
+        yield origin.problem(f"not a readable feed: {exc}")
+        return
     if not parsed.entries:
         reason = f" ({parsed.bozo_exception})" if parsed.get("bozo") else ""
         yield origin.problem(f"no feed item found{reason}")
@@ -55,13 +59,13 @@ def read_feed(text: str, origin: Origin) -> Iterator[Article | ReadProblem]:
         article = make_article(
             origin,
             article_id=f"{origin.id_base}:{number}",
-            title=_text(entry.get("title", "")),
+            title=_text(entry.get("title")),
             body=_fullest(entry),
             date=_date(entry),
-            source=source,
-            url=entry.get("link", ""),
+            source=_text(source),
+            url=entry.get("link") or "",
             category=", ".join(tag.term for tag in entry.get("tags", []) if tag.get("term")),
-            author=entry.get("author", ""),
+            author=_text(entry.get("author")),
             locator=f"item {number}",
         )
         if isinstance(article, ReadProblem):
@@ -71,23 +75,25 @@ def read_feed(text: str, origin: Origin) -> Iterator[Article | ReadProblem]:
 
 def _fullest(entry: Any) -> str:
     """The longest of the item's texts (full content over a teaser), as plain text."""
-    texts = [part.get("value", "") for part in entry.get("content", [])]
-    texts.append(entry.get("summary", ""))
+    texts = [part.get("value") for part in entry.get("content", [])]
+    texts.append(entry.get("summary"))
     return max((_text(text) for text in texts), key=len)
 
 
 def _date(entry: Any) -> dt.date | str:
+    # The plain dict: feedparser's own lookups alias `updated` to `published` with a warning.
+    fields = dict(entry)
     for name in ("published", "updated", "created"):
-        parsed = entry.get(f"{name}_parsed")
+        parsed = fields.get(f"{name}_parsed")
         if parsed:
             return dt.date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)
-    return entry.get("published") or entry.get("updated") or ""
+    return fields.get("published") or fields.get("updated") or ""
 
 
-def _text(markup: str) -> str:
+def _text(markup: str | None) -> str:
     """Text without markup: block elements end lines, entities are decoded."""
     parser = _TextParser()
-    parser.feed(markup)
+    parser.feed(markup or "")
     parser.close()
     return "".join(parser.parts)
 

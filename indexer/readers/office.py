@@ -8,19 +8,15 @@ else last modified) and the author. Both formats are zipped XML in UTF-8.
 from __future__ import annotations
 
 import dataclasses
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from xml.parsers.expat import ExpatError
 
 from arshif.indexer.article import Article, ReadProblem
 from arshif.indexer.readers.record import Origin, make_article
 
 _ENCODING = "utf-8"
 
-# What a document that is no document raises, from the zip layer up.
-_DOCUMENT_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, ExpatError, OSError, AttributeError)
 
 
 def read_docx(path: Path, origin: Origin) -> Iterator[Article | ReadProblem]:
@@ -33,7 +29,7 @@ def read_docx(path: Path, origin: Origin) -> Iterator[Article | ReadProblem]:
                       for p in document.paragraphs]  # fmt: skip
         properties = document.core_properties
         date, author = properties.created or properties.modified, properties.author or ""
-    except (*_DOCUMENT_ERRORS, docx.opc.exceptions.PackageNotFoundError) as exc:
+    except Exception as exc:  # zip, zlib, XML and the library's own errors: all "unreadable"
         yield origin.problem(f"not a readable Word document: {exc}")
         return
     yield _article(origin, paragraphs, date, author)
@@ -47,7 +43,7 @@ def read_odt(path: Path, origin: Origin) -> Iterator[Article | ReadProblem]:
         document = load(str(path))
         paragraphs = list(_odt_paragraphs(document.text))
         meta = _odt_meta(document.meta)
-    except _DOCUMENT_ERRORS as exc:
+    except Exception as exc:  # zip, zlib, XML and the library's own errors: all "unreadable"
         yield origin.problem(f"not a readable OpenDocument text: {exc}")
         return
     date = meta.get("creation-date") or meta.get("date") or ""

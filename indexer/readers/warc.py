@@ -18,7 +18,6 @@ import contextlib
 import dataclasses
 import datetime as dt
 import io
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +34,6 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 _WARC_STARTS = (b"WARC/1.0\r\n", b"WARC/1.1\r\n")
 _SCAN_CHUNK = 1024 * 1024
-_RECORD_ERRORS = (ValueError, OSError, EOFError, zlib.error, UnicodeDecodeError)
 
 
 @dataclass(frozen=True)
@@ -86,7 +84,10 @@ def _article(page: _Page, origin: Origin) -> Article | ReadProblem:
     [article] = read_html(text, record_origin)
     if isinstance(article, ReadProblem):
         return origin.problem(f"{where}: {article.message}")
-    host = urlsplit(page.url).hostname or ""
+    try:
+        host = urlsplit(page.url).hostname or ""
+    except ValueError:  # a damaged URL ("http://[") names no host
+        host = ""
     return dataclasses.replace(
         article,
         url=page.url,
@@ -142,7 +143,6 @@ def _records_from(stream: BinaryIO, origin: Origin) -> Iterator[Any]:
     Stops at the first record warcio cannot parse; the last offset yielded says where.
     """
     from warcio.archiveiterator import ArchiveIterator  # imported on the first web archive
-    from warcio.exceptions import ArchiveLoadFailed
 
     records = ArchiveIterator(stream, arc2warc=True)
     while True:
@@ -157,7 +157,7 @@ def _records_from(stream: BinaryIO, origin: Origin) -> Iterator[Any]:
                 offset = records.get_record_offset()  # reads the record to its end
                 length = records.get_record_length()
                 unread = getattr(record.raw_stream, "limit", 0)
-        except (ArchiveLoadFailed, *_RECORD_ERRORS):
+        except Exception:  # warcio raises many kinds on damaged bytes: all mean "damaged here"
             return
         where = f"record at offset {offset}"
         if unread or records.err_count > errors:
