@@ -49,7 +49,7 @@ def read_pdf(
 def _article(
     origin: Origin, article_id: str, lines: list[str], fields: dict[str, Any], locator: str = ""
 ) -> Article | ReadProblem:
-    texts = [line for line in logical_lines(lines) if line.strip()]
+    texts = [line for line in logical_lines(lines) if line.strip()] or [""]
     title, body = texts[0], "\n".join(texts[1:])
     return make_article(
         origin, article_id=article_id, title=title, body=body, locator=locator, **fields

@@ -43,11 +43,12 @@ def unsupported_file(path: Path) -> Skipped:
 
 
 def summarize(skipped: Iterable[Skipped]) -> str:
-    """One phrase for everything skipped, files first, then records; "" if nothing was.
+    """One phrase for everything skipped, files first, then records, the most frequent
+    kinds first; "" if nothing was.
 
     >>> summarize([Skipped("a.jpg", "image", ".jpg"), Skipped("b.jpg", "image", ".jpg"),
     ...            Skipped("c.xyz", "unknown", ".xyz"), Skipped("d.txt", "empty")])
-    'skipped 4 files: 2 images (.jpg), 1 unknown (.xyz), 1 empty'
+    'skipped 4 files: 2 images (.jpg), 1 empty, 1 unknown (.xyz)'
     """
     files: list[Skipped] = []
     records: list[Skipped] = []
