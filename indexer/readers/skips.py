@@ -76,6 +76,7 @@ def _phrase(skipped: list[Skipped], noun: str) -> str:
 
 
 def _suffix(path: Path) -> str:
+    """`.jpg`; `.tar.gz` for a compressed file whose inner suffix looks like a format's."""
     suffixes = [s.lower() for s in path.suffixes[-2:]]
     if len(suffixes) == 2 and suffixes[-1] in (".gz", ".bz2", ".xz") and len(suffixes[0]) <= 5:
         return "".join(suffixes)
