@@ -153,6 +153,30 @@ def write_response(
     return record
 
 
+def write_arc(path: Path, *, gz: bool) -> Expected:
+    """An ARC file (the Internet Archive's format before WARC): its header record and one
+    page, each record gzipped on its own in an `.arc.gz`."""
+    import gzip
+
+    def record(url: str, content_type: str, payload: bytes) -> bytes:
+        header = f"{url} 192.0.2.1 20190123080000 {content_type} {len(payload)}\n"
+        data = header.encode() + payload + b"\n"
+        return gzip.compress(data) if gz else data
+
+    story = STORIES[0]
+    url = "https://www.alqahira-news.example/culture/book-fair"
+    body = page_html(story, date=story.date)
+    http = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+        + f"Content-Length: {len(body)}\r\n\r\n".encode()
+        + body
+    )
+    about = b"1 0 arshif-tests\nURL IP-address Archive-date Content-type Archive-length\n"
+    path.write_bytes(record(f"filedesc://{path.name}", "text/plain", about)
+                     + record(url, "text/html", http))  # fmt: skip
+    return Expected(story.title, story.phrase, story.body, story.date, "alqahira-news.example", url)
+
+
 # --- feeds ----------------------------------------------------------------------------------
 
 

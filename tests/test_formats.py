@@ -30,6 +30,7 @@ from tests.archive_files import (
     print_pdf,
     story_page,
     visual_order_page,
+    write_arc,
     write_atom,
     write_csv,
     write_docx,
@@ -95,14 +96,25 @@ def test_warc_pages_become_articles_and_other_records_are_counted(tmp_path: Path
         assert data[offset : offset + 2] == (b"\x1f\x8b" if gz else b"WA")
 
 
-def test_warc_keeps_the_latest_of_identical_captures(tmp_path: Path) -> None:
-    path = tmp_path / "crawl.warc.gz"
-    write_warc(path, gz=True, truncate_last=False)
+@pytest.mark.parametrize("name", ["crawl.warc.gz", "crawl.warc"])
+def test_warc_keeps_the_latest_of_identical_captures(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    write_warc(path, gz=name.endswith(".gz"), truncate_last=False)
     articles, problems, skipped = read_all(path, "crawl")
     assert problems == []
     [book_fair] = [a for a in articles if a.url.endswith("book-fair")]
     [earlier] = [s for s in skipped if s.kind == "earlier capture"]
     assert int(earlier.locator.split()[-1]) < int(book_fair.locator.split()[-1])
+
+
+@pytest.mark.parametrize("name", ["crawl.arc", "crawl.arc.gz"])
+def test_arc_files_are_read_like_warc(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    expected = write_arc(path, gz=name.endswith(".gz"))
+    articles, problems, skipped = read_all(path)
+    assert problems == []
+    assert_found(articles, [expected])
+    assert [skip.kind for skip in skipped] == ["warcinfo"]  # the ARC's own header record
 
 
 def test_warc_keeps_each_text_of_a_page_that_changed(tmp_path: Path) -> None:

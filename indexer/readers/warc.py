@@ -138,7 +138,7 @@ def _records(stream: BinaryIO, origin: Origin) -> Iterator[_Page | ReadProblem |
 
 def _records_from(stream: BinaryIO, origin: Origin) -> Iterator[Any]:
     """The records readable from the stream's position on, each followed by the offset
-    just after it.
+    where the next one starts (after the blank lines that end a record).
 
     Stops at the first record warcio cannot parse; the last offset yielded says where.
     """
@@ -155,7 +155,7 @@ def _records_from(stream: BinaryIO, origin: Origin) -> Iterator[Any]:
                     return
                 item = _classify(record)
                 offset = records.get_record_offset()  # reads the record to its end
-                length = records.get_record_length()
+                following = records.offset  # set by reading the record to its end
                 unread = getattr(record.raw_stream, "limit", 0)
         except Exception:  # warcio raises many kinds on damaged bytes: all mean "damaged here"
             return
@@ -166,7 +166,7 @@ def _records_from(stream: BinaryIO, origin: Origin) -> Iterator[Any]:
             yield dataclasses.replace(item, path=origin.path, locator=where)
         else:
             yield _Page(offset, *item)
-        yield offset + length
+        yield following
 
 
 def _damaged(origin: Origin, offset: int) -> ReadProblem:
