@@ -1,11 +1,14 @@
 """Speed benchmark (issue #4): arshif against plain Whoosh, measured in the same run.
 
     .venv/bin/python bench/speed.py [--quick] [--scale 5] [--repeats N] [--questions N]
+    .venv/bin/python bench/speed.py --warc [--quick] [--repeats N]
 
 Measures indexing (news_ant, and news_ant + retrieval_arwiki_qa "mixed"), query latency
 on the mixed index (the 2,500 dev questions and 200 short headline queries), re-indexing
 an unchanged folder and one with 1% of its files changed, and a synthetic archive N times
 news_ant. Prints the tables and writes them to bench/results/speed.md.
+With --warc it measures instead web archives against saved pages (`web_archive`), into
+bench/results/web_archive.md.
 
 The machines are shared and noisy, so the arshif / baseline ratios are what to track;
 timings are medians over repeats and never belong in pass/fail tests.
@@ -27,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import web_archive
 from common import (
     CORPORA,
     DEV_TOPICS,
@@ -440,6 +444,7 @@ class Options:
     query_repeats: int
     index_repeats: int
     questions: int | None = None
+    warc: bool = False
 
 
 def run(options: Options, work: Path) -> Results:
@@ -827,14 +832,21 @@ def parse_options(argv: list[str] | None = None) -> Options:
         default=None,
         help="time an evenly spread subset of this many dev questions (default all 2,500)",
     )
+    parser.add_argument(
+        "--warc",
+        action="store_true",
+        help="measure only web archives against the same pages as .html files "
+        f"({web_archive.ARTICLES:,} articles, --quick {web_archive.QUICK_ARTICLES})",
+    )
     args = parser.parse_args(argv)
     scale = args.scale if args.scale is not None else (QUICK_SCALE if args.quick else 5)
     return Options(
         quick=args.quick,
         scale=scale,
         query_repeats=args.repeats or 3,
-        index_repeats=args.repeats or 1,
+        index_repeats=args.repeats or (3 if args.warc else 1),
         questions=args.questions,
+        warc=args.warc,
     )
 
 
@@ -848,6 +860,8 @@ def main() -> int:
         return 0
     started = time.perf_counter()
     provenance = Provenance.now()
+    if options.warc:
+        return web_archive_main(options, provenance, started)
     with tempfile.TemporaryDirectory(prefix="arshif-speed-") as tmp:
         results = run(options, Path(tmp))
     text = report(results, options, command_line(), provenance)
@@ -855,6 +869,19 @@ def main() -> int:
     (RESULTS / "speed.md").write_text(text, "utf-8")
     print(text)
     log(f"done in {time.perf_counter() - started:.0f} s; wrote bench/results/speed.md")
+    return 0
+
+
+def web_archive_main(options: Options, provenance: Provenance, started: float) -> int:
+    count = web_archive.QUICK_ARTICLES if options.quick else web_archive.ARTICLES
+    with tempfile.TemporaryDirectory(prefix="arshif-warc-") as tmp:
+        rates = web_archive.measure(Path(tmp), count, options.index_repeats, log)
+    facts = f"commit {provenance.revision}, {today()}"
+    text = web_archive.report(rates, count, command_line(), facts)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "web_archive.md").write_text(text, "utf-8")
+    print(text)
+    log(f"done in {time.perf_counter() - started:.0f} s; wrote bench/results/web_archive.md")
     return 0
 
 

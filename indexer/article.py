@@ -15,7 +15,8 @@ class Article:
     """One news article as read from an archive file.
 
     `id` is the article's own identifier when the file gives one, else the file's
-    path (plus ``:LINE`` inside a JSON Lines file). `path` is the file it came from.
+    path (plus ``:LINE`` inside a JSON Lines file). `path` is the file it came from,
+    `locator` the place inside it.
     """
 
     id: str
@@ -28,6 +29,9 @@ class Article:
     author: str = ""
     path: str = ""
     encoding: str = ""
+    # Where in `path` the article is, for files holding many: "record at offset 1204",
+    # "page 3", "row 17", "line 5"; empty when the file is the article.
+    locator: str = ""
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
@@ -47,3 +51,22 @@ class ReadProblem:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
         return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file, or a record of one, passed over on purpose: not an error, but never silent.
+
+    `kind` groups skips in the run's summary ("image", "unknown", "empty", "revisit",
+    "HTTP 404"); `detail` tells them apart within a kind (".jpg", "image/jpeg");
+    `locator` is the record's place in a file that holds many.
+    """
+
+    path: str
+    kind: str
+    detail: str = ""
+    locator: str = ""
+
+    @property
+    def reason(self) -> str:
+        return f"{self.kind} ({self.detail})" if self.detail else self.kind

@@ -130,6 +130,11 @@ def _summary_line(summary: IndexSummary) -> str:
 @click.option("--jobs", "-j", type=click.IntRange(1), help="Worker processes (default: cores).")
 @click.option("--strict", is_flag=True, help="Exit 1 if any file could not be read.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--pdf-pages",
+    is_flag=True,
+    help="One article per PDF page (newspaper issues), for the PDFs read in this run.",
+)
 @reports_errors
 def index_command(
     paths: tuple[Path, ...],
@@ -138,16 +143,20 @@ def index_command(
     jobs: int | None,
     strict: bool,
     as_json: bool,
+    pdf_pages: bool,
 ) -> None:
     """Index the articles in PATHS (folders are read recursively).
 
-    Reads .txt, .json, .jsonl, .html and TREC/SGML files, gzipped or not. Only files
-    that changed since the last run are read again.
+    Reads .txt, .json, .jsonl, .html, TREC/SGML, RSS/Atom feeds and CSV/TSV files,
+    gzipped or not, web archives (.warc, .warc.gz, .arc, .arc.gz), .docx, .odt and .pdf.
+    Only files that changed since the last run are read again; what is skipped (images,
+    unknown files, web-archive records that are no article) is counted at the end.
 
     \b
     Example:
       arshif index ~/news/2018 ~/news/2019.jsonl.gz
     """
+    from arshif.indexer.readers.skips import summarize
     from arshif.indexer.storage.writer import update_index  # ~0.1 s of imports the searches skip
 
     bar = _ProgressBar(enabled=not as_json and sys.stderr.isatty())
@@ -163,6 +172,7 @@ def index_command(
             jobs=jobs,
             on_progress=bar,
             on_problem=report,
+            pdf_pages=pdf_pages,
         )
     finally:
         bar.close()
@@ -185,6 +195,10 @@ def index_command(
                     "articles_removed": summary.articles_removed,
                     "articles": summary.articles_total,
                     "problems": [str(p) for p in summary.problems],
+                    "skipped": [
+                        {"path": s.path, "reason": s.reason, "record": s.locator or None}
+                        for s in summary.skipped
+                    ],
                     "seconds": round(summary.seconds, 3),
                     "rebuilt_from_another_version": summary.upgraded,
                 }
@@ -192,6 +206,8 @@ def index_command(
         )
     else:
         click.echo(_summary_line(summary))
+        if summary.skipped:
+            click.echo(summarize(summary.skipped))
     if strict and summary.problems:
         raise click.ClickException(
             f"{len(summary.problems)} files or records could not be read (--strict)."

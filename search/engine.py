@@ -131,6 +131,7 @@ class Article:
     author: str
     encoding: str
     similar: list[str]
+    locator: str = ""  # where in `path`: "record at offset 1204", "page 3", "row 17"
 
 
 class Archive:
@@ -532,6 +533,7 @@ class Archive:
             author=stored.get("author", ""),
             encoding=stored.get("encoding", ""),
             similar=self.groups.copies(stored["id"]),
+            locator=stored.get("locator", ""),
         )
 
     def brief(self, article_id: str) -> dict[str, Any] | None:

@@ -357,6 +357,7 @@ def article_json(article: Article) -> dict[str, Any]:
         "category": article.category or None,
         "url": article.url or None,
         "path": article.path or None,
+        "locator": article.locator or None,
         "author": article.author or None,
         "encoding": article.encoding or None,
         "body": article.body,
@@ -382,7 +383,7 @@ def render_article(article: Article, color: bool) -> str:
         ("category", article.category),
         ("author", article.author),
         ("url", article.url),
-        ("path", article.path),
+        ("path", f"{article.path}, {article.locator}" if article.locator else article.path),
         ("similar", ", ".join(article.similar)),
     ]
     lines = [f"{name + ':':<10}{value}" for name, value in rows if value]

@@ -185,14 +185,15 @@ def test_pages_follow_each_other(runner: CliRunner) -> None:
 def test_facets_count_matches_per_source_category_and_month(runner: CliRunner) -> None:
     result = search(runner, "--facets", "--from", "2018", "-n", "1")
     facets = result["facets"]
-    assert sum(facets["source"].values()) == result["total"]
+    # Every article names its outlet but the reporters' copy (data/office) and the PDF.
+    assert sum(facets["source"].values()) == result["total"] - 3
     assert facets["source"][MANAR] == 5
     assert facets["category"]["economy"] == 6  # 5 + the refiled record filed under economy
-    assert facets["month"]["2019-04"] == 2  # the two copies of the IMF story
+    assert facets["month"]["2019-04"] == 3  # the two copies of the IMF story, the dates export
     assert list(facets["month"]) == sorted(facets["month"])
     out = run(runner, "search", "--facets", "--from", "2018")
     assert "Coverage over time:" in out
-    assert "  2019-04  2  " + "█" * 20 in out
+    assert "  2019-04  3  " + "█" * 20 in out
     assert "  2018-03  0  " in out  # a month without coverage still has its row
 
 
@@ -419,17 +420,21 @@ def test_similar_lists_related_articles_in_the_search_shape(runner: CliRunner) -
 
 def test_stats_summarize_the_archive(runner: CliRunner, index_dir: Path) -> None:
     stats = json.loads(run(runner, "stats", "--json"))
-    assert stats["articles"] == 36
+    assert stats["articles"] == 46
     assert stats["sources"][MANAR] == 5 and stats["sources"]["قناة المدار"] == 7
-    assert (stats["first_date"], stats["last_date"]) == ("2018-02-18", "2019-11-18")
-    assert stats["encodings"] == {"utf-8": 17, "cp1256": 2, "utf-16-le": 1}
+    assert (stats["first_date"], stats["last_date"]) == ("2018-02-18", "2019-12-03")
+    # The PDF's text layer has no encoding; the feed and the CSV export are windows-1256.
+    assert stats["encodings"] == {"utf-8": 20, "cp1256": 4, "unknown": 1, "utf-16-le": 1}
     assert stats["bytes"] > 100_000
     assert stats["groups"] == 2
     assert stats["updated"]
     out = run(runner, "stats")
-    assert "Articles:    36 from 20 files" in out
-    assert "Dates:       2018-02-18 … 2019-11-18 (14 undated)" in out
-    assert "Encodings:   utf-8 (17 files), cp1256 (2 files), utf-16-le (1 file)" in out
+    assert "Articles:    46 from 26 files" in out
+    assert "Dates:       2018-02-18 … 2019-12-03 (14 undated)" in out
+    assert (
+        "Encodings:   utf-8 (20 files), cp1256 (4 files), unknown (1 file), utf-16-le (1 file)"
+        in out
+    )
 
 
 # -- every command --------------------------------------------------------------------

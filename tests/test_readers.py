@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from arshif.indexer.article import Article, ReadProblem
+from arshif.indexer.article import Article, ReadProblem, Skipped
 from arshif.indexer.readers import SUPPORTED_SUFFIXES, find_files, read_file
 from arshif.indexer.readers.clean import clean_text, strip_chrome
 
@@ -371,7 +371,19 @@ SAMPLES = {
     ".sgm": TREC.split("<DOC>\n<TITLE>")[0],
     ".trec": TREC.split("<DOC>\n<TITLE>")[0],
     ".xml": TREC.split("<DOC>\n<TITLE>")[0],
+    ".rss": (
+        f'<rss version="2.0"><channel><title>الشرق</title><item><title>{TITLE}</title>'
+        f"<description>{BODY}</description></item></channel></rss>"
+    ),
+    ".atom": (
+        f'<feed xmlns="http://www.w3.org/2005/Atom"><title>الشرق</title><entry><title>{TITLE}'
+        f"</title><content>{BODY}</content></entry></feed>"
+    ),
+    ".csv": f'عنوان,نص\n{TITLE},"{BODY}"\n',
+    ".tsv": f"Title\tText\n{TITLE}\t{BODY.replace(chr(10), ' ')}\n",
 }
+# Binary formats: their libraries read the file, which is never gzipped as a whole.
+BINARY_SUFFIXES = {".warc", ".warc.gz", ".arc", ".arc.gz", ".docx", ".odt", ".pdf"}
 
 
 @pytest.mark.parametrize("suffix", sorted(SAMPLES))
@@ -386,7 +398,9 @@ def test_gzip_of_each_format_reads_like_the_plain_file(tmp_path: Path, suffix: s
 
 
 def test_supported_suffixes() -> None:
-    assert set(SUPPORTED_SUFFIXES) == set(SAMPLES) | {s + ".gz" for s in SAMPLES}
+    assert set(SUPPORTED_SUFFIXES) == (
+        set(SAMPLES) | {s + ".gz" for s in SAMPLES} | BINARY_SUFFIXES
+    )
 
 
 @pytest.mark.parametrize(
@@ -398,7 +412,10 @@ def test_supported_suffixes() -> None:
         ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01", "binary file, not text"),
         ("image.json.gz", gzip.compress(b"\x00\x01\x02" * 100), "binary file, not text"),
         ("broken.txt.gz", b"\x1f\x8b\x08\x00garbage", "cannot decompress gzip file"),
-        ("notes.docx", b"PK", "unsupported file type"),
+        ("notes.xyz", b"PK", "unsupported file type"),
+        ("notes.docx", b"PK", "not a readable Word document"),
+        ("notes.odt", b"PK\x03\x04", "not a readable OpenDocument text"),
+        ("page.pdf", b"%PDF-1.4\n%%EOF", "not a readable PDF"),
     ],
 )
 def test_unreadable_files_are_problems(
@@ -432,14 +449,25 @@ def test_huge_single_line(tmp_path: Path) -> None:
 # --- find_files ------------------------------------------------------------------------------
 
 
-def test_find_files_walks_sorted_and_skips_hidden_and_unsupported(tmp_path: Path) -> None:
-    for name in ["b/2.jsonl", "b/1.txt.gz", "a.html", ".hidden.txt", ".git/x.txt", "c/d.png"]:
+def test_find_files_walks_sorted_and_names_what_it_skips(tmp_path: Path) -> None:
+    names = ["b/2.jsonl", "b/1.txt.gz", "a.html", ".hidden.txt", ".git/x.txt", "c/d.png",
+             "c/e.xyz", "c/f.warc.gz", "c/g.tar.gz", "c/README"]  # fmt: skip
+    for name in names:
         write(tmp_path, name, "x")
+    write(tmp_path, "c/empty.txt", "")
     found = list(find_files([tmp_path, tmp_path / "b" / "2.jsonl"]))
     assert found == [
+        Skipped(str(tmp_path / ".git"), "hidden"),
+        Skipped(str(tmp_path / ".hidden.txt"), "hidden"),
         (tmp_path / "a.html", tmp_path),
         (tmp_path / "b" / "1.txt.gz", tmp_path),
         (tmp_path / "b" / "2.jsonl", tmp_path),
+        Skipped(str(tmp_path / "c" / "README"), "unknown", "no suffix"),
+        Skipped(str(tmp_path / "c" / "d.png"), "image", ".png"),
+        Skipped(str(tmp_path / "c" / "e.xyz"), "unknown", ".xyz"),
+        Skipped(str(tmp_path / "c" / "empty.txt"), "empty"),
+        (tmp_path / "c" / "f.warc.gz", tmp_path),
+        Skipped(str(tmp_path / "c" / "g.tar.gz"), "compressed archive", ".tar.gz"),
         (tmp_path / "b" / "2.jsonl", tmp_path / "b"),
     ]
 
@@ -489,7 +517,7 @@ def test_any_bytes_never_raise(data: bytes, suffix: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         content = gzip.compress(data) if suffix.endswith(".gz") else data
         path = write(Path(folder), "f" + suffix, content)
-        assert all(isinstance(r, (Article, ReadProblem)) for r in read_file(path, "f"))
+        assert all(isinstance(r, (Article, ReadProblem, Skipped)) for r in read_file(path, "f"))
 
 
 @FUZZ
@@ -504,7 +532,7 @@ def test_any_text_never_raises(text: str, suffix: str) -> None:
         path = write(
             Path(folder), "f" + suffix, gzip.compress(data) if suffix.endswith(".gz") else data
         )
-        assert all(isinstance(r, (Article, ReadProblem)) for r in read_file(path, "f"))
+        assert all(isinstance(r, (Article, ReadProblem, Skipped)) for r in read_file(path, "f"))
 
 
 # --- the real corpus -------------------------------------------------------------------------

@@ -2,13 +2,16 @@
 
 - `find_files` walks folders for supported files; `read_file` reads one, choosing the
   format by suffix and by sniffing the content, and decompressing `.gz` on the fly.
-- JSON Lines and TREC files (many articles a file) are streamed line by line (`stream`),
-  so memory holds one line or record; the other formats hold one article a file and are
-  read whole.
+- Text formats are decoded here first: JSON Lines and TREC files (many articles a file)
+  are streamed line by line (`stream`), so memory holds one line or record; the other
+  text formats (plain text, HTML, JSON, feeds, CSV) are read whole.
+- Binary formats (web archives, Word and OpenDocument files, PDF) are handed the file
+  itself: their libraries read the bytes.
 - `encoding` turns bytes into text (UTF-8, UTF-16, cp1256, mojibake); `clean` removes
   control characters and scraped page chrome; one module per format builds articles.
-- Nothing raises for bad input: what cannot be read becomes a `ReadProblem`, and the run
-  goes on.
+- Nothing raises for bad input: what cannot be read becomes a `ReadProblem`, what is
+  passed over on purpose (an image in the folder, a revisit record) a `Skipped`, and the
+  run goes on.
 """
 
 from __future__ import annotations
@@ -19,12 +22,17 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from arshif.indexer.article import Article, ReadProblem
+from arshif.indexer.article import Article, ReadProblem, Skipped
 from arshif.indexer.readers.clean import clean_text
+from arshif.indexer.readers.csv import read_csv
 from arshif.indexer.readers.encoding import Choice, NotTextError, choose, decode
+from arshif.indexer.readers.feed import is_feed, read_feed
 from arshif.indexer.readers.html import read_html
 from arshif.indexer.readers.jsonl import read_json, read_jsonl, read_jsonl_lines
+from arshif.indexer.readers.office import read_docx, read_odt
+from arshif.indexer.readers.pdf import read_pdf
 from arshif.indexer.readers.record import Origin
+from arshif.indexer.readers.skips import unsupported_file
 from arshif.indexer.readers.stream import (
     HEAD_BYTES,
     STREAM_ERRORS,
@@ -35,11 +43,14 @@ from arshif.indexer.readers.stream import (
 )
 from arshif.indexer.readers.text import read_text
 from arshif.indexer.readers.trec import read_trec, read_trec_lines
+from arshif.indexer.readers.warc import read_warc
 
 __all__ = ["SUPPORTED_SUFFIXES", "find_files", "read_file"]
 
+Item = Article | ReadProblem | Skipped
 Reader = Callable[[str, Origin], Iterator[Article | ReadProblem]]
 LineReader = Callable[[Iterable[Line | ReadProblem], Origin], Iterator[Article | ReadProblem]]
+FileReader = Callable[[Path, Origin], Iterator[Item]]
 
 _READERS: dict[str, Reader] = {
     ".txt": read_text,
@@ -51,18 +62,37 @@ _READERS: dict[str, Reader] = {
     ".sgm": read_trec,
     ".trec": read_trec,
     ".xml": read_trec,
+    ".rss": read_feed,
+    ".atom": read_feed,
+    ".csv": read_csv,
+    ".tsv": read_csv,
 }
-SUPPORTED_SUFFIXES: tuple[str, ...] = (*_READERS, *(suffix + ".gz" for suffix in _READERS))
+# Binary formats, read by their libraries from the file (a .warc.gz is gzipped per record).
+_FILE_READERS: dict[str, FileReader] = {
+    ".warc": read_warc,
+    ".warc.gz": read_warc,
+    ".arc": read_warc,
+    ".arc.gz": read_warc,
+    ".docx": read_docx,
+    ".odt": read_odt,
+    ".pdf": read_pdf,
+}
+SUPPORTED_SUFFIXES: tuple[str, ...] = (
+    *_READERS,
+    *(suffix + ".gz" for suffix in _READERS),
+    *_FILE_READERS,
+)
 # Formats holding many articles a file, read line by line instead of whole.
 _LINE_READERS: dict[Reader, LineReader] = {read_jsonl: read_jsonl_lines, read_trec: read_trec_lines}
 
 
-def find_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path] | ReadProblem]:
+def find_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path] | ReadProblem | Skipped]:
     """Yield `(file, root)` for every supported file under `paths`, in sorted order.
 
-    Hidden files and folders are skipped, each folder is read once (symlink loops end
-    there), and a folder that cannot be listed is reported. A file named directly is
-    yielded with its parent as root.
+    Hidden files and folders, empty files and files of no supported format found in a
+    folder are yielded as `Skipped`; each folder is read once (symlink loops end there),
+    and a folder that cannot be listed is reported. A file named directly is yielded
+    with its parent as root.
     """
     for path in paths:
         if path.is_dir():
@@ -78,15 +108,33 @@ def find_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path] | ReadProble
             yield ReadProblem(str(path), "no such file or folder")
 
 
-def read_file(path: Path, id_base: str) -> Iterator[Article | ReadProblem]:
-    """Read the articles of one file; what cannot be read is yielded as a ReadProblem.
+def read_file(path: Path, id_base: str, *, pdf_pages: bool = False) -> Iterator[Item]:
+    """Read the articles of one file; what cannot be read is yielded as a ReadProblem,
+    records passed over on purpose (in web archives) as `Skipped`.
 
     Articles without an id of their own are named `id_base`, or `id_base:N` in files
-    holding several (N is the line in JSON Lines, the record number otherwise).
+    holding several (N is the line in JSON Lines, the page of a PDF read with
+    `pdf_pages`, the record number or offset otherwise).
     """
     suffix = _suffix(path)
     if suffix is None:
         yield ReadProblem(str(path), f"unsupported file type (expected {_expected()})")
+        return
+    found = False  # an article or a problem: a file yielding neither is a problem too
+    for item in _read(path, suffix, id_base, pdf_pages):
+        found = found or not isinstance(item, Skipped)
+        yield item
+    if not found:
+        yield ReadProblem(str(path), "no article found in the file")
+
+
+def _read(path: Path, suffix: str, id_base: str, pdf_pages: bool) -> Iterator[Item]:
+    if suffix in _FILE_READERS:
+        origin = Origin(str(path), _stem(path), id_base, "")
+        if suffix == ".pdf":
+            yield from read_pdf(path, origin, by_page=pdf_pages)
+        else:
+            yield from _FILE_READERS[suffix](path, origin)
         return
     try:
         stream = open_bytes(path)
@@ -118,7 +166,7 @@ def _read_stream(
     except NotTextError:
         yield ReadProblem(str(path), "binary file, not text")
         return
-    origin = Origin(str(path), path.name[: -len(suffix)], id_base, choice.name)
+    origin = Origin(str(path), _stem(path), id_base, choice.name)
     line_reader = _LINE_READERS.get(_sniff(_head_text(head, choice), suffix))
     if line_reader is not None:
         lines = _from_first_text(read_lines(stream, choice, str(path), gz=gz))
@@ -171,7 +219,10 @@ def _load(stream: BinaryIO, path: Path, *, html: bool, gz: bool) -> tuple[str, s
 
 
 def _sniff(text: str, suffix: str) -> Reader:
-    """The reader for `suffix`, corrected by the content: a .txt may hold TREC or HTML."""
+    """The reader for `suffix`, corrected by the content: a .txt may hold TREC or HTML,
+    an .xml a feed."""
+    if suffix == ".xml" and is_feed(text):
+        return read_feed
     if suffix == ".txt":
         head = text.lstrip()[:256].lower()
         if head.startswith("<doc>"):
@@ -182,24 +233,39 @@ def _sniff(text: str, suffix: str) -> Reader:
 
 
 def _suffix(path: Path) -> str | None:
-    """The format suffix (`.txt` for both `a.txt` and `a.txt.gz`), or None if unsupported."""
-    name = path.name.lower().removesuffix(".gz")
+    """The format suffix (`.txt` for both `a.txt` and `a.txt.gz`, `.warc.gz` for itself),
+    or None if unsupported."""
+    name = path.name.lower()
+    if suffix := next((s for s in _FILE_READERS if name.endswith(s)), None):
+        return suffix
+    name = name.removesuffix(".gz")
     return next((suffix for suffix in _READERS if name.endswith(suffix)), None)
 
 
+def _stem(path: Path) -> str:
+    """The file's name without its format suffix (and `.gz`)."""
+    name = path.name
+    suffix = _suffix(path) or ""
+    if name.lower().endswith(".gz") and not suffix.endswith(".gz"):
+        name = name[:-3]
+    return name[: -len(suffix)] if suffix else name
+
+
 def _expected() -> str:
-    return ", ".join(_READERS) + " or the same with .gz"
+    return ", ".join(_READERS) + " (or the same with .gz), " + ", ".join(_FILE_READERS)
 
 
-def _walk(root: Path) -> Iterator[tuple[Path, Path] | ReadProblem]:
+def _walk(root: Path) -> Iterator[tuple[Path, Path] | ReadProblem | Skipped]:
     """Depth-first over `root` without recursion, so deep nesting cannot overflow."""
     seen: set[tuple[int, int]] = set()
     stack = [root]
     while stack:
         path = stack.pop()
+        if path.name.startswith(".") and path != root:
+            yield Skipped(str(path), "hidden")
+            continue
         if path.is_file():
-            if _suffix(path):
-                yield path, root
+            yield _found(path, root)
             continue
         if not path.is_dir():
             if _suffix(path) and path.is_symlink():
@@ -212,8 +278,19 @@ def _walk(root: Path) -> Iterator[tuple[Path, Path] | ReadProblem]:
                 continue
             seen.add(identity)
             with os.scandir(path) as entries:
-                names = sorted(entry.name for entry in entries if not entry.name.startswith("."))
+                names = sorted(entry.name for entry in entries)
         except OSError as exc:
             yield ReadProblem(str(path), f"cannot read folder: {exc.strerror or exc}")
             continue
         stack.extend(path / name for name in reversed(names))
+
+
+def _found(path: Path, root: Path) -> tuple[Path, Path] | Skipped:
+    """A file met in a folder: to read, or skipped (no supported format, or empty)."""
+    if not _suffix(path):
+        return unsupported_file(path)
+    try:
+        empty = path.stat().st_size == 0
+    except OSError:
+        empty = False  # reading it will say what is wrong
+    return Skipped(str(path), "empty") if empty else (path, root)

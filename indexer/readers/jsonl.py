@@ -14,16 +14,16 @@ from arshif.indexer.article import Article, ReadProblem
 from arshif.indexer.readers.record import Origin, make_article
 from arshif.indexer.readers.stream import Line
 
-# Article field -> accepted names, preferred first.
+# Article field -> accepted names, preferred first (Arabic ones for CSV headers).
 FIELDS: dict[str, tuple[str, ...]] = {
     "id": ("id", "_id", "docno", "doc_id", "article_id"),
-    "title": ("title", "headline"),
-    "body": ("body", "text", "content", "article"),
-    "date": ("date", "published", "published_at", "pubdate", "datetime", "time"),
-    "source": ("source", "outlet", "sitename", "site", "publisher"),
-    "url": ("url", "link"),
-    "category": ("category", "section", "cat"),
-    "author": ("author", "authors", "byline"),
+    "title": ("title", "headline", "عنوان"),
+    "body": ("body", "text", "content", "article", "نص", "محتوى", "متن"),
+    "date": ("date", "published", "published_at", "pubdate", "datetime", "time", "تاريخ"),
+    "source": ("source", "outlet", "sitename", "site", "publisher", "مصدر", "صحيفة"),
+    "url": ("url", "link", "رابط"),
+    "category": ("category", "section", "cat", "قسم", "تصنيف", "فئة"),
+    "author": ("author", "authors", "byline", "كاتب", "مؤلف"),
 }
 
 

@@ -36,10 +36,12 @@ def make_article(
     category: str = "",
     author: str = "",
     line: int | None = None,
+    locator: str = "",
 ) -> Article | ReadProblem:
     """Tidy the fields and parse the date; an article with neither title nor body is a problem.
 
-    A date that cannot be read is kept as written in `extra["date"]`.
+    A date that cannot be read is kept as written in `extra["date"]`. `locator` says
+    where in the file the article is (by default its `line`, when there is one).
     """
     title, body = one_line(title), tidy_body(body)
     if not title and not body:
@@ -58,5 +60,6 @@ def make_article(
         author=one_line(author),
         path=origin.path,
         encoding=origin.encoding,
+        locator=locator or (f"line {line}" if line is not None else ""),
         extra={"date": str(date)} if date not in (None, "") and parsed is None else {},
     )

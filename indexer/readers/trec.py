@@ -117,7 +117,8 @@ def _record_article(
         article_id = docno or f"{origin.id_base}:{number}"
     abstract = fields.pop("abstract")
     fields["body"] = fields["body"] if fields["body"].strip() else abstract
-    article = make_article(origin, article_id=article_id, **fields)
+    locator = "" if single else f"record {number}"
+    article = make_article(origin, article_id=article_id, locator=locator, **fields)
     if isinstance(article, ReadProblem) and not single:
         article = origin.problem(f"record {number}: {article.message}")
     return article

@@ -5,6 +5,7 @@
 - `exact` is headline and body normalized but unstemmed, so exact forms outrank mere
   stem matches and exact phrases can be asked for;
 - `body` is stored only: snippets and `show` need the original text;
+- `locator` is stored only: `show` says where in its file an article was found;
 - `minhash` is a stored near-duplicate signature, grouped after each run (`duplicates`).
 """
 
@@ -25,7 +26,8 @@ from arshif.indexer.duplicates import signature
 # 7: array files written as they are made, their header last (`indexer.storage.arrayfile`).
 # 8: the searched fields' postings in the arrays only (Whoosh stores, does not index them).
 # 9: installed as one package, `arshif`: the analyzer is pickled as `arshif.indexer...`.
-SCHEMA_VERSION = 9
+# 10: each article's place in its file (`locator`: web-archive record, PDF page, CSV row).
+SCHEMA_VERSION = 10
 
 # The analyzed, searchable fields (a query word's terms live in these).
 TEXT_FIELDS = ("text", "title", "exact")
@@ -47,6 +49,7 @@ def build_schema() -> Schema:
         url=ID(stored=True),
         author=STORED(),
         encoding=STORED(),
+        locator=STORED(),
         minhash=STORED(),
     )
 
@@ -70,6 +73,7 @@ def article_fields(article: Article) -> dict[str, object]:
         "url": article.url or None,
         "author": article.author or None,
         "encoding": article.encoding or None,
+        "locator": article.locator or None,
         "minhash": signature(article.text) or None,
     }
     return {k: v for k, v in doc.items() if v is not None}

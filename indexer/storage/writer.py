@@ -28,7 +28,7 @@ from whoosh.index import Index, LockError
 from whoosh.reading import IndexReader, SegmentReader, TermNotFound
 from whoosh.writing import SegmentWriter
 
-from arshif.indexer.article import Article, ReadProblem
+from arshif.indexer.article import Article, ReadProblem, Skipped
 from arshif.indexer.boilerplate import BoilerplateDetector
 from arshif.indexer.duplicates import read_docnums, write_groups
 from arshif.indexer.errors import IndexBusyError, IndexIntegrityError
@@ -86,6 +86,8 @@ class IndexSummary:
     articles_removed: int = 0
     articles_total: int = 0
     problems: list[ReadProblem] = field(default_factory=list)
+    # Files and web-archive records passed over on purpose (images, revisits…).
+    skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
     # The index found was written by another version of arshif and held only files
     # under the paths given: it was rebuilt from them.
@@ -333,6 +335,12 @@ def _plan(run: _Run, paths: Iterable[Path]) -> tuple[list[_FileTask], list[str]]
         if isinstance(item, ReadProblem):
             run.problem(item)
             continue
+        if isinstance(item, Skipped):
+            # The index's own files (and, in a rebuild, the old index's) are no skip.
+            index_dirs = (run.index_dir, Path(run.summary.index_dir))
+            if not any(Path(item.path).is_relative_to(d) for d in index_dirs):
+                run.summary.skipped.append(item)
+            continue
         file, root = item
         key = str(file)
         if key in seen or file.is_relative_to(run.index_dir):
@@ -370,6 +378,7 @@ def _index_files(
     on_progress: Callable[[Progress], None] | None,
     commit_every: int,
     boilerplate: BoilerplateDetector,
+    pdf_pages: bool,
 ) -> None:
     bytes_total = sum(t.size for t in tasks)
     bytes_done = 0
@@ -382,9 +391,12 @@ def _index_files(
     for number, task in enumerate(tasks, 1):
         articles = 0
         encoding = ""
-        for item in read_file(task.path, task.id_base):
+        for item in read_file(task.path, task.id_base, pdf_pages=pdf_pages):
             if isinstance(item, ReadProblem):
                 run.problem(item)
+                continue
+            if isinstance(item, Skipped):
+                run.summary.skipped.append(item)
                 continue
             articles += 1
             encoding = encoding or item.encoding
@@ -411,8 +423,12 @@ def update_index(
     on_progress: Callable[[Progress], None] | None = None,
     on_problem: Callable[[ReadProblem], None] | None = None,
     commit_every: int = COMMIT_EVERY,
+    pdf_pages: bool = False,
 ) -> IndexSummary:
-    """Bring the index at `index_dir` up to date with the files under `paths`."""
+    """Bring the index at `index_dir` up to date with the files under `paths`.
+
+    `pdf_pages` makes each page of the PDFs read an article of its own (newspaper issues).
+    """
     started = time.perf_counter()
     target_dir = Path(index_dir).expanduser().resolve()
     paths = list(paths)
@@ -420,8 +436,9 @@ def update_index(
         store.recover_interrupted_swap(target_dir)
         upgrade = not rebuild and _outdated_within(target_dir, paths)
         summary = _update(
-            target_dir, paths, rebuild or upgrade, jobs, on_progress, on_problem, commit_every
-        )
+            target_dir, paths, rebuild or upgrade, jobs, on_progress, on_problem, commit_every,
+            pdf_pages,
+        )  # fmt: skip
     summary.upgraded = upgrade
     summary.seconds = time.perf_counter() - started
     return summary
@@ -448,6 +465,7 @@ def _update(
     on_progress: Callable[[Progress], None] | None,
     on_problem: Callable[[ReadProblem], None] | None,
     commit_every: int,
+    pdf_pages: bool,
 ) -> IndexSummary:
     index_dir = target_dir
     if rebuild and store.exists(target_dir):
@@ -470,7 +488,7 @@ def _update(
         queue = _SegmentQueue(index_dir, (jobs or os.cpu_count() or 1) if big else 1)
         boilerplate = BoilerplateDetector.load(index_dir)
         boilerplate.observe_files([(task.path, task.id_base) for task in tasks], queue.map)
-        _index_files(run, tasks, queue, on_progress, commit_every, boilerplate)
+        _index_files(run, tasks, queue, on_progress, commit_every, boilerplate, pdf_pages)
         boilerplate.save(index_dir)
     except BaseException:
         run.close_reader()
