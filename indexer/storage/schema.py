@@ -25,7 +25,9 @@ from arshif.indexer.duplicates import signature
 # 7: array files written as they are made, their header last (`indexer.storage.arrayfile`).
 # 8: the searched fields' postings in the arrays only (Whoosh stores, does not index them).
 # 9: installed as one package, `arshif`: the analyzer is pickled as `arshif.indexer...`.
-SCHEMA_VERSION = 9
+# 10: every file checked: array files and JSON files framed with a CRC32, Whoosh's files'
+#     checksums in `checksums.json`, every JSON file written when the index is created.
+SCHEMA_VERSION = 10
 
 # The analyzed, searchable fields (a query word's terms live in these).
 TEXT_FIELDS = ("text", "title", "exact")

@@ -1,8 +1,15 @@
 """Where an index lives, and opening it safely.
 
-An index is a folder holding Whoosh's files, `arshif.json` (format versions, encodings
-seen, last update) and `files.json` (what was indexed from which file, for incremental
-re-indexing). Both JSON files are replaced atomically, after Whoosh's own commit.
+An index is a folder holding Whoosh's files, arshif's array files beside each segment
+(`.arr`) and its JSON files (`JSON_FILES`): `arshif.json` (format versions, last
+update), `files.json` (what was indexed from which file, for incremental re-indexing),
+`groups.json`, `postings.json`, `boilerplate.json` and `checksums.json` (Whoosh's files'
+checksums, `filetable`). All are written when the index is created and replaced
+atomically after that; every one carries or is listed with a CRC32.
+
+Opening an index checks what is cheap (`check_on_open`): the JSON files' checksums, the
+Whoosh files' sizes (and checksums, for small ones) against `checksums.json`, every
+segment's array file present. What it sees is a DamagedIndexError naming the file.
 
 Opening an index unpickles its schema, which can run code: nothing reads an index file
 before `_check_not_writable_by_others` has passed, `exists` included (Whoosh's own
@@ -14,6 +21,7 @@ from __future__ import annotations
 import fcntl
 import gc
 import grp
+import json
 import os
 import pwd
 import re
@@ -28,19 +36,43 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 
 from arshif.indexer.analysis.analyzer import ANALYZER_VERSION, ArabicAnalyzer
+from arshif.indexer.duplicates import GROUPS_FILE
 from arshif.indexer.errors import (
+    DamagedIndexError,
     IncompatibleIndexError,
     IndexBusyError,
+    NewerIndexError,
     NoIndexError,
+    UnreadableIndexError,
     UnsafeIndexError,
 )
+from arshif.indexer.storage import filetable
+from arshif.indexer.storage.arrayfile import read_arrays
+from arshif.indexer.storage.checksum import file_size
+from arshif.indexer.storage.jsonfiles import MAGIC as JSON_MAGIC
 from arshif.indexer.storage.jsonfiles import read_json, write_json
+from arshif.indexer.storage.postings import postings_path
+from arshif.indexer.storage.postings_groups import MANIFEST_FILE as POSTINGS_FILE
+from arshif.indexer.storage.postings_groups import recorded_files
 from arshif.indexer.storage.schema import SCHEMA_VERSION, build_schema
 
 INDEX_ENV = "ARSHIF_INDEX"
 META_FILE = "arshif.json"
 MANIFEST_FILE = "files.json"
 RUN_LOCK_FILE = "arshif.lock"
+BOILERPLATE_FILE = "boilerplate.json"
+# Written when the index is created, so a missing one is damage, not a young index;
+# `arshif.json` last (with a table of contents, it is what makes a folder an index).
+JSON_FILES = (
+    filetable.CHECKSUMS_FILE,
+    MANIFEST_FILE,
+    GROUPS_FILE,
+    POSTINGS_FILE,
+    BOILERPLATE_FILE,
+    META_FILE,
+)
+# Whoosh's write lock, released (not removed) at the end of each commit.
+WHOOSH_LOCK_FILE = "MAIN_WRITELOCK"
 
 
 def default_index_dir() -> Path:
@@ -53,6 +85,12 @@ def default_index_dir() -> Path:
 
 # Whoosh's table of contents, one per generation: `_MAIN_3.toc`.
 _TOC_FILE = re.compile(r"_MAIN_[0-9]+\.toc")
+
+
+def latest_generation(index_dir: Path) -> int:
+    """The generation of the newest table of contents in the folder (-1 for none)."""
+    names = os.listdir(index_dir) if index_dir.is_dir() else []
+    return max((int(n[6:-4]) for n in names if _TOC_FILE.fullmatch(n)), default=-1)
 
 
 def exists(index_dir: Path) -> bool:
@@ -125,20 +163,103 @@ def recover_interrupted_swap(index_dir: Path) -> None:
 
 def schema_version(index_dir: Path) -> int | None:
     """The schema version the index at `index_dir` records (None if it cannot be read);
-    only `SCHEMA_VERSION` can be searched."""
-    meta = read_json(index_dir / META_FILE, None)
+    only `SCHEMA_VERSION` can be searched. Versions before 10 wrote `arshif.json` as
+    plain JSON, with no header: it is read as such, to recognize them."""
+    path = index_dir / META_FILE
+    try:
+        legacy = not path.read_bytes().startswith(JSON_MAGIC)
+    except (FileNotFoundError, IsADirectoryError, PermissionError):
+        legacy = False
+    try:
+        meta = json.loads(path.read_bytes()) if legacy else read_json(path, None)
+    except ValueError:
+        return None
     version = meta.get("schema_version") if isinstance(meta, dict) else None
     return version if isinstance(version, int) else None
 
 
-def open_index(index_dir: Path) -> Index:
-    """Open an existing index, refusing unsafe or incompatible ones with a clear error."""
-    recover_interrupted_swap(index_dir)
-    if not exists(index_dir):
-        raise NoIndexError(str(index_dir))
-    _check_not_writable_by_others(index_dir)
-    if schema_version(index_dir) != SCHEMA_VERSION:
+def check_version(index_dir: Path) -> None:
+    """Refuse an index of a newer arshif, or of an older one, naming the remedy."""
+    version = schema_version(index_dir)
+    if isinstance(version, int) and version > SCHEMA_VERSION:
+        raise NewerIndexError(str(index_dir), version, SCHEMA_VERSION)
+    if version != SCHEMA_VERSION:
         raise IncompatibleIndexError(str(index_dir), "written by another version of arshif")
+
+
+def has_meta(index_dir: Path) -> bool:
+    """Whether `arshif.json` is there: with no table of contents, a damaged index."""
+    return (index_dir / META_FILE).exists()
+
+
+def check_folder(index_dir: Path) -> None:
+    """The index folder is a readable folder holding an index; else a typed error. A
+    folder with arshif's files but no table of contents lost it: damaged, not absent."""
+    if index_dir.exists() and not index_dir.is_dir():
+        raise DamagedIndexError(index_dir, "is not a folder")
+    if index_dir.is_dir() and not os.access(index_dir, os.R_OK | os.X_OK):
+        raise UnreadableIndexError(str(index_dir), str(index_dir))
+    if exists(index_dir):
+        return
+    if has_meta(index_dir):
+        raise DamagedIndexError(index_dir / _recorded_toc(index_dir), "is missing")
+    raise NoIndexError(str(index_dir))
+
+
+def _recorded_toc(index_dir: Path) -> str:
+    """The name of the newest table of contents `checksums.json` lists (a guess else)."""
+    try:
+        tocs = [n for n in filetable.read_table(index_dir) if _TOC_FILE.fullmatch(n)]
+    except DamagedIndexError:
+        tocs = []
+    return max(tocs, key=lambda n: int(n[6:-4]), default=filetable.toc_name(1))
+
+
+def check_on_open(index_dir: Path, ix: Index | None = None, *, full: bool = False) -> list[
+    DamagedIndexError
+]:
+    """The damage the cheap checks see (all checksums with `full`): each JSON file
+    present and sound; with the opened index `ix`, Whoosh's files of its segments against
+    `checksums.json`, and every array file present with a sound header."""
+    problems = []
+    for name in JSON_FILES:
+        path = index_dir / name
+        try:
+            file_size(path)
+            read_json(path, None)
+        except DamagedIndexError as exc:
+            problems.append(exc)
+    if ix is None or problems:
+        return problems
+    generation = ix.latest_generation()
+    segments = ix._segments()
+    problems += filetable.check_files(
+        index_dir, generation, [s.segment_id() for s in segments], full=full
+    )
+    arrays = [postings_path(index_dir, s) for s in segments]
+    arrays += [index_dir / name for name in recorded_files(index_dir)]
+    for path in arrays:
+        try:
+            read_arrays(path)
+        except FileNotFoundError:
+            problems.append(DamagedIndexError(path, "is missing"))
+        except DamagedIndexError as exc:
+            problems.append(exc)
+    return problems
+
+
+def open_index(index_dir: Path) -> Index:
+    """Open an existing index, refusing unsafe, incompatible or damaged ones with a clear
+    error."""
+    recover_interrupted_swap(index_dir)
+    check_folder(index_dir)
+    _check_not_writable_by_others(index_dir)
+    check_version(index_dir)
+    if problems := check_on_open(index_dir):
+        raise problems[0]
+    toc_problems = filetable.check_files(index_dir, latest_generation(index_dir), [], full=True)
+    if toc_problems:  # checked before its schema is unpickled
+        raise toc_problems[0]
     try:
         ix = whoosh_index.open_dir(str(index_dir))
         analyzer = ix.schema["text"].analyzer
@@ -147,6 +268,8 @@ def open_index(index_dir: Path) -> Index:
         raise IncompatibleIndexError(str(index_dir), f"its schema cannot be loaded: {exc}") from exc
     if not isinstance(analyzer, ArabicAnalyzer) or analyzer.version != ANALYZER_VERSION:
         raise IncompatibleIndexError(str(index_dir), "built with another analyzer version")
+    if problems := check_on_open(index_dir, ix):
+        raise problems[0]
     return ix
 
 
@@ -164,9 +287,12 @@ def create_index(index_dir: Path) -> Index:
     index_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(index_dir, 0o755)
     ix = whoosh_index.create_in(str(index_dir), build_schema())
-    write_json(index_dir / MANIFEST_FILE, {})
-    write_json(
-        index_dir / META_FILE,
-        {"schema_version": SCHEMA_VERSION, "analyzer_version": ANALYZER_VERSION},
-    )
+    empty: dict[str, object] = {
+        filetable.CHECKSUMS_FILE: {"files": {}},
+        POSTINGS_FILE: [],
+        META_FILE: {"schema_version": SCHEMA_VERSION, "analyzer_version": ANALYZER_VERSION},
+    }
+    for name in JSON_FILES:
+        write_json(index_dir / name, empty.get(name, {}))
+    filetable.record(index_dir, [filetable.toc_name(ix.latest_generation())])
     return ix

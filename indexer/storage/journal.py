@@ -1,0 +1,66 @@
+"""A run's changes, undone when it fails; files no commit refers to, removed.
+
+An indexing run keeps the previous generation whole until it ends: its commits write
+new tables of contents without deleting the old one's files, and each JSON file it
+will replace is first hard-linked to `<name>.prev` (no data is copied, so this works on
+a full disk). A run that fails (disk full, a file it cannot write, an error) removes the
+tables of contents it wrote and puts the `.prev` files back: the index is the previous
+one, file for file. A run that ends well, and the next run after a killed one, remove
+every file the current generation does not use (`sweep`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+from whoosh.index import Index, clean_files
+
+from arshif.indexer.storage import store
+from arshif.indexer.storage.postings_groups import recorded_files
+
+PREV_SUFFIX = ".prev"
+
+
+def sweep(ix: Index, index_dir: Path, generation: int | None = None) -> None:
+    """Remove the files generation `generation` (the latest by default) does not use:
+    other tables of contents, other segments' files, unlisted postings groups, temporary
+    files and `.prev` links. Writes nothing, so it works on a full disk."""
+    if generation is None:
+        generation = ix.latest_generation()
+    for path in index_dir.glob("_MAIN_*.toc"):
+        if int(path.name[6:-4]) > generation:
+            path.unlink()
+    clean_files(ix.storage, ix.indexname, generation, ix._segments())
+    groups = set(recorded_files(index_dir))
+    for path in index_dir.iterdir():
+        name = path.name
+        stale_group = name.startswith("postings-") and name not in groups
+        if stale_group or name.endswith((".tmp", PREV_SUFFIX)):
+            with contextlib.suppress(FileNotFoundError, IsADirectoryError):
+                path.unlink()
+
+
+class Journal:
+    """What one run may have changed in `index_dir`, to undo it if the run fails.
+
+    Starting one removes what a killed run left (its commit, if it made one, stands)."""
+
+    def __init__(self, ix: Index, index_dir: Path) -> None:
+        self.ix = ix
+        self.index_dir = index_dir
+        sweep(ix, index_dir)
+        self.generation = ix.latest_generation()
+        for name in store.JSON_FILES:
+            os.link(index_dir / name, index_dir / (name + PREV_SUFFIX))
+
+    def undo(self) -> None:
+        """Put the index back as it was when the run started."""
+        for name in store.JSON_FILES:
+            os.replace(self.index_dir / (name + PREV_SUFFIX), self.index_dir / name)
+        sweep(self.ix, self.index_dir, self.generation)
+
+    def finish(self) -> None:
+        """The run ended well: drop what it replaced."""
+        sweep(self.ix, self.index_dir)
