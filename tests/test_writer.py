@@ -161,9 +161,9 @@ def test_workers_exit_when_their_run_is_killed() -> None:
 
 def _written_by_an_older_version(index_dir: Path) -> None:
     meta_path = index_dir / store.META_FILE
-    meta = json.loads(meta_path.read_text("utf-8"))
+    meta = store.read_json(meta_path, {})
     meta["schema_version"] -= 1
-    meta_path.write_text(json.dumps(meta), "utf-8")
+    meta_path.write_text(json.dumps(meta), "utf-8")  # plain JSON, as before version 10
 
 
 def test_an_index_of_another_version_is_rebuilt_from_the_folders_it_held(

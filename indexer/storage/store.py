@@ -162,8 +162,8 @@ def recover_interrupted_swap(index_dir: Path) -> None:
 
 
 def schema_version(index_dir: Path) -> int | None:
-    """The schema version the index at `index_dir` records (None if it cannot be read);
-    only `SCHEMA_VERSION` can be searched. Versions before 10 wrote `arshif.json` as
+    """The schema version the index at `index_dir` records (None if none); only
+    `SCHEMA_VERSION` can be searched. Versions before 10 wrote `arshif.json` as
     plain JSON, with no header: it is read as such, to recognize them."""
     path = index_dir / META_FILE
     try:
@@ -172,8 +172,8 @@ def schema_version(index_dir: Path) -> int | None:
         legacy = False
     try:
         meta = json.loads(path.read_bytes()) if legacy else read_json(path, None)
-    except ValueError:
-        return None
+    except ValueError as exc:
+        raise DamagedIndexError(path, "is damaged (it has no arshif header)") from exc
     version = meta.get("schema_version") if isinstance(meta, dict) else None
     return version if isinstance(version, int) else None
 
