@@ -210,5 +210,5 @@ def test_a_damaged_index_is_not_taken_for_an_older_one(tmp_path: Path) -> None:
     shutil.copytree(DATA / "txt", news)
     writer.update_index(tmp_path / "ix", [news])
     (tmp_path / "ix" / store.META_FILE).write_text("{not json", "utf-8")
-    with pytest.raises(DamagedIndexError, match="arshif.json is damaged"):
+    with pytest.raises(DamagedIndexError, match=r"arshif\.json is damaged"):
         writer.update_index(tmp_path / "ix", [news])
