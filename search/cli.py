@@ -125,6 +125,10 @@ def _summary_line(summary: IndexSummary) -> str:
     )
 
 
+def _warn(problem: ReadProblem) -> None:
+    click.echo(f"warning: {problem}", err=True)
+
+
 @main.command("index")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @index_option
@@ -153,10 +157,6 @@ def index_command(
     from arshif.indexer.storage.writer import update_index  # ~0.1 s of imports the searches skip
 
     bar = _ProgressBar(enabled=not as_json and sys.stderr.isatty())
-
-    def report(problem: ReadProblem) -> None:
-        click.echo(f"warning: {problem}", err=True)
-
     try:
         summary = update_index(
             _resolve_index(index_dir),
@@ -164,7 +164,7 @@ def index_command(
             rebuild=rebuild,
             jobs=jobs,
             on_progress=bar,
-            on_problem=report,
+            on_problem=_warn,
         )
     finally:
         bar.close()
@@ -427,6 +427,41 @@ def stats_command(index_dir: Path | None, as_json: bool) -> None:
         click.echo(output.dumps(stats))
     else:
         click.echo(output.render_stats(stats))
+
+
+@main.command("check")
+@index_option
+@click.option("--repair", is_flag=True, help="Rebuild a damaged index from the archive's files.")
+@json_option
+@reports_errors
+def check_command(index_dir: Path | None, repair: bool, as_json: bool) -> None:
+    """Verify every file of the index; exit 0 when it is sound, 1 when not.
+
+    Reads every byte against its checksum and compares the index's parts (article
+    counts, ids, stored texts, groups). With --repair, a damaged index is rebuilt from
+    the files it was indexed from, and the articles of files now gone are listed.
+
+    \b
+    Example:
+      arshif check
+      arshif check --repair
+    """
+    from arshif.indexer.storage.verify import check_index
+
+    target = _resolve_index(index_dir)
+    report = check_index(target)
+    repaired = None
+    if repair and not report.sound:
+        from arshif.indexer.storage.repair import repair_index
+
+        repaired = repair_index(target, on_problem=_warn)
+        report = check_index(target)
+    if as_json:
+        click.echo(output.dumps(output.check_json(report, repaired)))
+    else:
+        click.echo(output.render_check(report, repaired))
+    if not report.sound:
+        sys.exit(1)
 
 
 @main.command("analyze")

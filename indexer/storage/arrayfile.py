@@ -95,9 +95,10 @@ def _layout(path: Path, size: int) -> tuple[dict[str, list], int]:
     header_at = size - _TRAILER.size - length
     try:
         for dtype, shape, offset in layout.values():
-            if offset < len(MAGIC) or offset + np.dtype(dtype).itemsize * int(
-                np.prod(shape)
-            ) > header_at:
+            if (
+                offset < len(MAGIC)
+                or offset + np.dtype(dtype).itemsize * int(np.prod(shape)) > header_at
+            ):
                 raise DamagedIndexError(path, "is damaged (an array lies outside it)")
     except (TypeError, ValueError, AttributeError) as exc:
         raise DamagedIndexError(path, "is damaged (its header is wrong)") from exc

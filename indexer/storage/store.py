@@ -12,7 +12,7 @@ Whoosh files' sizes (and checksums, for small ones) against `checksums.json`, ev
 segment's array file present. What it sees is a DamagedIndexError naming the file.
 
 Opening an index unpickles its schema, which can run code: nothing reads an index file
-before `_check_not_writable_by_others` has passed, `exists` included (Whoosh's own
+before `check_not_writable_by_others` has passed, `exists` included (Whoosh's own
 `exists_in` unpickles the schema to answer).
 """
 
@@ -102,7 +102,7 @@ def exists(index_dir: Path) -> bool:
     return META_FILE in names and any(_TOC_FILE.fullmatch(name) for name in names)
 
 
-def _check_not_writable_by_others(index_dir: Path) -> None:
+def check_not_writable_by_others(index_dir: Path) -> None:
     """Refuse a folder, or a file in it, that another user could write to.
 
     Group write is allowed only for a user's private group (named after the user and
@@ -215,9 +215,9 @@ def _recorded_toc(index_dir: Path) -> str:
     return max(tocs, key=lambda n: int(n[6:-4]), default=filetable.toc_name(1))
 
 
-def check_on_open(index_dir: Path, ix: Index | None = None, *, full: bool = False) -> list[
-    DamagedIndexError
-]:
+def check_on_open(
+    index_dir: Path, ix: Index | None = None, *, full: bool = False
+) -> list[DamagedIndexError]:
     """The damage the cheap checks see (all checksums with `full`): each JSON file
     present and sound; with the opened index `ix`, Whoosh's files of its segments against
     `checksums.json`, and every array file present with a sound header."""
@@ -253,7 +253,7 @@ def open_index(index_dir: Path) -> Index:
     error."""
     recover_interrupted_swap(index_dir)
     check_folder(index_dir)
-    _check_not_writable_by_others(index_dir)
+    check_not_writable_by_others(index_dir)
     check_version(index_dir)
     if problems := check_on_open(index_dir):
         raise problems[0]
