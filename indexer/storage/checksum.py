@@ -17,6 +17,7 @@ from arshif.indexer.errors import DamagedIndexError, UnreadableIndexError
 # Files up to this size are verified in full each time an index is opened (a few
 # milliseconds); larger ones by their header and length only.
 FULL_CHECK_BYTES = 1 << 20
+NOT_A_FILE = "is not a file (a folder is in its place)"
 _CHUNK = 1 << 20
 
 
@@ -45,7 +46,7 @@ def file_size(path: Path) -> int:
     except PermissionError as exc:
         raise UnreadableIndexError(str(path), str(path.parent)) from exc
     if not stat.S_ISREG(st.st_mode):
-        raise DamagedIndexError(path, "is not a file (a folder or other object is in its place)")
+        raise DamagedIndexError(path, NOT_A_FILE)
     if not os.access(path, os.R_OK):
         raise UnreadableIndexError(str(path), str(path.parent))
     return st.st_size

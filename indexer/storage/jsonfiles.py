@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from arshif.indexer.errors import DamagedIndexError, UnreadableIndexError
+from arshif.indexer.storage.checksum import NOT_A_FILE
 
 MAGIC = b"ARSHIFJ1"
 
@@ -45,7 +46,7 @@ def read_framed(path: Path) -> bytes:
     try:
         data = path.read_bytes()
     except IsADirectoryError as exc:
-        raise DamagedIndexError(path, "is not a file (a folder is in its place)") from exc
+        raise DamagedIndexError(path, NOT_A_FILE) from exc
     except PermissionError as exc:
         raise UnreadableIndexError(str(path), str(path.parent)) from exc
     return _unframe(path, data)

@@ -48,7 +48,7 @@ from arshif.indexer.errors import (
 )
 from arshif.indexer.storage import filetable
 from arshif.indexer.storage.arrayfile import read_arrays
-from arshif.indexer.storage.checksum import file_size
+from arshif.indexer.storage.checksum import NOT_A_FILE, file_size
 from arshif.indexer.storage.jsonfiles import MAGIC as JSON_MAGIC
 from arshif.indexer.storage.jsonfiles import read_json, write_json
 from arshif.indexer.storage.postings import postings_path
@@ -138,7 +138,12 @@ def run_lock(index_dir: Path) -> Iterator[None]:
     cannot slip in between two commits of the first, nor two first runs race to create.
     """
     index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / RUN_LOCK_FILE, "a") as handle:
+    lock = index_dir / RUN_LOCK_FILE
+    try:
+        handle = open(lock, "a")  # noqa: SIM115 (closed by the `with` below)
+    except IsADirectoryError as exc:
+        raise DamagedIndexError(lock, NOT_A_FILE) from exc
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
@@ -187,9 +192,9 @@ def check_version(index_dir: Path) -> None:
         raise IncompatibleIndexError(str(index_dir), "written by another version of arshif")
 
 
-def has_meta(index_dir: Path) -> bool:
-    """Whether `arshif.json` is there: with no table of contents, a damaged index."""
-    return (index_dir / META_FILE).exists()
+def has_index_files(index_dir: Path) -> bool:
+    """Whether `arshif.json` or a table of contents is there: an index, if damaged."""
+    return (index_dir / META_FILE).exists() or latest_generation(index_dir) >= 0
 
 
 def check_folder(index_dir: Path) -> None:
@@ -201,8 +206,10 @@ def check_folder(index_dir: Path) -> None:
         raise UnreadableIndexError(str(index_dir), str(index_dir))
     if exists(index_dir):
         return
-    if has_meta(index_dir):
+    if (index_dir / META_FILE).exists():
         raise DamagedIndexError(index_dir / _recorded_toc(index_dir), "is missing")
+    if has_index_files(index_dir):
+        raise DamagedIndexError(index_dir / META_FILE, "is missing")
     raise NoIndexError(str(index_dir))
 
 

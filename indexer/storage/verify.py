@@ -22,6 +22,7 @@ from arshif.indexer.duplicates import read_docnums, read_groups
 from arshif.indexer.errors import ArshifError, DamagedIndexError
 from arshif.indexer.storage import filetable, store
 from arshif.indexer.storage.arrayfile import read_arrays, verify_arrays
+from arshif.indexer.storage.checksum import NOT_A_FILE
 from arshif.indexer.storage.docvalues import read_doc_values, read_hit_texts
 from arshif.indexer.storage.postings import postings_path
 from arshif.indexer.storage.postings_groups import (
@@ -68,6 +69,9 @@ def check_index(index_dir: Path) -> CheckReport:
     store.check_version(index_dir)
     for exc in store.check_on_open(index_dir):
         report.damage(exc)
+    for lock in (store.RUN_LOCK_FILE, store.WHOOSH_LOCK_FILE):
+        if (index_dir / lock).exists() and not (index_dir / lock).is_file():
+            report.problems.append(Finding(lock, NOT_A_FILE))
     generation = store.latest_generation(index_dir)
     if report.problems:
         return report  # the table of checksums or the version record cannot be trusted

@@ -34,6 +34,7 @@ from arshif.indexer.article import Article, ReadProblem
 from arshif.indexer.boilerplate import BoilerplateDetector
 from arshif.indexer.duplicates import read_docnums, write_groups
 from arshif.indexer.errors import (
+    DamagedIndexError,
     DiskFullError,
     IndexBusyError,
     IndexIntegrityError,
@@ -42,6 +43,7 @@ from arshif.indexer.errors import (
 )
 from arshif.indexer.readers import find_files, read_file
 from arshif.indexer.storage import filetable, stops, store
+from arshif.indexer.storage.checksum import NOT_A_FILE
 from arshif.indexer.storage.journal import Journal
 from arshif.indexer.storage.postings import write_segment_postings
 from arshif.indexer.storage.postings_groups import join_segments, live_articles, reader_segments
@@ -215,6 +217,8 @@ class _Run:
             return self.ix.writer()
         except LockError as exc:
             raise IndexBusyError(str(self.index_dir)) from exc
+        except IsADirectoryError as exc:
+            raise DamagedIndexError(exc.filename, NOT_A_FILE) from exc
 
     @property
     def reader(self) -> IndexReader:
@@ -475,7 +479,7 @@ def _update(
     commit_every: int,
 ) -> IndexSummary:
     index_dir = target_dir
-    found = store.exists(target_dir) or store.has_meta(target_dir)
+    found = store.has_index_files(target_dir)
     if rebuild and found:
         index_dir = _rebuild_dir(target_dir)
     before = set(os.listdir(index_dir)) if index_dir.is_dir() else set()
