@@ -407,7 +407,7 @@ def plant_payload(index_dir: Path, mark: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.undo()
     with pytest.raises(Exception) as raised:  # the planted schema runs, then breaks
         whoosh_index.open_dir(str(index_dir))
-    store._close_left_open(raised.value)
+    store.close_left_open(raised.value)
     assert mark.is_dir()
     mark.rmdir()
 

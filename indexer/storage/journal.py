@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import shutil
 from pathlib import Path
 
 from whoosh.index import Index, clean_files
@@ -21,23 +23,26 @@ from arshif.indexer.storage import store
 from arshif.indexer.storage.postings_groups import recorded_files
 
 PREV_SUFFIX = ".prev"
+_TOC_TEMP = re.compile(r"_MAIN_[0-9]+\.toc\..+")
 
 
 def sweep(ix: Index, index_dir: Path, generation: int | None = None) -> None:
     """Remove the files generation `generation` (the latest by default) does not use:
     other tables of contents, other segments' files, unlisted postings groups, temporary
-    files and `.prev` links. Writes nothing, so it works on a full disk."""
+    files and folders, `.prev` links. Writes nothing, so it works on a full disk."""
     if generation is None:
         generation = ix.latest_generation()
     for path in index_dir.glob("_MAIN_*.toc"):
         if int(path.name[6:-4]) > generation:
             path.unlink()
     clean_files(ix.storage, ix.indexname, generation, ix._segments())
+    shutil.rmtree(index_dir / f"{ix.indexname}.tmp", ignore_errors=True)  # Whoosh's scratch
     groups = set(recorded_files(index_dir))
     for path in index_dir.iterdir():
         name = path.name
         stale_group = name.startswith("postings-") and name not in groups
-        if stale_group or name.endswith((".tmp", PREV_SUFFIX)):
+        toc_being_written = _TOC_TEMP.fullmatch(name)  # Whoosh's `_MAIN_3.toc.<time>`
+        if stale_group or toc_being_written or name.endswith((".tmp", PREV_SUFFIX)):
             with contextlib.suppress(FileNotFoundError, IsADirectoryError):
                 path.unlink()
 

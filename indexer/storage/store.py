@@ -271,7 +271,7 @@ def open_index(index_dir: Path) -> Index:
         ix = whoosh_index.open_dir(str(index_dir))
         analyzer = ix.schema["text"].analyzer
     except Exception as exc:  # an unpicklable schema can fail in many ways
-        _close_left_open(exc)
+        close_left_open(exc)
         raise IncompatibleIndexError(str(index_dir), f"its schema cannot be loaded: {exc}") from exc
     if not isinstance(analyzer, ArabicAnalyzer) or analyzer.version != ANALYZER_VERSION:
         raise IncompatibleIndexError(str(index_dir), "built with another analyzer version")
@@ -280,9 +280,10 @@ def open_index(index_dir: Path) -> Index:
     return ix
 
 
-def _close_left_open(exc: BaseException) -> None:
-    """Close the table-of-contents file Whoosh leaves open when reading it fails, now
-    rather than at some later collection (where it would warn about an unclosed file)."""
+def close_left_open(exc: BaseException) -> None:
+    """Close the files Whoosh leaves open when reading or writing fails (the table of
+    contents, a failed run's segment files), now rather than at some later collection
+    (where each would warn about an unclosed file)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         traceback.clear_frames(exc.__traceback__)

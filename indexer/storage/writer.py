@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh.codec.base import Segment
-from whoosh.index import TOC, Index, LockError
+from whoosh.index import TOC, Index
 from whoosh.reading import IndexReader, SegmentReader, TermNotFound
 from whoosh.writing import SegmentWriter
 
@@ -213,12 +213,22 @@ class _Run:
         self.since_commit = 0
 
     def _new_writer(self) -> SegmentWriter:
+        """A writer holding Whoosh's write lock, which it releases when it ends. The lock
+        is taken here, not by the writer: one whose setup fails (a full disk) would keep
+        it, unreleased, for the rest of this process."""
+        lock = self.ix.lock("WRITELOCK")
         try:
-            return self.ix.writer()
-        except LockError as exc:
-            raise IndexBusyError(str(self.index_dir)) from exc
+            if not lock.acquire():
+                raise IndexBusyError(str(self.index_dir))
         except IsADirectoryError as exc:
             raise DamagedIndexError(exc.filename, NOT_A_FILE) from exc
+        try:
+            writer = SegmentWriter(self.ix, _lk=False)
+        except BaseException:
+            lock.release()
+            raise
+        writer.writelock = lock
+        return writer
 
     @property
     def reader(self) -> IndexReader:
@@ -314,7 +324,13 @@ class _Run:
             )
             stops.reached("commit")
             # The previous generation's files stay until the run ends (`journal`).
-            TOC(writer.schema, segments, writer.generation).write(writer.storage, writer.indexname)
+            try:
+                TOC(writer.schema, segments, writer.generation).write(
+                    writer.storage, writer.indexname
+                )
+            except BaseException as exc:
+                store.close_left_open(exc)
+                raise
             filetable.record(folder, [filetable.toc_name(writer.generation)])
         finally:
             writer._finish()
@@ -534,7 +550,8 @@ def _update_opened(
     journal = Journal(ix, index_dir)
     try:
         summary = _write_run(ix, index_dir, paths, jobs, on_progress, on_problem, commit_every)
-    except BaseException:
+    except BaseException as exc:
+        store.close_left_open(exc)  # Whoosh leaves the files of a failed write open
         journal.undo()
         raise
     journal.finish()
@@ -570,8 +587,7 @@ def _write_run(
         boilerplate.save(index_dir)
     except BaseException:
         run.close_reader()
-        if not run.writer.is_closed:
-            run.writer.cancel()
+        _abandon(run.writer)
         raise
     finally:
         if queue is not None:
@@ -585,6 +601,17 @@ def _write_run(
         if changed or read_docnums(index_dir, ix.latest_generation()) is None:
             write_groups(ix, index_dir, live_articles(index_dir, reader))
     return summary
+
+
+def _abandon(writer: SegmentWriter) -> None:
+    """Cancel a failed run's writer; if cancelling fails too (it writes, and may meet
+    what failed the run), at least release its lock (`journal` removes its files)."""
+    if writer.is_closed:
+        return
+    try:
+        writer.cancel()
+    except Exception:
+        writer._finish()
 
 
 def _swap_in(new_dir: Path, target_dir: Path) -> None:
