@@ -435,6 +435,7 @@ def _index_files(
                 run.commit(queue.drain())
         run.file_done(task, articles, encoding)
         bytes_done += task.size
+        stops.input_read(bytes_done)
         report(number)
     if run.batch:
         queue.submit(run.take_batch())
