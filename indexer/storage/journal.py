@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
 from pathlib import Path
 
 from whoosh.index import Index, clean_files
@@ -29,14 +28,13 @@ _TOC_TEMP = re.compile(r"_MAIN_[0-9]+\.toc\..+")
 def sweep(ix: Index, index_dir: Path, generation: int | None = None) -> None:
     """Remove the files generation `generation` (the latest by default) does not use:
     other tables of contents, other segments' files, unlisted postings groups, temporary
-    files and folders, `.prev` links. Writes nothing, so it works on a full disk."""
+    files, `.prev` links. Writes nothing, so it works on a full disk."""
     if generation is None:
         generation = ix.latest_generation()
     for path in index_dir.glob("_MAIN_*.toc"):
         if int(path.name[6:-4]) > generation:
             path.unlink()
     clean_files(ix.storage, ix.indexname, generation, ix._segments())
-    shutil.rmtree(index_dir / f"{ix.indexname}.tmp", ignore_errors=True)  # Whoosh's scratch
     groups = set(recorded_files(index_dir))
     for path in index_dir.iterdir():
         name = path.name

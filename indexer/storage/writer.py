@@ -222,9 +222,13 @@ class _Run:
                 raise IndexBusyError(str(self.index_dir))
         except IsADirectoryError as exc:
             raise DamagedIndexError(exc.filename, NOT_A_FILE) from exc
+        # Whoosh's scratch folder: a killed writer's is left, a cancelled one's removed.
+        scratch = self.index_dir / f"{self.ix.indexname}.tmp"
+        shutil.rmtree(scratch, ignore_errors=True)
         try:
             writer = SegmentWriter(self.ix, _lk=False)
         except BaseException:
+            shutil.rmtree(scratch, ignore_errors=True)
             lock.release()
             raise
         writer.writelock = lock
