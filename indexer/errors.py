@@ -73,6 +73,17 @@ class IndexWriteError(ArshifError):
         )
 
 
+class IndexAccessError(ArshifError):
+    """An operating-system error reading or writing a file that no check foresaw."""
+
+    def __init__(self, exc: OSError) -> None:
+        what = exc.filename or "a file of the index"
+        super().__init__(
+            f"cannot use {what} ({exc.strerror or exc}). Check that your user may read and "
+            f'write it and that its disk is sound; "arshif check" verifies an index.'
+        )
+
+
 class UnsafeIndexError(ArshifError):
     def __init__(self, path: str) -> None:
         super().__init__(

@@ -20,7 +20,7 @@ from arshif.indexer.analysis.analyzer import analyze_word
 from arshif.indexer.analysis.tokenize import words
 from arshif.indexer.article import ReadProblem
 from arshif.indexer.dates import parse_date_bound
-from arshif.indexer.errors import ArshifError
+from arshif.indexer.errors import ArshifError, IndexAccessError
 from arshif.indexer.storage import store
 from arshif.search import output
 from arshif.search.batch import write_run
@@ -46,7 +46,8 @@ def index_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn library errors into a one-line message and exit code 1."""
+    """Turn library errors, and operating-system errors no check foresaw, into a one-line
+    message and exit code 1."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -54,6 +55,8 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except ArshifError as exc:
             raise click.ClickException(str(exc)) from exc
+        except OSError as exc:
+            raise click.ClickException(str(IndexAccessError(exc))) from exc
 
     return wrapper
 

@@ -10,6 +10,7 @@ output, or exits 1 with an `Error:` line naming the file; `check` exits 1 naming
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -185,3 +186,36 @@ def test_check_of_a_sound_index_passes_and_lists_nothing(
     report = json.loads(result.output)
     assert (report["sound"], report["problems"], report["notes"]) == (True, [], [])
     assert report["articles"] == json.loads(invoke(source, "stats", "--json").output)["articles"]
+
+
+@pytest.mark.parametrize("kind", ["trm", "files.json", "segment-arr"])
+def test_a_file_the_user_may_not_read_is_named_with_the_remedy(
+    pristine: tuple[Path, dict[str, str]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    kind: str,
+) -> None:
+    """Permissions changed under the index (simulated: the tests may run as root, whom
+    permissions do not stop)."""
+    source, _ = pristine
+    index_dir = tmp_path / "index"
+    shutil.copytree(source, index_dir)
+    path = file_of_kind(index_dir, kind)
+    real_access, real_read = os.access, Path.read_bytes
+
+    def access(target: object, mode: int, **kwargs: object) -> bool:
+        return Path(str(target)) != path and real_access(target, mode, **kwargs)
+
+    def read_bytes(self: Path) -> bytes:
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read(self)
+
+    monkeypatch.setattr(os, "access", access)
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    for command, result in read_commands(index_dir).items():
+        assert result.exit_code == 1, (command, result.output)
+        assert result.output == (
+            f"Error: cannot read {path}: permission denied. Give your user access to the "
+            f'index with "chmod -R u+rwX {index_dir}" (or run arshif as its owner).\n'
+        ), command

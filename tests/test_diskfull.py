@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 import errno
 import io
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -30,7 +31,7 @@ OLD_WORD = "داعش"
 class _FullDiskFile:
     """A file opened for writing whose first write may find the disk full."""
 
-    def __init__(self, file: Any, fail: Callable[[], bool]) -> None:
+    def __init__(self, file: Any, fail: Callable[[], int]) -> None:
         self._file = file
         self._fail = fail
         self._written = False
@@ -38,8 +39,8 @@ class _FullDiskFile:
     def write(self, data: Any) -> int:
         if not self._written:
             self._written = True
-            if self._fail():
-                raise OSError(errno.ENOSPC, "No space left on device")
+            if code := self._fail():
+                raise OSError(code, os.strerror(code), self._file.name)
         return self._file.write(data)
 
     def __enter__(self) -> _FullDiskFile:
@@ -55,9 +56,12 @@ class _FullDiskFile:
 class WritePoints:
     """Counts the files opened for writing under `root`; fails the `fail_at`th."""
 
-    def __init__(self, root: Path, fail_at: int | None = None) -> None:
+    def __init__(
+        self, root: Path, fail_at: int | None = None, code: int = errno.ENOSPC
+    ) -> None:
         self.root = str(root)
         self.fail_at = fail_at
+        self.code = code
         self.count = 0
         self.failed = False
 
@@ -74,11 +78,13 @@ class WritePoints:
         monkeypatch.setattr(builtins, "open", opening)
         monkeypatch.setattr(io, "open", opening)
 
-    def _next(self) -> bool:
+    def _next(self) -> int:
+        """The error number the next first write fails with (0: it does not)."""
         self.count += 1
         if self.count == self.fail_at:
             self.failed = True
-        return self.count == self.fail_at
+            return self.code
+        return 0
 
 
 def index(index_dir: Path, *args: str) -> Result:
@@ -150,3 +156,23 @@ def test_a_full_disk_at_every_write_changes_nothing(
         assert again.exit_code == 0, again.output
         assert '"total": 0' not in search(index_dir, NEW_WORD)
         shutil.rmtree(folder)
+
+
+def test_a_file_the_run_may_not_write_changes_nothing_and_says_so(
+    previous: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    total = points_of("update", previous, tmp_path, monkeypatch)
+    index_dir = tmp_path / "denied" / "index"
+    shutil.copytree(previous, index_dir)
+    points = WritePoints(index_dir.parent, total // 2, errno.EACCES)
+    points.install(monkeypatch)
+    result = index(index_dir, *run_args("update"))
+    monkeypatch.undo()
+    assert result.exit_code == 1
+    assert re.fullmatch(
+        rf"Error: cannot write the index at {re.escape(str(index_dir))} \(Permission denied: "
+        rf"{re.escape(str(index_dir))}/[^ ]+\); nothing was changed\. Make the folder and its "
+        r"files writable by your user, then run again\.\n",
+        result.output,
+    ), result.output
+    assert snapshot(index_dir) == snapshot(previous)

@@ -15,6 +15,7 @@ larger one by `verify_arrays` (`arshif check`).
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import struct
@@ -119,7 +120,7 @@ def read_arrays(path: Path) -> dict[str, np.ndarray]:
     A missing file is a FileNotFoundError (a commit may have just removed it: the caller
     decides); any other damage the cheap checks see is a DamagedIndexError."""
     if not path.exists() and not path.is_symlink():
-        raise FileNotFoundError(path)
+        raise FileNotFoundError(errno.ENOENT, "No such file", str(path))
     size = file_size(path)
     layout, crc = _layout(path, size)
     if size <= FULL_CHECK_BYTES and crc32_file(path, size - _CRC_AT) != crc:

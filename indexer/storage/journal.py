@@ -12,8 +12,10 @@ every file the current generation does not use (`sweep`).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
+import shutil
 from pathlib import Path
 
 from whoosh.index import Index, clean_files
@@ -45,6 +47,17 @@ def sweep(ix: Index, index_dir: Path, generation: int | None = None) -> None:
                 path.unlink()
 
 
+def _keep(path: Path, prev: Path) -> None:
+    """`prev` holds what `path` holds now: a hard link, or a copy where links are not
+    supported (some network and FAT file systems)."""
+    try:
+        os.link(path, prev)
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
+            raise
+        shutil.copyfile(path, prev)
+
+
 class Journal:
     """What one run may have changed in `index_dir`, to undo it if the run fails.
 
@@ -55,8 +68,13 @@ class Journal:
         self.index_dir = index_dir
         sweep(ix, index_dir)
         self.generation = ix.latest_generation()
-        for name in store.JSON_FILES:
-            os.link(index_dir / name, index_dir / (name + PREV_SUFFIX))
+        try:
+            for name in store.JSON_FILES:
+                _keep(index_dir / name, index_dir / (name + PREV_SUFFIX))
+        except BaseException:
+            for name in store.JSON_FILES:
+                (index_dir / (name + PREV_SUFFIX)).unlink(missing_ok=True)
+            raise
 
     def undo(self) -> None:
         """Put the index back as it was when the run started."""
