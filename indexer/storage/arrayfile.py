@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import errno
 import json
-import os
 import struct
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
 from arshif.indexer.errors import DamagedIndexError
+from arshif.indexer.storage.atomic import replacing
 from arshif.indexer.storage.checksum import FULL_CHECK_BYTES, crc32_file, file_size
 
 MAGIC = b"ARSHIFA3"
@@ -42,13 +43,13 @@ def _aligned(n: int) -> int:
 class _ChecksummedWriter:
     """A binary file that keeps the CRC32 of what was written to it."""
 
-    def __init__(self, out: object) -> None:
+    def __init__(self, out: BinaryIO) -> None:
         self.out = out
         self.crc = 0
         self.position = 0
 
     def write(self, data: bytes | memoryview) -> None:
-        self.out.write(data)  # type: ignore[attr-defined]
+        self.out.write(data)
         self.crc = zlib.crc32(data, self.crc)
         self.position += len(data)
 
@@ -57,24 +58,16 @@ def write_arrays(path: Path, arrays: Iterable[tuple[str, np.ndarray]]) -> None:
     """Write the (name, array) pairs to `path` as they come (via a temporary file, so a
     reader never sees half)."""
     layout: dict[str, list[object]] = {}
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        with tmp.open("wb") as file:
-            out = _ChecksummedWriter(file)
-            out.write(MAGIC)
-            for name, array in arrays:
-                out.write(b"\0" * (_aligned(out.position) - out.position))
-                layout[name] = [array.dtype.str, list(array.shape), out.position]
-                out.write(memoryview(np.ascontiguousarray(array)).cast("B"))
-            header = json.dumps(layout).encode("utf-8")
-            out.write(header + _TRAILER.pack(len(header), 0, END)[:_CRC_AT])
-            file.write(_TRAILER.pack(0, out.crc, END)[_CRC_AT:])
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with replacing(path) as file:
+        out = _ChecksummedWriter(file)
+        out.write(MAGIC)
+        for name, array in arrays:
+            out.write(b"\0" * (_aligned(out.position) - out.position))
+            layout[name] = [array.dtype.str, list(array.shape), out.position]
+            out.write(memoryview(np.ascontiguousarray(array)).cast("B"))
+        header = json.dumps(layout).encode("utf-8")
+        out.write(header + _TRAILER.pack(len(header), 0, END)[:_CRC_AT])
+        file.write(_TRAILER.pack(0, out.crc, END)[_CRC_AT:])
 
 
 def _layout(path: Path, size: int) -> tuple[dict[str, list], int]:

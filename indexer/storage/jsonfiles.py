@@ -9,12 +9,12 @@ DamagedIndexError naming the file, never a silently different answer.
 from __future__ import annotations
 
 import json
-import os
 import zlib
 from pathlib import Path
 from typing import Any
 
 from arshif.indexer.errors import DamagedIndexError, UnreadableIndexError
+from arshif.indexer.storage.atomic import replacing
 from arshif.indexer.storage.checksum import NOT_A_FILE
 
 MAGIC = b"ARSHIFJ1"
@@ -68,13 +68,5 @@ def read_json(path: Path, default: Any) -> Any:
 def write_json(path: Path, value: Any) -> None:
     """Write `value` to `path` so that a crash leaves either the old or the new file."""
     body = json.dumps(value, ensure_ascii=False, indent=1).encode("utf-8")
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        with tmp.open("wb") as out:
-            out.write(_frame(body))
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with replacing(path) as out:
+        out.write(_frame(body))

@@ -506,7 +506,14 @@ def _update(
     before = set(os.listdir(index_dir)) if index_dir.is_dir() else set()
     try:
         ix = store.open_index(index_dir) if found and not rebuild else store.create_index(index_dir)
-        summary = _update_opened(ix, index_dir, paths, jobs, on_progress, on_problem, commit_every)
+        journal = Journal(ix, index_dir)
+        try:
+            summary = _write_run(ix, index_dir, paths, jobs, on_progress, on_problem, commit_every)
+        except BaseException as exc:
+            store.close_left_open(exc)  # Whoosh leaves the files of a failed write open
+            journal.undo()
+            raise
+        journal.finish()
     except BaseException:
         if not found or rebuild:  # a new index: remove what was made of it
             _remove_new_entries(index_dir, before)
@@ -541,26 +548,6 @@ def _write_error(index_dir: Path, exc: OSError) -> Exception:
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return IndexWriteError(str(index_dir), f"{exc.strerror}: {exc.filename or index_dir}")
     return exc
-
-
-def _update_opened(
-    ix: Index,
-    index_dir: Path,
-    paths: Iterable[Path],
-    jobs: int | None,
-    on_progress: Callable[[Progress], None] | None,
-    on_problem: Callable[[ReadProblem], None] | None,
-    commit_every: int,
-) -> IndexSummary:
-    journal = Journal(ix, index_dir)
-    try:
-        summary = _write_run(ix, index_dir, paths, jobs, on_progress, on_problem, commit_every)
-    except BaseException as exc:
-        store.close_left_open(exc)  # Whoosh leaves the files of a failed write open
-        journal.undo()
-        raise
-    journal.finish()
-    return summary
 
 
 def _write_run(
