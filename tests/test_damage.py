@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from arshif.indexer.storage import store
+from arshif.indexer.storage.jsonfiles import read_json, write_json
 from arshif.indexer.storage.postings_groups import recorded_files
 from arshif.search.cli import main
 from tests.conftest import DATA, SEED
@@ -219,3 +220,29 @@ def test_a_file_the_user_may_not_read_is_named_with_the_remedy(
             f"Error: cannot read {path}: permission denied. Give your user access to the "
             f'index with "chmod -R u+rwX {index_dir}" (or run arshif as its owner).\n'
         ), command
+
+
+def test_check_compares_the_parts_even_when_every_checksum_holds(
+    pristine: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """Files rewritten whole (valid checksums) but disagreeing with the articles: what a
+    restored backup of one file does."""
+    source, _ = pristine
+    index_dir = tmp_path / "index"
+    shutil.copytree(source, index_dir)
+    manifest = read_json(index_dir / store.MANIFEST_FILE, {})
+    dropped = sorted(manifest)[0]
+    del manifest[dropped]
+    write_json(index_dir / store.MANIFEST_FILE, manifest)
+    groups = read_json(index_dir / "groups.json", {})
+    groups["groups"][0][1] = "no-such-article"
+    write_json(index_dir / "groups.json", groups)
+    result = invoke(index_dir, "check", "--json")
+    assert result.exit_code == 1
+    problems = json.loads(result.output)["problems"]
+    listing = f"does not list {dropped}, which holds 1 of its articles"
+    assert {"file": "files.json", "problem": listing} in problems
+    assert {
+        "file": "groups.json",
+        "problem": 'names articles the index lacks: "no-such-article"',
+    } in problems

@@ -110,8 +110,9 @@ def _verify_arrays(index_dir: Path, report: CheckReport) -> None:
 def _compare_parts(ix: Index, index_dir: Path, report: CheckReport) -> None:
     with ix.reader() as reader:
         segments = reader_segments(reader)
-        stored_ids = _stored_ids(reader, segments, report)
-        report.articles = len(stored_ids)
+        stored = _stored(reader, segments, report)
+        stored_ids = {docnum: doc_id for docnum, (doc_id, _) in stored.items()}
+        report.articles = len(stored)
         at = 0
         for path, covered in postings_files(index_dir, [s for s, _ in segments]):
             group = segments[at : at + covered]
@@ -120,16 +121,18 @@ def _compare_parts(ix: Index, index_dir: Path, report: CheckReport) -> None:
     for doc_id, count in Counter(stored_ids.values()).items():
         if count > 1:
             report.problems.append(Finding("", f'the id "{doc_id}" is held by {count} articles'))
-    _compare_records(ix, index_dir, stored_ids, report)
+    _compare_records(ix, index_dir, stored, report)
 
 
-def _stored_ids(reader: Any, segments: list, report: CheckReport) -> dict[int, str]:
-    """Each live article's id from Whoosh's stored fields (all of which must be readable)."""
-    ids: dict[int, str] = {}
+def _stored(reader: Any, segments: list, report: CheckReport) -> dict[int, tuple[str, str]]:
+    """Each live article's id and path from Whoosh's stored fields (all of which must be
+    readable)."""
+    stored: dict[int, tuple[str, str]] = {}
     bounds = [(offset, segment) for segment, offset in segments]
     for docnum in reader.all_doc_ids():
         try:
-            ids[docnum] = str(reader.stored_fields(docnum)["id"])
+            fields = reader.stored_fields(docnum)
+            stored[docnum] = (str(fields["id"]), str(fields.get("path", "")))
         except Exception as exc:  # a damaged stored-fields file fails in many ways
             segment = max((b for b in bounds if b[0] <= docnum), key=lambda b: b[0])[1]
             report.problems.append(
@@ -138,7 +141,7 @@ def _stored_ids(reader: Any, segments: list, report: CheckReport) -> dict[int, s
                     f"the stored fields of article number {docnum} cannot be read ({exc!r})",
                 )
             )
-    return ids
+    return stored
 
 
 def _compare_postings_file(
@@ -164,20 +167,19 @@ def _compare_postings_file(
 
 
 def _compare_records(
-    ix: Index, index_dir: Path, stored_ids: dict[int, str], report: CheckReport
+    ix: Index, index_dir: Path, stored: dict[int, tuple[str, str]], report: CheckReport
 ) -> None:
     """`files.json` lists each article's file; `groups.json` only held articles."""
     manifest = store.read_json(index_dir / store.MANIFEST_FILE, {})
-    with ix.reader() as reader:
-        paths = Counter(str(reader.stored_fields(d).get("path", "")) for d in stored_ids)
+    paths = Counter(path for _, path in stored.values())
     for path, count in sorted(paths.items()):
         if path not in manifest:
             report.problems.append(
                 Finding(
-                    store.MANIFEST_FILE, f"does not list {path}, which {count} articles are from"
+                    store.MANIFEST_FILE, f"does not list {path}, which holds {count} of its articles"
                 )
             )
-    held = set(stored_ids.values())
+    held = {doc_id for doc_id, _ in stored.values()}
     for ids in read_groups(index_dir):
         if missing := [i for i in ids if i not in held]:
             report.problems.append(
