@@ -176,7 +176,8 @@ def _compare_records(
         if path not in manifest:
             report.problems.append(
                 Finding(
-                    store.MANIFEST_FILE, f"does not list {path}, which holds {count} of its articles"
+                    store.MANIFEST_FILE,
+                    f"does not list {path}, which holds {count} of its articles",
                 )
             )
     held = {doc_id for doc_id, _ in stored.values()}
