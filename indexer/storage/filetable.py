@@ -3,8 +3,8 @@
 Whoosh's files (table of contents `_MAIN_<gen>.toc`, a segment's `.trm`, `.pst`, `.col`,
 …) carry no checksum of their own. A commit records its segments' files here before
 the table of contents naming them is written (they never change afterwards), then the
-table of contents itself. Opening an index compares sizes, and checksums of small
-files; `arshif check` compares every checksum.
+table of contents itself. Opening an index compares sizes, and the checksums of the
+smallest files (`store.check_on_open`); `arshif check` compares every checksum.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from arshif.indexer.errors import DamagedIndexError
-from arshif.indexer.storage.checksum import FULL_CHECK_BYTES, crc32_file, file_size
+from arshif.indexer.storage.checksum import crc32_file, file_size
 from arshif.indexer.storage.jsonfiles import read_json, write_json
 
 CHECKSUMS_FILE = "checksums.json"
@@ -63,12 +63,12 @@ def record(folder: Path, names: Iterable[str]) -> None:
 
 
 def check_files(
-    folder: Path, generation: int, segment_ids: Iterable[str], *, full: bool
-) -> list[DamagedIndexError]:
-    """The damage to Whoosh's files of this generation that the table shows: a file
-    missing, of another size or (when `full`, or small) of another checksum; a segment
-    with no file listed. The table of contents counts only once recorded (a run killed
-    right after writing it had not recorded it yet)."""
+    folder: Path, generation: int, segment_ids: Iterable[str]
+) -> tuple[list[DamagedIndexError], list[tuple[Path, int, int]]]:
+    """What the table shows of Whoosh's files of this generation without reading them (a
+    file missing or of another size, a segment with no file listed), and the (path,
+    size, CRC32) of the others, to verify as the caller affords. The table of contents
+    counts only once recorded (a run killed right after writing it had not recorded it)."""
     table = read_table(folder)
     problems = []
     ids = list(segment_ids)
@@ -78,6 +78,7 @@ def check_files(
                 DamagedIndexError(folder / CHECKSUMS_FILE, f"lists no file of segment {segment_id}")
             )
     prefixes = tuple(segment_prefix(i) for i in ids)
+    listed = []
     for name, (size, crc) in table.items():
         if not (name.startswith(prefixes) or name == toc_name(generation)):
             continue
@@ -89,6 +90,6 @@ def check_files(
             continue
         if actual != size:
             problems.append(DamagedIndexError(path, f"has {actual} bytes, {size} were written"))
-        elif (full or size <= FULL_CHECK_BYTES) and crc32_file(path) != crc:
-            problems.append(DamagedIndexError(path, "is damaged (its checksum does not match)"))
-    return problems
+        else:
+            listed.append((path, size, crc))
+    return problems, listed

@@ -7,9 +7,9 @@ update), `files.json` (what was indexed from which file, for incremental re-inde
 checksums, `filetable`). All are written when the index is created and replaced
 atomically after that; every one carries or is listed with a CRC32.
 
-Opening an index checks what is cheap (`check_on_open`): the JSON files' checksums, the
-Whoosh files' sizes (and checksums, for small ones) against `checksums.json`, every
-segment's array file present. What it sees is a DamagedIndexError naming the file.
+Opening an index checks what is cheap: the JSON files' checksums (`check_json_files`),
+every file of the segments present and of its written length, and the checksums of the
+smallest (`check_segments`). What it sees is a DamagedIndexError naming the file.
 
 Opening an index unpickles its schema, which can run code: nothing reads an index file
 before `check_not_writable_by_others` has passed, `exists` included (Whoosh's own
@@ -30,6 +30,7 @@ import traceback
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -47,10 +48,15 @@ from arshif.indexer.errors import (
     UnsafeIndexError,
 )
 from arshif.indexer.storage import filetable
-from arshif.indexer.storage.arrayfile import read_arrays
-from arshif.indexer.storage.checksum import NOT_A_FILE, file_size
+from arshif.indexer.storage.arrayfile import verify_arrays
+from arshif.indexer.storage.checksum import (
+    NOT_A_FILE,
+    OPEN_CHECK_BYTES,
+    file_size,
+    verify_file,
+)
 from arshif.indexer.storage.jsonfiles import MAGIC as JSON_MAGIC
-from arshif.indexer.storage.jsonfiles import read_json, write_json
+from arshif.indexer.storage.jsonfiles import read_framed, read_json, write_json
 from arshif.indexer.storage.postings import postings_path
 from arshif.indexer.storage.postings_groups import MANIFEST_FILE as POSTINGS_FILE
 from arshif.indexer.storage.postings_groups import recorded_files
@@ -222,34 +228,45 @@ def _recorded_toc(index_dir: Path) -> str:
     return max(tocs, key=lambda n: int(n[6:-4]), default=filetable.toc_name(1))
 
 
-def check_on_open(
-    index_dir: Path, ix: Index | None = None, *, full: bool = False
-) -> list[DamagedIndexError]:
-    """The damage the cheap checks see (all checksums with `full`): each JSON file
-    present and sound; with the opened index `ix`, Whoosh's files of its segments against
-    `checksums.json`, and every array file present with a sound header."""
+def check_json_files(index_dir: Path) -> list[DamagedIndexError]:
+    """Each of arshif's JSON files present, of its recorded length and checksum."""
     problems = []
     for name in JSON_FILES:
-        path = index_dir / name
         try:
-            file_size(path)
-            read_json(path, None)
+            file_size(index_dir / name)
+            read_framed(index_dir / name)
         except DamagedIndexError as exc:
             problems.append(exc)
-    if ix is None or problems:
-        return problems
-    generation = ix.latest_generation()
-    segments = ix._segments()
-    problems += filetable.check_files(
-        index_dir, generation, [s.segment_id() for s in segments], full=full
+        except FileNotFoundError:  # gone since its size was read
+            problems.append(DamagedIndexError(index_dir / name, "is missing"))
+    return problems
+
+
+def check_segments(
+    index_dir: Path, generation: int, segments: list, *, full: bool = False
+) -> list[DamagedIndexError]:
+    """The damage to the files of this generation's `segments` the cheap checks see:
+    every file present and of its written length, and the checksums of the smallest
+    (`OPEN_CHECK_BYTES` in all; every file's with `full`)."""
+    problems, listed = filetable.check_files(
+        index_dir, generation, [s.segment_id() for s in segments]
     )
+    to_verify = [(size, path, partial(verify_file, crc=crc)) for path, size, crc in listed]
     arrays = [postings_path(index_dir, s) for s in segments]
-    arrays += [index_dir / name for name in recorded_files(index_dir)]
+    if segments:
+        arrays += [index_dir / name for name in recorded_files(index_dir)]
     for path in arrays:
         try:
-            read_arrays(path)
-        except FileNotFoundError:
-            problems.append(DamagedIndexError(path, "is missing"))
+            to_verify.append((file_size(path), path, verify_arrays))
+        except DamagedIndexError as exc:
+            problems.append(exc)
+    budget = float("inf") if full else OPEN_CHECK_BYTES
+    for size, path, verify in sorted(to_verify, key=lambda item: item[0]):
+        if size > budget:
+            break
+        budget -= size
+        try:
+            verify(path)
         except DamagedIndexError as exc:
             problems.append(exc)
     return problems
@@ -262,11 +279,11 @@ def open_index(index_dir: Path) -> Index:
     check_folder(index_dir)
     check_not_writable_by_others(index_dir)
     check_version(index_dir)
-    if problems := check_on_open(index_dir):
+    if problems := check_json_files(index_dir):
         raise problems[0]
-    toc_problems = filetable.check_files(index_dir, latest_generation(index_dir), [], full=True)
-    if toc_problems:  # checked before its schema is unpickled
-        raise toc_problems[0]
+    # The table of contents is verified in full before its schema is unpickled.
+    if problems := check_segments(index_dir, latest_generation(index_dir), [], full=True):
+        raise problems[0]
     try:
         ix = whoosh_index.open_dir(str(index_dir))
         analyzer = ix.schema["text"].analyzer
@@ -275,7 +292,7 @@ def open_index(index_dir: Path) -> Index:
         raise IncompatibleIndexError(str(index_dir), f"its schema cannot be loaded: {exc}") from exc
     if not isinstance(analyzer, ArabicAnalyzer) or analyzer.version != ANALYZER_VERSION:
         raise IncompatibleIndexError(str(index_dir), "built with another analyzer version")
-    if problems := check_on_open(index_dir, ix):
+    if problems := check_segments(index_dir, ix.latest_generation(), ix._segments()):
         raise problems[0]
     return ix
 

@@ -1,6 +1,6 @@
 """`arshif check`: every file of an index verified completely, and its parts compared.
 
-Beyond what opening checks (`store.check_on_open`), this reads every byte against its
+Beyond what opening checks (`store.check_segments`), this reads every byte against its
 checksum, then compares the parts: each postings file holds as many articles as the
 Whoosh segments it covers, every live article's stored fields are readable and its id is
 the one the postings file shows, ids are unique, `files.json` lists every article's
@@ -21,7 +21,7 @@ from whoosh.index import Index
 from arshif.indexer.duplicates import read_docnums, read_groups
 from arshif.indexer.errors import ArshifError, DamagedIndexError
 from arshif.indexer.storage import filetable, store
-from arshif.indexer.storage.arrayfile import read_arrays, verify_arrays
+from arshif.indexer.storage.arrayfile import read_arrays
 from arshif.indexer.storage.checksum import NOT_A_FILE
 from arshif.indexer.storage.docvalues import read_doc_values, read_hit_texts
 from arshif.indexer.storage.postings import postings_path
@@ -67,7 +67,7 @@ def check_index(index_dir: Path) -> CheckReport:
         return report
     store.check_not_writable_by_others(index_dir)
     store.check_version(index_dir)
-    for exc in store.check_on_open(index_dir):
+    for exc in store.check_json_files(index_dir):
         report.damage(exc)
     for lock in (store.RUN_LOCK_FILE, store.WHOOSH_LOCK_FILE):
         if (index_dir / lock).exists() and not (index_dir / lock).is_file():
@@ -75,7 +75,7 @@ def check_index(index_dir: Path) -> CheckReport:
     generation = store.latest_generation(index_dir)
     if report.problems:
         return report  # the table of checksums or the version record cannot be trusted
-    for exc in filetable.check_files(index_dir, generation, [], full=True):
+    for exc in store.check_segments(index_dir, generation, [], full=True):
         report.damage(exc)
     if report.problems:
         return report  # the table of contents is not unpickled unless it is sound
@@ -86,25 +86,13 @@ def check_index(index_dir: Path) -> CheckReport:
     except ArshifError as exc:
         report.problems.append(Finding(filetable.toc_name(generation), str(exc)))
         return report
-    for exc in store.check_on_open(index_dir, ix, full=True):
+    for exc in store.check_segments(index_dir, ix.latest_generation(), ix._segments(), full=True):
         report.damage(exc)
-    _verify_arrays(index_dir, report)
     if not report.problems:
         _compare_parts(ix, index_dir, report)
     _note_unused(ix, index_dir, report)
     report.files = sum(1 for path in index_dir.iterdir() if path.is_file())
     return report
-
-
-def _verify_arrays(index_dir: Path, report: CheckReport) -> None:
-    """Every array file's every byte (opening checks only small ones in full)."""
-    known = {f.file for f in report.problems}
-    for path in sorted(index_dir.glob("*" + filetable.ARRAY_SUFFIX)):
-        if path.name not in known:
-            try:
-                verify_arrays(path)
-            except DamagedIndexError as exc:
-                report.damage(exc)
 
 
 def _compare_parts(ix: Index, index_dir: Path, report: CheckReport) -> None:
