@@ -7,6 +7,10 @@
 - Whoosh commits atomically; `files.json` is replaced only after a commit, and the
   document count is checked after every commit. A run killed at any moment leaves the
   previous commit searchable, and the next run redoes whatever was not recorded.
+- Each commit records the checksums of Whoosh's new files (`filetable`) before its table
+  of contents. A run that fails (a full disk, a file it may not write) is undone whole
+  (`journal`) and says so with a typed error; the next run after a killed one first
+  removes the files no commit refers to.
 """
 
 from __future__ import annotations
@@ -525,6 +529,8 @@ def _update(
 
 
 def _remove_new_entries(folder: Path, before: set[str]) -> None:
+    """Remove what a failed run made in `folder` beyond the names `before`, and the
+    folder itself if that leaves it empty."""
     for name in set(os.listdir(folder)) - before if folder.is_dir() else ():
         path = folder / name
         if path.is_dir() and not path.is_symlink():
