@@ -284,3 +284,4 @@ def test_killed_at_a_random_moment_the_index_is_sound_and_the_next_run_completes
     assert_whole(index_dir, OLD_ARTICLES + NEW_ARTICLES, *OLD_SAMPLES, *NEW_SAMPLES)
     report = check_index(index_dir)
     assert (report.sound, report.notes) == (True, []), (report.problems, report.notes)
+    assert [path.name for path in tmp_path.iterdir()] == ["index"]  # no .rebuild, .old

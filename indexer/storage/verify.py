@@ -69,15 +69,16 @@ def check_index(index_dir: Path) -> CheckReport:
     store.check_version(index_dir)
     for exc in store.check_json_files(index_dir):
         report.damage(exc)
+    if report.problems:
+        return report  # the table of checksums or the version record cannot be trusted
     for lock in (store.RUN_LOCK_FILE, store.WHOOSH_LOCK_FILE):
         if (index_dir / lock).exists() and not (index_dir / lock).is_file():
             report.problems.append(Finding(lock, NOT_A_FILE))
     generation = store.latest_generation(index_dir)
-    if report.problems:
-        return report  # the table of checksums or the version record cannot be trusted
-    for exc in store.check_segments(index_dir, generation, [], full=True):
+    toc_problems = store.check_segments(index_dir, generation, [], full=True)
+    for exc in toc_problems:
         report.damage(exc)
-    if report.problems:
+    if toc_problems:
         return report  # the table of contents is not unpickled unless it is sound
     try:
         ix = store.open_index(index_dir)
