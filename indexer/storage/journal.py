@@ -33,8 +33,9 @@ def sweep(ix: Index, index_dir: Path, generation: int | None = None) -> None:
     files, `.prev` links. Writes nothing, so it works on a full disk."""
     if generation is None:
         generation = ix.latest_generation()
-    for path in index_dir.glob("_MAIN_*.toc"):
-        if int(path.name[6:-4]) > generation:
+    for path in index_dir.iterdir():
+        written = store.toc_generation(path.name)
+        if written is not None and written > generation:
             path.unlink()
     clean_files(ix.storage, ix.indexname, generation, ix._segments())
     groups = set(recorded_files(index_dir))

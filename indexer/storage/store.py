@@ -90,13 +90,19 @@ def default_index_dir() -> Path:
 
 
 # Whoosh's table of contents, one per generation: `_MAIN_3.toc`.
-_TOC_FILE = re.compile(r"_MAIN_[0-9]+\.toc")
+_TOC_FILE = re.compile(r"_MAIN_([0-9]+)\.toc")
+
+
+def toc_generation(name: str) -> int | None:
+    """The generation of the table of contents named `name` (None for other files)."""
+    match = _TOC_FILE.fullmatch(name)
+    return int(match[1]) if match else None
 
 
 def latest_generation(index_dir: Path) -> int:
     """The generation of the newest table of contents in the folder (-1 for none)."""
     names = os.listdir(index_dir) if index_dir.is_dir() else []
-    return max((int(n[6:-4]) for n in names if _TOC_FILE.fullmatch(n)), default=-1)
+    return max((g for n in names if (g := toc_generation(n)) is not None), default=-1)
 
 
 def exists(index_dir: Path) -> bool:
@@ -222,10 +228,11 @@ def check_folder(index_dir: Path) -> None:
 def _recorded_toc(index_dir: Path) -> str:
     """The name of the newest table of contents `checksums.json` lists (a guess else)."""
     try:
-        tocs = [n for n in filetable.read_table(index_dir) if _TOC_FILE.fullmatch(n)]
+        names = filetable.read_table(index_dir)
     except DamagedIndexError:
-        tocs = []
-    return max(tocs, key=lambda n: int(n[6:-4]), default=filetable.toc_name(1))
+        names = {}
+    generations = [g for n in names if (g := toc_generation(n)) is not None]
+    return filetable.toc_name(max(generations, default=1))
 
 
 def check_json_files(index_dir: Path) -> list[DamagedIndexError]:
