@@ -31,8 +31,6 @@ new articles to what earlier runs counted.
 from __future__ import annotations
 
 import dataclasses
-import json
-import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -41,8 +39,9 @@ from typing import Any
 from arshif.indexer.article import Article
 from arshif.indexer.readers import read_file
 from arshif.indexer.readers.clean import chrome_key
+from arshif.indexer.storage.jsonfiles import read_json, write_json
+from arshif.indexer.storage.store import BOILERPLATE_FILE
 
-BOILERPLATE_FILE = "boilerplate.json"
 STATE_VERSION = 1
 
 MIN_ARTICLES = 20
@@ -245,16 +244,11 @@ class BoilerplateDetector:
 
     def save(self, index_dir: Path) -> None:
         """Write the counts to the index folder; a crash leaves the old or the new file."""
-        path = Path(index_dir) / BOILERPLATE_FILE
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(self.to_json(), ensure_ascii=False), "utf-8")
-        os.replace(tmp, path)
+        write_json(Path(index_dir) / BOILERPLATE_FILE, self.to_json())
 
     @classmethod
     def load(cls, index_dir: Path) -> BoilerplateDetector:
-        """The counts saved in the index folder, or a fresh detector if there are none."""
-        try:
-            state = json.loads((Path(index_dir) / BOILERPLATE_FILE).read_text("utf-8"))
-        except (OSError, ValueError):
-            return cls()
+        """The counts saved in the index folder, or a fresh detector if there are none
+        (a damaged file is a DamagedIndexError: its counts would be lost unseen)."""
+        state = read_json(Path(index_dir) / BOILERPLATE_FILE, None)
         return cls.from_json(state) if isinstance(state, dict) else cls()

@@ -18,7 +18,7 @@ import click
 
 from arshif.indexer.article import ReadProblem
 from arshif.indexer.dates import parse_date_bound
-from arshif.indexer.errors import ArshifError
+from arshif.indexer.errors import ArshifError, IndexAccessError
 from arshif.indexer.storage import store
 from arshif.search import output
 from arshif.search.batch import write_run
@@ -44,7 +44,8 @@ def index_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn library errors into a one-line message and exit code 1."""
+    """Turn library errors, and operating-system errors no check foresaw, into a one-line
+    message and exit code 1."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -52,6 +53,8 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except ArshifError as exc:
             raise click.ClickException(str(exc)) from exc
+        except OSError as exc:
+            raise click.ClickException(str(IndexAccessError(exc))) from exc
 
     return wrapper
 
@@ -123,6 +126,10 @@ def _summary_line(summary: IndexSummary) -> str:
     )
 
 
+def _warn(problem: ReadProblem) -> None:
+    click.echo(f"warning: {problem}", err=True)
+
+
 @main.command("index")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @index_option
@@ -160,10 +167,6 @@ def index_command(
     from arshif.indexer.storage.writer import update_index  # ~0.1 s of imports the searches skip
 
     bar = _ProgressBar(enabled=not as_json and sys.stderr.isatty())
-
-    def report(problem: ReadProblem) -> None:
-        click.echo(f"warning: {problem}", err=True)
-
     try:
         summary = update_index(
             _resolve_index(index_dir),
@@ -171,7 +174,7 @@ def index_command(
             rebuild=rebuild,
             jobs=jobs,
             on_progress=bar,
-            on_problem=report,
+            on_problem=_warn,
             pdf_pages=pdf_pages,
         )
     finally:
@@ -448,6 +451,41 @@ def stats_command(index_dir: Path | None, as_json: bool) -> None:
         click.echo(output.dumps(stats))
     else:
         click.echo(output.render_stats(stats))
+
+
+@main.command("check")
+@index_option
+@click.option("--repair", is_flag=True, help="Rebuild a damaged index from the archive's files.")
+@json_option
+@reports_errors
+def check_command(index_dir: Path | None, repair: bool, as_json: bool) -> None:
+    """Verify every file of the index; exit 0 when it is sound, 1 when not.
+
+    Reads every byte against its checksum and compares the index's parts (article
+    counts, ids, stored texts, groups). With --repair, a damaged index is rebuilt from
+    the files it was indexed from, and the articles of files now gone are listed.
+
+    \b
+    Example:
+      arshif check
+      arshif check --repair
+    """
+    from arshif.indexer.storage.verify import check_index
+
+    target = _resolve_index(index_dir)
+    report = check_index(target)
+    repaired = None
+    if repair and not report.sound:
+        from arshif.indexer.storage.repair import repair_index
+
+        repaired = repair_index(target, on_problem=_warn)
+        report = check_index(target)
+    if as_json:
+        click.echo(output.dumps(output.check_json(report, repaired)))
+    else:
+        click.echo(output.render_check(report, repaired))
+    if not report.sound:
+        sys.exit(1)
 
 
 @main.command("analyze")

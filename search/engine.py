@@ -34,6 +34,7 @@ from whoosh.searching import Searcher
 
 from arshif.indexer.analysis.analyzer import ArabicAnalyzer, analyze_word
 from arshif.indexer.analysis.tokenize import words
+from arshif.indexer.errors import DamagedIndexError
 from arshif.indexer.storage import store
 from arshif.indexer.storage.schema import TEXT_FIELDS
 from arshif.search.correct import Correction, Corrector, rewrite
@@ -170,10 +171,10 @@ class Archive:
             searcher = self.ix.searcher(weighting=weighting())
             try:
                 self._arrays = ArrayIndex(self.index_dir, searcher.reader())
-            except FileNotFoundError:
+            except FileNotFoundError as exc:
                 searcher.close()
                 if attempt == attempts - 1:
-                    raise
+                    raise DamagedIndexError(exc.filename, "is missing") from exc
                 continue
             self._searcher = searcher
             return

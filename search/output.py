@@ -10,14 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import query as wq
 
 from arshif.indexer.analysis.analyzer import analyze_word
 from arshif.indexer.analysis.tokenize import words
+from arshif.indexer.storage.verify import CheckReport, Finding
 from arshif.search.engine import Article, Hit, SearchResult, WordReport
 from arshif.search.facets import Facets
+
+if TYPE_CHECKING:  # indexing modules load only when a command repairs
+    from arshif.indexer.storage.repair import RepairReport
 
 _BOLD_YELLOW = "\x1b[1;33m"
 _DIM = "\x1b[2m"
@@ -424,3 +428,54 @@ def render_stats(stats: Mapping[str, Any]) -> str:
 def dumps(value: Any) -> str:
     """One JSON document, Arabic unescaped."""
     return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def check_json(report: CheckReport, repair: RepairReport | None) -> dict[str, Any]:
+    """`arshif check --json`: the findings, file by file, and what a repair did."""
+
+    def findings(items: Sequence[Finding]) -> list[dict[str, str]]:
+        return [{"file": f.file, "problem": f.problem} for f in items]
+
+    repaired = None
+    if repair is not None:
+        repaired = {
+            "articles": repair.summary.articles_total,
+            "lost_files": [{"path": p, "articles": n} for p, n in repair.lost],
+        }
+    return {
+        "index": report.index_dir,
+        "sound": report.sound,
+        "articles": report.articles,
+        "files": report.files,
+        "problems": findings(report.problems),
+        "notes": findings(report.notes),
+        "repair": repaired,
+    }
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def render_check(report: CheckReport, repair: RepairReport | None) -> str:
+    lines = [f"{f.file or report.index_dir}: {f.problem}" for f in report.problems]
+    lines += [f"note: {f.file}: {f.problem}" for f in report.notes]
+    if repair is not None:
+        lost = sum(n for _, n in repair.lost)
+        lines.append(f"Rebuilt from the archive's files: {repair.summary.articles_total} articles.")
+        lines += [f"lost: {path} ({n} articles): the file is gone" for path, n in repair.lost]
+        if lost:
+            lines.append(f"{lost} articles could not be recovered.")
+    if report.sound:
+        lines.append(
+            f"The index at {report.index_dir} is sound: {report.articles} articles, "
+            f"{report.files} files checked."
+        )
+    else:
+        problems = _count(len(report.problems), "problem")
+        lines.append(
+            f"The index at {report.index_dir} is damaged ({problems}). "
+            f'Run "arshif check --repair --index {report.index_dir}" to rebuild it from '
+            f"the archive's files."
+        )
+    return "\n".join(lines)

@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 
 from arshif.indexer.article import Article
 from arshif.indexer.boilerplate import BOILERPLATE_FILE, BoilerplateDetector, line_key
+from arshif.indexer.errors import DamagedIndexError
+from arshif.indexer.storage.jsonfiles import write_json
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS = SHARED / "corpora" / "news_ant" / "corpus.jsonl.gz"
@@ -105,7 +107,7 @@ def test_memory_stays_bounded_on_a_long_stream() -> None:
     assert tracked <= 2 * 2 * 200 + 10
 
 
-def test_state_survives_a_save_and_a_damaged_file_starts_afresh(tmp_path: Path) -> None:
+def test_state_survives_a_save_and_a_damaged_file_is_refused(tmp_path: Path) -> None:
     detector = learned([("A", f"خبر {n}\n{FOOTER}") for n in range(30)])
     detector.save(tmp_path)
     again = BoilerplateDetector.load(tmp_path)
@@ -113,8 +115,9 @@ def test_state_survives_a_save_and_a_damaged_file_starts_afresh(tmp_path: Path) 
     again.observe("A", "خبر آخر")
     assert again.report()["A"][0][1:] == (30, 31)
     (tmp_path / BOILERPLATE_FILE).write_text('{"version": 1, "sources": ')
-    assert BoilerplateDetector.load(tmp_path).found() == {}
-    (tmp_path / BOILERPLATE_FILE).write_text('{"version": 1, "sources": []}')
+    with pytest.raises(DamagedIndexError, match=BOILERPLATE_FILE):
+        BoilerplateDetector.load(tmp_path)
+    write_json(tmp_path / BOILERPLATE_FILE, {"version": 1, "sources": []})  # foreign shape
     assert BoilerplateDetector.load(tmp_path).found() == {}
     assert BoilerplateDetector.load(tmp_path / "nowhere").found() == {}
 

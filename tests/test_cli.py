@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from arshif.indexer.storage.jsonfiles import read_json
 from arshif.search.cli import main
 from tests.conftest import SEED, run
 
@@ -162,7 +163,8 @@ def test_an_index_of_an_older_version_is_rebuilt_with_a_note(
 ) -> None:
     index = tmp_path / "ix"
     run(runner, "index", "--index", str(index), str(archive))
-    meta = json.loads((index / "arshif.json").read_text("utf-8"))
+    meta = read_json(index / "arshif.json", {})
+    # plain JSON, as versions before 10 wrote it
     (index / "arshif.json").write_text(json.dumps({**meta, "schema_version": 0}), "utf-8")
     result = runner.invoke(main, ["index", "--index", str(index), str(archive)])
     assert result.exit_code == 0, result.output

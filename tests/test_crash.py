@@ -2,8 +2,9 @@
 
 `arshif index` runs in a subprocess over 3,000 generated articles (4.3 MB of JSON Lines,
 enough for the worker-process path). It stops itself at a named point (`indexer.storage.stops`:
-the first, middle or last article, the commit, the join, the groups, a rebuild's swap)
-and is SIGKILLed there, so no kill depends on how fast the machine is. Killed before its
+the first, middle or last article, the commit, the join, the groups, a rebuild's swap,
+or 20 moments drawn from those and the input's byte offsets with a fixed seed) and is
+SIGKILLed there, so no kill depends on how fast the machine is. Killed before its
 commit, the index must hold exactly its previous articles and answer searches; killed
 after, all of them; either way the next normal run must finish the work, with every
 article present once.
@@ -15,6 +16,7 @@ import contextlib
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -26,6 +28,7 @@ from click.testing import CliRunner
 
 from arshif.indexer.duplicates import GROUPS_FILE, read_docnums
 from arshif.indexer.storage import stops
+from arshif.indexer.storage.verify import check_index
 from arshif.search.cli import main
 from arshif.search.engine import Archive
 
@@ -232,3 +235,53 @@ def test_second_run_stops_and_searching_works_while_indexing(
     finally:
         kill(first)  # its completion is the other test's business
     assert_whole(index_dir, OLD_ARTICLES, *OLD_SAMPLES)
+
+
+def random_moments(count: int, seed: int) -> list[tuple[bool, str, float]]:
+    """`count` moments to kill a run at, drawn with a fixed seed: (rebuild?, stop point,
+    fraction of the input for an `input` point, whose offset is known only once the
+    archive is generated)."""
+    rng = random.Random(seed)
+    moments = []
+    for _ in range(count):
+        point = rng.choice([*stops.POINTS, stops.INPUT])
+        rebuild = point == "swap" or rng.random() < 0.25
+        if point == "article":
+            point = f"article:{rng.randint(1, NEW_ARTICLES)}"
+        moments.append((rebuild, point, rng.random()))
+    return moments
+
+
+@pytest.fixture(scope="module")
+def old_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """The old archive indexed, and the new one beside it (copied for each moment)."""
+    folder = tmp_path_factory.mktemp("moments")
+    old = generate(folder / "old", "old", "كلمةقديم", OLD_ARTICLES)
+    new = generate(folder / "new", "new", "كلمةجديد", NEW_ARTICLES)
+    finish(start(folder / "index", old))
+    return folder / "index", old, new
+
+
+@pytest.mark.parametrize(("rebuild", "point", "fraction"), random_moments(20, seed=14))
+def test_killed_at_a_random_moment_the_index_is_sound_and_the_next_run_completes_it(
+    old_index: tuple[Path, Path, Path], tmp_path: Path, rebuild: bool, point: str, fraction: float
+) -> None:
+    base, old, new = old_index
+    index_dir = tmp_path / "index"
+    shutil.copytree(base, index_dir)
+    if point == stops.INPUT:
+        total = sum(path.stat().st_size for path in (*old.iterdir(), *new.iterdir()))
+        point = f"{stops.INPUT}:{max(1, int(fraction * total))}"
+    stop_and_kill(index_dir, *(["--rebuild"] if rebuild else []), old, new, at=point)
+    with Archive(index_dir) as archive:
+        ids = [fields["id"] for fields in archive.searcher.all_stored_fields()]
+    assert len(ids) == len(set(ids)) in (OLD_ARTICLES, OLD_ARTICLES + NEW_ARTICLES)
+    for word, article_id in OLD_SAMPLES:
+        assert search_ids(index_dir, word) == {article_id}, word
+    report = check_index(index_dir)
+    assert report.sound, report.problems
+    finish(start(index_dir, old, new))
+    assert_whole(index_dir, OLD_ARTICLES + NEW_ARTICLES, *OLD_SAMPLES, *NEW_SAMPLES)
+    report = check_index(index_dir)
+    assert (report.sound, report.notes) == (True, []), (report.problems, report.notes)
+    assert [path.name for path in tmp_path.iterdir()] == ["index"]  # no .rebuild, .old

@@ -10,7 +10,6 @@ scores.
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from arshif.indexer.storage.docvalues import (
     read_doc_values,
     read_hit_texts,
 )
+from arshif.indexer.storage.jsonfiles import read_json, write_json
 from arshif.indexer.storage.postings import (
     FIELDS,
     LEXICON_FIELD,
@@ -299,13 +299,13 @@ def test_a_run_adding_articles_leaves_large_groups_alone(
         for copy in (0, 1):
             shutil.copy(source, folder / f"{n:02d}-{copy}-{source.name}")
         update_index(index_dir, [folder])
-    before = json.loads((index_dir / postings_groups.MANIFEST_FILE).read_text())
+    before = read_json(index_dir / postings_groups.MANIFEST_FILE, None)
     assert [len(group["segments"]) for group in before] == [6]  # 12 articles: kept
     shutil.copy(txt[8], folder / "late-1.txt")
     update_index(index_dir, [folder])
     shutil.copy(txt[9], folder / "late-2.txt")
     update_index(index_dir, [folder])
-    after = json.loads((index_dir / postings_groups.MANIFEST_FILE).read_text())
+    after = read_json(index_dir / postings_groups.MANIFEST_FILE, None)
     assert after[0] == before[0] and len(after) == 2
     assert len(after[1]["segments"]) == 2
     with Archive(index_dir) as archive, reference_index(index_dir, tmp_path).searcher() as whoosh:
@@ -365,7 +365,7 @@ def test_consecutive_segments_are_joined_and_score_the_same(
 ) -> None:
     monkeypatch.setattr(postings_groups, "GROUP_ARTICLES", 12)
     _, index_dir = index_in_runs(tmp_path, ("txt", "jsonl", "trec", "json"))
-    manifest = json.loads((index_dir / postings_groups.MANIFEST_FILE).read_text())
+    manifest = read_json(index_dir / postings_groups.MANIFEST_FILE, None)
     assert manifest and all(len(group["segments"]) >= 2 for group in manifest)
     queries = ["داعش واشنطن", '"التحالف الدولي"', "سوريا -التحالف", "الأهلي الإسماعيلي"]
     prefixes = ["ال", "الم", "تر", "و", "ا"]
@@ -377,7 +377,7 @@ def test_consecutive_segments_are_joined_and_score_the_same(
         joined_words = [archive.arrays.words_with_prefix(p, 40) for p in prefixes]
         with reference_index(index_dir, tmp_path).reader() as whoosh:
             lexicon = [b.decode() for b in whoosh.lexicon(LEXICON_FIELD)]
-    (index_dir / postings_groups.MANIFEST_FILE).unlink()  # each segment read alone
+    write_json(index_dir / postings_groups.MANIFEST_FILE, [])  # each segment read alone
     with Archive(index_dir) as archive:
         assert len(archive.arrays.parts) == len(archive.ix._segments())
         alone = [archive.search(q, limit=50) for q in queries]

@@ -30,7 +30,9 @@ from arshif.indexer.readers.encoding import NotTextError, decode
 from arshif.indexer.readers.jsonl import read_jsonl
 from arshif.indexer.readers.record import Origin
 from arshif.indexer.readers.trec import read_trec
-from arshif.indexer.storage import store
+from arshif.indexer.storage import filetable, store
+from arshif.indexer.storage.filetable import CHECKSUMS_FILE
+from arshif.indexer.storage.jsonfiles import read_json, write_json
 from arshif.indexer.storage.writer import update_index
 from arshif.search.cli import main
 from arshif.search.engine import Archive
@@ -290,12 +292,20 @@ def assert_refused(index_dir: Path, message: str) -> None:
         assert result.output.startswith(message), result.output
 
 
-def test_index_of_another_version_is_refused_then_rebuilt(small_index: Path) -> None:
+def damaged_message(path: Path, what: str) -> str:
+    return (
+        f"Error: the index file {path} {what}. Run "
+        f'"arshif check --repair --index {path.parent}" to rebuild the index from the '
+        "archive's files."
+    )
+
+
+def test_index_of_an_older_version_is_refused_then_rebuilt(small_index: Path) -> None:
     """Searching it is refused; indexing rebuilds it only from paths holding all its files
     (from any other folder the rebuild would drop articles: refused too)."""
-    meta = json.loads((small_index / "arshif.json").read_text())
-    meta["schema_version"] = meta["schema_version"] + 100
-    (small_index / "arshif.json").write_text(json.dumps(meta))
+    meta = read_json(small_index / "arshif.json", {})
+    meta["schema_version"] -= 1
+    (small_index / "arshif.json").write_text(json.dumps(meta))  # unframed, as before 10
     message = rebuild_message(small_index, "written by another version of arshif")
     elsewhere = small_index.parent / "elsewhere"
     elsewhere.mkdir()
@@ -309,16 +319,47 @@ def test_index_of_another_version_is_refused_then_rebuilt(small_index: Path) -> 
     assert doc_count(small_index) == 3
 
 
-@pytest.mark.parametrize("damage", ["truncated", "garbage", "unknown-class"])
-def test_index_with_an_unloadable_schema_is_refused(small_index: Path, damage: str) -> None:
+def test_index_of_a_newer_version_is_refused_and_left_as_it_is(small_index: Path) -> None:
+    meta = read_json(small_index / "arshif.json", {})
+    meta["schema_version"] += 1
+    write_json(small_index / "arshif.json", meta)
+    files = {p.name: p.read_bytes() for p in small_index.iterdir()}
+    for args in (["search", "الزيتون"], ["index", str(small_index.parent / "news")]):
+        result = cli(*args, "--index", str(small_index))
+        assert result.exit_code == 1, result.output
+        assert result.output.startswith(
+            f"Error: the index at {small_index} was written by a newer version of arshif "
+            f"(format {meta['schema_version']}; this one reads format "
+            f"{meta['schema_version'] - 1}). Upgrade arshif"
+        ), result.output
+    assert {p.name: p.read_bytes() for p in small_index.iterdir()} == files
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage"])
+def test_a_damaged_table_of_contents_is_refused_before_it_is_unpickled(
+    small_index: Path, damage: str
+) -> None:
     [toc] = small_index.glob("_MAIN_*.toc")
     data = toc.read_bytes()
     if damage == "truncated":
         toc.write_bytes(data[:40])
-    elif damage == "garbage":
+        what = f"has 40 bytes, {len(data)} were written"
+    else:
         toc.write_bytes(data[:20] + b"\xff" * (len(data) - 20))
-    else:  # the analyzer's class moved: the pickle names a module that no longer exists
-        toc.write_bytes(data.replace(b"indexer.analysis.analyzer", b"indexer.analysis.analyser"))
+        what = "is damaged (its checksum does not match)"
+    assert_refused(small_index, damaged_message(toc, what))
+
+
+def test_index_with_an_unloadable_schema_is_refused(small_index: Path) -> None:
+    """The analyzer's class moved: the pickle names a module that no longer exists (the
+    table of contents is sound, as its checksum says)."""
+    [toc] = small_index.glob("_MAIN_*.toc")
+    data = toc.read_bytes()
+    toc.write_bytes(data.replace(b"indexer.analysis.analyzer", b"indexer.analysis.analyser"))
+    table = read_json(small_index / CHECKSUMS_FILE, None)
+    del table["files"][toc.name]
+    write_json(small_index / CHECKSUMS_FILE, table)
+    filetable.record(small_index, [toc.name])
     assert_refused(small_index, f"Error: the index at {small_index} cannot be used (")
     result = cli("search", "--index", str(small_index), "x")
     assert 'Rebuild it with "arshif index --rebuild FOLDER".' in result.output
@@ -329,7 +370,9 @@ def test_damaged_json_files_are_refused(small_index: Path, name: str) -> None:
     (small_index / name).write_text('{"schema_version": ')
     result = cli("index", "--index", str(small_index), str(small_index.parent / "news"))
     assert result.exit_code == 1
-    assert result.output.startswith(f"Error: the index at {small_index} cannot be used (its {name}")
+    path = small_index / name
+    assert result.output.startswith(f"Error: the index file {path} is damaged ("), result.output
+    assert result.output.endswith(damaged_message(path, "is damaged (…)").split("…)")[1] + "\n")
 
 
 # --- (d) indexes other users could write to -----------------------------------------------------
@@ -366,7 +409,7 @@ def plant_payload(index_dir: Path, mark: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.undo()
     with pytest.raises(Exception) as raised:  # the planted schema runs, then breaks
         whoosh_index.open_dir(str(index_dir))
-    store._close_left_open(raised.value)
+    store.close_left_open(raised.value)
     assert mark.is_dir()
     mark.rmdir()
 

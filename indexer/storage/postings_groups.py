@@ -113,10 +113,13 @@ def join_segments(folder: Path, segments: list[Segment]) -> None:
             stops.reached("join")
         manifest.append({"file": name, "segments": list(ids)})
     write_json(folder / MANIFEST_FILE, manifest)
-    kept = {entry["file"] for entry in manifest}
-    for path in folder.glob("postings-*.arr*"):  # stale groups, and any a killed run left
-        if path.name not in kept:
-            path.unlink(missing_ok=True)
+    # Stale groups stay until the run ends (`indexer.storage.journal`): a run failing
+    # after this point puts the previous `postings.json` back, and needs them.
+
+
+def recorded_files(folder: Path) -> list[str]:
+    """The group files `postings.json` lists."""
+    return sorted(set(_recorded(folder).values()))
 
 
 def postings_files(folder: Path, segments: list[Segment]) -> list[tuple[Path, int]]:

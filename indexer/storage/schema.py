@@ -27,7 +27,9 @@ from arshif.indexer.duplicates import signature
 # 8: the searched fields' postings in the arrays only (Whoosh stores, does not index them).
 # 9: installed as one package, `arshif`: the analyzer is pickled as `arshif.indexer...`.
 # 10: each article's place in its file (`locator`: web-archive record, PDF page, CSV row).
-SCHEMA_VERSION = 10
+# 11: every file checked: array files and JSON files framed with a CRC32, Whoosh's files'
+#     checksums in `checksums.json`, every JSON file written when the index is created.
+SCHEMA_VERSION = 11
 
 # The analyzed, searchable fields (a query word's terms live in these).
 TEXT_FIELDS = ("text", "title", "exact")

@@ -11,6 +11,10 @@ The points, in the order a run reaches them:
 - `join`: a joined postings file is written, `postings.json` not yet;
 - `groups`: the copies of each story are computed, `groups.json` not yet written;
 - `swap`: a rebuild moved the previous index aside, the new one is not in place yet.
+
+And `input:N`, a byte offset of the input: the run stops once the files it has read
+hold N bytes or more (checked as each file is done). Tests draw random moments from
+these with a fixed seed, so a "random" kill is the same on every machine and run.
 """
 
 from __future__ import annotations
@@ -21,18 +25,29 @@ from collections import Counter
 
 STOP_ENV = "ARSHIF_STOP_AT"
 POINTS = ("article", "commit", "join", "groups", "swap")
+INPUT = "input"
 
 _reached: Counter[str] = Counter()
 
 
+def _spec() -> tuple[str, int]:
+    name, _, number = os.environ.get(STOP_ENV, "").partition(":")
+    return name, int(number or 1)
+
+
 def reached(point: str) -> None:
     """Stop this process if `ARSHIF_STOP_AT` names `point` and this is its Nth time."""
-    spec = os.environ.get(STOP_ENV)
-    if not spec:
-        return
-    name, _, nth = spec.partition(":")
+    name, nth = _spec()
     if name != point:
         return
     _reached[point] += 1
-    if _reached[point] == int(nth or 1):
+    if _reached[point] == nth:
+        os.kill(os.getpid(), signal.SIGSTOP)
+
+
+def input_read(done: int) -> None:
+    """Stop this process the first time the input read reaches `ARSHIF_STOP_AT=input:N`."""
+    name, offset = _spec()
+    if name == INPUT and done >= offset and not _reached[INPUT]:
+        _reached[INPUT] += 1
         os.kill(os.getpid(), signal.SIGSTOP)

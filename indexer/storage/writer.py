@@ -7,11 +7,17 @@
 - Whoosh commits atomically; `files.json` is replaced only after a commit, and the
   document count is checked after every commit. A run killed at any moment leaves the
   previous commit searchable, and the next run redoes whatever was not recorded.
+- Each commit records the checksums of Whoosh's new files (`filetable`) before its table
+  of contents. A run that fails (a full disk, a file it may not write) is undone whole
+  (`journal`) and says so with a typed error; the next run after a killed one first
+  removes the files no commit refers to.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import multiprocessing
 import os
 import shutil
@@ -24,16 +30,25 @@ from pathlib import Path
 from typing import Any
 
 from whoosh.codec.base import Segment
-from whoosh.index import Index, LockError
+from whoosh.index import TOC, Index
 from whoosh.reading import IndexReader, SegmentReader, TermNotFound
 from whoosh.writing import SegmentWriter
 
 from arshif.indexer.article import Article, ReadProblem, Skipped
 from arshif.indexer.boilerplate import BoilerplateDetector
 from arshif.indexer.duplicates import read_docnums, write_groups
-from arshif.indexer.errors import IndexBusyError, IndexIntegrityError
+from arshif.indexer.errors import (
+    DamagedIndexError,
+    DiskFullError,
+    IndexBusyError,
+    IndexIntegrityError,
+    IndexWriteError,
+    NewerIndexError,
+)
 from arshif.indexer.readers import find_files, read_file
-from arshif.indexer.storage import stops, store
+from arshif.indexer.storage import filetable, stops, store
+from arshif.indexer.storage.checksum import NOT_A_FILE
+from arshif.indexer.storage.journal import Journal
 from arshif.indexer.storage.postings import write_segment_postings
 from arshif.indexer.storage.postings_groups import join_segments, live_articles, reader_segments
 from arshif.indexer.storage.schema import SCHEMA_VERSION
@@ -97,6 +112,7 @@ class IndexSummary:
 @dataclass
 class _FileTask:
     path: Path
+    root: Path
     id_base: str
     size: int
     mtime_ns: int
@@ -203,10 +219,26 @@ class _Run:
         self.since_commit = 0
 
     def _new_writer(self) -> SegmentWriter:
+        """A writer holding Whoosh's write lock, which it releases when it ends. The lock
+        is taken here, not by the writer: one whose setup fails (a full disk) would keep
+        it, unreleased, for the rest of this process."""
+        lock = self.ix.lock("WRITELOCK")
         try:
-            return self.ix.writer()
-        except LockError as exc:
-            raise IndexBusyError(str(self.index_dir)) from exc
+            if not lock.acquire():
+                raise IndexBusyError(str(self.index_dir))
+        except IsADirectoryError as exc:
+            raise DamagedIndexError(exc.filename, NOT_A_FILE) from exc
+        # Whoosh's scratch folder: a killed writer's is left, a cancelled one's removed.
+        scratch = self.index_dir / f"{self.ix.indexname}.tmp"
+        shutil.rmtree(scratch, ignore_errors=True)
+        try:
+            writer = SegmentWriter(self.ix, _lk=False)
+        except BaseException:
+            shutil.rmtree(scratch, ignore_errors=True)
+            lock.release()
+            raise
+        writer.writelock = lock
+        return writer
 
     @property
     def reader(self) -> IndexReader:
@@ -278,6 +310,7 @@ class _Run:
             "mtime_ns": task.mtime_ns,
             "articles": articles,
             "encoding": encoding,
+            "root": str(task.root),
         }
 
     def commit(self, segments: list[Segment], final: bool = False) -> None:
@@ -294,8 +327,21 @@ class _Run:
                 kept.append(merged)
             else:
                 writer._close_segment()
+            segments = kept + segments
+            folder = self.index_dir
+            filetable.record(
+                folder, filetable.segment_files(folder, [s.segment_id() for s in segments])
+            )
             stops.reached("commit")
-            writer._commit_toc(kept + segments)
+            # The previous generation's files stay until the run ends (`journal`).
+            try:
+                TOC(writer.schema, segments, writer.generation).write(
+                    writer.storage, writer.indexname
+                )
+            except BaseException as exc:
+                store.close_left_open(exc)
+                raise
+            filetable.record(folder, [filetable.toc_name(writer.generation)])
         finally:
             writer._finish()
         doc_count = self.ix.doc_count()
@@ -360,7 +406,8 @@ def _plan(run: _Run, paths: Iterable[Path]) -> tuple[list[_FileTask], list[str]]
             run.summary.changed_files += 1
         else:
             run.summary.new_files += 1
-        tasks.append(_FileTask(file, _id_base(file, root), size, mtime_ns, known=bool(recorded)))
+        known = bool(recorded)
+        tasks.append(_FileTask(file, root, _id_base(file, root), size, mtime_ns, known))
     deleted = [
         key
         for key in run.manifest
@@ -408,6 +455,7 @@ def _index_files(
                 run.commit(queue.drain())
         run.file_done(task, articles, encoding)
         bytes_done += task.size
+        stops.input_read(bytes_done)
         report(number)
     if run.batch:
         queue.submit(run.take_batch())
@@ -434,11 +482,15 @@ def update_index(
     paths = list(paths)
     with store.run_lock(target_dir):
         store.recover_interrupted_swap(target_dir)
+        shutil.rmtree(_rebuild_dir(target_dir), ignore_errors=True)  # a killed rebuild's
         upgrade = not rebuild and _outdated_within(target_dir, paths)
-        summary = _update(
-            target_dir, paths, rebuild or upgrade, jobs, on_progress, on_problem, commit_every,
-            pdf_pages,
-        )  # fmt: skip
+        try:
+            summary = _update(
+                target_dir, paths, rebuild or upgrade, jobs, on_progress, on_problem, commit_every,
+                pdf_pages,
+            )  # fmt: skip
+        except OSError as exc:
+            raise _write_error(target_dir, exc) from exc
     summary.upgraded = upgrade
     summary.seconds = time.perf_counter() - started
     return summary
@@ -450,6 +502,8 @@ def _outdated_within(index_dir: Path, paths: list[Path]) -> bool:
     version = store.schema_version(index_dir) if store.exists(index_dir) else None
     if version is None or version == SCHEMA_VERSION:  # None: damaged, not outdated
         return False
+    if version > SCHEMA_VERSION:  # rebuilding would drop what a newer arshif wrote
+        raise NewerIndexError(str(index_dir), version, SCHEMA_VERSION)
     roots = [path.expanduser().resolve() for path in paths]
     manifest = store.read_json(index_dir / store.MANIFEST_FILE, None)
     return isinstance(manifest, dict) and all(
@@ -468,11 +522,71 @@ def _update(
     pdf_pages: bool,
 ) -> IndexSummary:
     index_dir = target_dir
-    if rebuild and store.exists(target_dir):
-        index_dir = target_dir.with_name(target_dir.name + ".rebuild")
-        shutil.rmtree(index_dir, ignore_errors=True)
-    ix = store.open_index(index_dir) if store.exists(index_dir) else store.create_index(index_dir)
-    summary = IndexSummary(index_dir=str(target_dir))
+    found = store.has_index_files(target_dir)
+    if rebuild and found:
+        index_dir = _rebuild_dir(target_dir)
+    before = set(os.listdir(index_dir)) if index_dir.is_dir() else set()
+    try:
+        ix = store.open_index(index_dir) if found and not rebuild else store.create_index(index_dir)
+        journal = Journal(ix, index_dir)
+        try:
+            summary = _write_run(
+                ix, index_dir, paths, jobs, on_progress, on_problem, commit_every, pdf_pages
+            )
+        except BaseException as exc:
+            store.close_left_open(exc)  # Whoosh leaves the files of a failed write open
+            journal.undo()
+            raise
+        journal.finish()
+    except BaseException:
+        if not found or rebuild:  # a new index: remove what was made of it
+            _remove_new_entries(index_dir, before)
+        raise
+    summary.index_dir = str(target_dir)
+    if index_dir != target_dir:
+        _swap_in(index_dir, target_dir)
+    return summary
+
+
+def _remove_new_entries(folder: Path, before: set[str]) -> None:
+    """Remove what a failed run made in `folder` beyond the names `before`, and the
+    folder itself if that leaves it empty."""
+    for name in set(os.listdir(folder)) - before if folder.is_dir() else ():
+        path = folder / name
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        folder.rmdir()  # only if it is empty: it was made for this index
+
+
+def _rebuild_dir(target_dir: Path) -> Path:
+    """Where a rebuild writes the new index, beside the one it replaces."""
+    return target_dir.with_name(target_dir.name + ".rebuild")
+
+
+def _write_error(index_dir: Path, exc: OSError) -> Exception:
+    """The typed error of a run that could not write (it changed nothing), or `exc`."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        free = shutil.disk_usage(index_dir if index_dir.exists() else index_dir.parent).free
+        return DiskFullError(str(index_dir), free)
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return IndexWriteError(str(index_dir), f"{exc.strerror}: {exc.filename or index_dir}")
+    return exc
+
+
+def _write_run(
+    ix: Index,
+    index_dir: Path,
+    paths: Iterable[Path],
+    jobs: int | None,
+    on_progress: Callable[[Progress], None] | None,
+    on_problem: Callable[[ReadProblem], None] | None,
+    commit_every: int,
+    pdf_pages: bool,
+) -> IndexSummary:
+    summary = IndexSummary(index_dir=str(index_dir))
     run = _Run(ix, index_dir, summary, on_problem)
     queue: _SegmentQueue | None = None
     try:
@@ -492,8 +606,7 @@ def _update(
         boilerplate.save(index_dir)
     except BaseException:
         run.close_reader()
-        if not run.writer.is_closed:
-            run.writer.cancel()
+        _abandon(run.writer)
         raise
     finally:
         if queue is not None:
@@ -506,9 +619,18 @@ def _update(
         changed = summary.articles_added or summary.articles_removed
         if changed or read_docnums(index_dir, ix.latest_generation()) is None:
             write_groups(ix, index_dir, live_articles(index_dir, reader))
-    if index_dir != target_dir:
-        _swap_in(index_dir, target_dir)
     return summary
+
+
+def _abandon(writer: SegmentWriter) -> None:
+    """Cancel a failed run's writer; if cancelling fails too (it writes, and may meet
+    what failed the run), at least release its lock (`journal` removes its files)."""
+    if writer.is_closed:
+        return
+    try:
+        writer.cancel()
+    except Exception:
+        writer._finish()
 
 
 def _swap_in(new_dir: Path, target_dir: Path) -> None:

@@ -1,0 +1,197 @@
+"""`arshif check`: every file of an index verified completely, and its parts compared.
+
+Beyond what opening checks (`store.check_segments`), this reads every byte against its
+checksum, then compares the parts: each postings file holds as many articles as the
+Whoosh segments it covers, every live article's stored fields are readable and its id is
+the one the postings file shows, ids are unique, `files.json` lists every article's
+file, and `groups.json` names only articles the index holds. Files no commit refers to
+(left by a killed run, removed by the next) are notes, not damage.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.index import Index
+
+from arshif.indexer.duplicates import read_docnums, read_groups
+from arshif.indexer.errors import ArshifError, DamagedIndexError
+from arshif.indexer.storage import filetable, store
+from arshif.indexer.storage.arrayfile import read_arrays
+from arshif.indexer.storage.checksum import NOT_A_FILE
+from arshif.indexer.storage.docvalues import read_doc_values, read_hit_texts
+from arshif.indexer.storage.postings import postings_path
+from arshif.indexer.storage.postings_groups import (
+    postings_files,
+    reader_segments,
+    recorded_files,
+)
+
+
+@dataclass
+class Finding:
+    file: str  # a name in the index folder ("" for the folder itself)
+    problem: str
+
+
+@dataclass
+class CheckReport:
+    index_dir: str
+    articles: int = 0
+    files: int = 0
+    problems: list[Finding] = field(default_factory=list)
+    notes: list[Finding] = field(default_factory=list)
+
+    @property
+    def sound(self) -> bool:
+        return not self.problems
+
+    def damage(self, exc: DamagedIndexError) -> None:
+        self.problems.append(Finding(exc.path.name, exc.what))
+
+
+def check_index(index_dir: Path) -> CheckReport:
+    """Verify the index at `index_dir` completely. An index that cannot be opened at all
+    (absent, of another version, writable by others) is an ArshifError, as elsewhere."""
+    index_dir = Path(index_dir)
+    report = CheckReport(str(index_dir))
+    store.recover_interrupted_swap(index_dir)
+    try:
+        store.check_folder(index_dir)
+    except DamagedIndexError as exc:
+        report.damage(exc)
+        return report
+    store.check_not_writable_by_others(index_dir)
+    store.check_version(index_dir)
+    for exc in store.check_json_files(index_dir):
+        report.damage(exc)
+    if report.problems:
+        return report  # the table of checksums or the version record cannot be trusted
+    for lock in (store.RUN_LOCK_FILE, store.WHOOSH_LOCK_FILE):
+        if (index_dir / lock).exists() and not (index_dir / lock).is_file():
+            report.problems.append(Finding(lock, NOT_A_FILE))
+    generation = store.latest_generation(index_dir)
+    toc_problems = store.check_segments(index_dir, generation, [], full=True)
+    for exc in toc_problems:
+        report.damage(exc)
+    if toc_problems:
+        return report  # the table of contents is not unpickled unless it is sound
+    try:
+        ix = store.open_index(index_dir)
+    except DamagedIndexError:
+        ix = whoosh_index.open_dir(str(index_dir))  # what is wrong is listed below
+    except ArshifError as exc:
+        report.problems.append(Finding(filetable.toc_name(generation), str(exc)))
+        return report
+    for exc in store.check_segments(index_dir, ix.latest_generation(), ix._segments(), full=True):
+        report.damage(exc)
+    if not report.problems:
+        _compare_parts(ix, index_dir, report)
+    _note_unused(ix, index_dir, report)
+    report.files = sum(1 for path in index_dir.iterdir() if path.is_file())
+    return report
+
+
+def _compare_parts(ix: Index, index_dir: Path, report: CheckReport) -> None:
+    with ix.reader() as reader:
+        segments = reader_segments(reader)
+        stored = _stored(reader, segments, report)
+        stored_ids = {docnum: doc_id for docnum, (doc_id, _) in stored.items()}
+        report.articles = len(stored)
+        at = 0
+        for path, covered in postings_files(index_dir, [s for s, _ in segments]):
+            group = segments[at : at + covered]
+            _compare_postings_file(path, group, stored_ids, report)
+            at += covered
+    for doc_id, count in Counter(stored_ids.values()).items():
+        if count > 1:
+            report.problems.append(Finding("", f'the id "{doc_id}" is held by {count} articles'))
+    _compare_records(ix, index_dir, stored, report)
+
+
+def _stored(reader: Any, segments: list, report: CheckReport) -> dict[int, tuple[str, str]]:
+    """Each live article's id and path from Whoosh's stored fields (all of which must be
+    readable)."""
+    stored: dict[int, tuple[str, str]] = {}
+    bounds = [(offset, segment) for segment, offset in segments]
+    for docnum in reader.all_doc_ids():
+        try:
+            fields = reader.stored_fields(docnum)
+            stored[docnum] = (str(fields["id"]), str(fields.get("path", "")))
+        except Exception as exc:  # a damaged stored-fields file fails in many ways
+            segment = max((b for b in bounds if b[0] <= docnum), key=lambda b: b[0])[1]
+            report.problems.append(
+                Finding(
+                    f"{segment.segment_id()}.*",
+                    f"the stored fields of article number {docnum} cannot be read ({exc!r})",
+                )
+            )
+    return stored
+
+
+def _compare_postings_file(
+    path: Path, group: list, stored_ids: dict[int, str], report: CheckReport
+) -> None:
+    """A postings file holds its segments' articles, with the ids Whoosh stored."""
+    arrays = read_arrays(path)
+    texts, values = read_hit_texts(arrays), read_doc_values(arrays)
+    expected = sum(segment.doc_count_all() for segment, _ in group)
+    if len(values.days) != expected:
+        report.problems.append(
+            Finding(path.name, f"holds {len(values.days)} articles, its segments {expected}")
+        )
+        return
+    first = group[0][1]
+    for docnum in range(expected):
+        stored = stored_ids.get(first + docnum)
+        if stored is not None and texts.text("id", docnum) != stored:
+            report.problems.append(
+                Finding(path.name, f'shows article "{stored}" as "{texts.text("id", docnum)}"')
+            )
+            return
+
+
+def _compare_records(
+    ix: Index, index_dir: Path, stored: dict[int, tuple[str, str]], report: CheckReport
+) -> None:
+    """`files.json` lists each article's file; `groups.json` only held articles."""
+    manifest = store.read_json(index_dir / store.MANIFEST_FILE, {})
+    paths = Counter(path for _, path in stored.values())
+    for path, count in sorted(paths.items()):
+        if path not in manifest:
+            report.problems.append(
+                Finding(
+                    store.MANIFEST_FILE,
+                    f"does not list {path}, which holds {count} of its articles",
+                )
+            )
+    held = {doc_id for doc_id, _ in stored.values()}
+    for ids in read_groups(index_dir):
+        if missing := [i for i in ids if i not in held]:
+            report.problems.append(
+                Finding("groups.json", f'names articles the index lacks: "{missing[0]}"')
+            )
+            break
+    docnums = read_docnums(index_dir, ix.latest_generation())
+    if docnums is None and held:
+        report.notes.append(
+            Finding("groups.json", "records another generation (the next index run redoes it)")
+        )
+
+
+def _note_unused(ix: Index, index_dir: Path, report: CheckReport) -> None:
+    """Files of no segment of this generation: left by a killed run, removed by the next."""
+    used = {filetable.toc_name(ix.latest_generation()), *store.JSON_FILES}
+    used |= {store.RUN_LOCK_FILE, store.WHOOSH_LOCK_FILE, *recorded_files(index_dir)}
+    segments = ix._segments()
+    prefixes = tuple(filetable.segment_prefix(s.segment_id()) for s in segments)
+    used |= {postings_path(index_dir, s).name for s in segments}
+    for path in sorted(index_dir.iterdir()):
+        if path.name not in used and not path.name.startswith(prefixes):
+            report.notes.append(
+                Finding(path.name, "is used by no commit (the next index run removes it)")
+            )

@@ -1,0 +1,248 @@
+"""A damaged index answers exactly as before or says what is damaged; never a traceback.
+
+One index of the sample archive (`data/`, three runs: three segments joined into one
+postings group) is copied for each case; every kind of file in it is truncated to half,
+to nothing, has a run of bytes flipped, is deleted or replaced by a folder. Then each of
+`search`, `show`, `similar`, `stats` and `index` gives the undamaged index's exact
+output, or exits 1 with an `Error:` line naming the file; `check` exits 1 naming it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from arshif.indexer.storage import store
+from arshif.indexer.storage.jsonfiles import read_json, write_json
+from arshif.indexer.storage.postings_groups import recorded_files
+from arshif.search.cli import main
+from tests.conftest import DATA, SEED
+
+SEED_ID = f"seed/{SEED.name}"
+KINDS = (
+    "toc", "trm", "pst", "col", "segment-arr", "group-arr",
+    *store.JSON_FILES,
+)  # fmt: skip
+DAMAGES = ("half", "zero", "flipped", "deleted", "folder")
+
+
+def invoke(index_dir: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, [*args, "--index", str(index_dir)])
+
+
+def read_commands(index_dir: Path) -> dict[str, Result]:
+    return {
+        "search": invoke(index_dir, "search", "--json", "داعش واشنطن"),
+        "show": invoke(index_dir, "show", "--json", SEED_ID),
+        "similar": invoke(index_dir, "similar", "--json", SEED_ID),
+        "stats": invoke(index_dir, "stats", "--json"),
+    }
+
+
+def stable(command: str, output: str) -> str:
+    """The output, less what differs between two runs of an undamaged index (the run's
+    time, the folder's size and path)."""
+    if command in ("stats", "index"):
+        value = json.loads(output)
+        for key in ("seconds", "bytes", "index"):
+            value.pop(key, None)
+        return json.dumps(value, sort_keys=True)
+    return output
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    index_dir = tmp_path_factory.mktemp("damage") / "index"
+    for part in (["txt"], ["jsonl", "json"], ["seed", "trec", "html", "legacy"]):
+        result = CliRunner().invoke(
+            main, ["index", "--index", str(index_dir), *(str(DATA / p) for p in part)]
+        )
+        assert result.exit_code == 0, result.output
+    assert len(recorded_files(index_dir)) == 1  # the three segments' postings, joined
+    results = read_commands(index_dir)
+    assert all(r.exit_code == 0 for r in results.values()), results
+    answers = {name: stable(name, r.output) for name, r in results.items()}
+    copy = index_dir.with_name("copy")
+    shutil.copytree(index_dir, copy)
+    answers["index"] = stable("index", invoke(copy, "index", "--json", str(DATA)).output)
+    return index_dir, answers
+
+
+def file_of_kind(index_dir: Path, kind: str) -> Path:
+    if kind in store.JSON_FILES:
+        return index_dir / kind
+    if kind == "group-arr":
+        return index_dir / recorded_files(index_dir)[0]
+    suffix = {"toc": ".toc", "trm": ".trm", "pst": ".pst", "col": ".col"}.get(kind, ".arr")
+    return sorted(p for p in index_dir.glob("*" + suffix) if not p.name.startswith("postings-"))[0]
+
+
+def damage(path: Path, how: str) -> None:
+    data = path.read_bytes()
+    if how == "half":
+        path.write_bytes(data[: len(data) // 2])
+    elif how == "zero":
+        path.write_bytes(b"")
+    elif how == "flipped":
+        middle = len(data) // 2
+        run = bytes(b ^ 0xFF for b in data[middle : middle + 64])
+        path.write_bytes(data[:middle] + run + data[middle + 64 :])
+    elif how == "deleted":
+        path.unlink()
+    else:
+        path.unlink()
+        path.mkdir()
+        (path / "something").write_text("x")
+
+
+def assert_exact_or_named(command: str, result: Result, answer: str, name: str) -> None:
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        command,
+        result.exception,
+    )
+    if result.exit_code == 0:
+        assert stable(command, result.output) == answer, command
+        return
+    assert result.exit_code == 1, (command, result.output)
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert errors and name in errors[0], (command, result.output)
+
+
+@pytest.mark.parametrize("how", DAMAGES)
+@pytest.mark.parametrize("kind", KINDS)
+def test_damage_is_named_or_harmless(
+    pristine: tuple[Path, dict[str, str]], tmp_path: Path, kind: str, how: str
+) -> None:
+    source, answers = pristine
+    index_dir = tmp_path / "index"
+    shutil.copytree(source, index_dir)
+    path = file_of_kind(index_dir, kind)
+    damage(path, how)
+    for command, result in read_commands(index_dir).items():
+        assert_exact_or_named(command, result, answers[command], path.name)
+    checked = invoke(index_dir, "check")
+    assert checked.exit_code == 1, checked.output
+    assert path.name in checked.output and "Traceback" not in checked.output
+    indexed = invoke(index_dir, "index", "--json", str(DATA))
+    assert_exact_or_named("index", indexed, answers["index"], path.name)
+
+
+@pytest.mark.parametrize("name", [store.RUN_LOCK_FILE, store.WHOOSH_LOCK_FILE])
+def test_a_folder_in_place_of_a_lock_file_is_named(
+    pristine: tuple[Path, dict[str, str]], tmp_path: Path, name: str
+) -> None:
+    source, answers = pristine
+    index_dir = tmp_path / "index"
+    shutil.copytree(source, index_dir)
+    damage(index_dir / name, "folder")
+    for command, result in read_commands(index_dir).items():
+        assert_exact_or_named(command, result, answers[command], name)
+    indexed = invoke(index_dir, "index", "--json", str(DATA))
+    assert_exact_or_named("index", indexed, answers["index"], name)
+    assert indexed.exit_code == 1
+    checked = invoke(index_dir, "check")
+    assert checked.exit_code == 1 and name in checked.output, checked.output
+
+
+def hit_ids(index_dir: Path) -> list[str]:
+    found = json.loads(invoke(index_dir, "search", "--json", "-n", "50", "سوريا").output)
+    return [hit["id"] for hit in found["hits"]]
+
+
+def test_repair_rebuilds_from_the_archive_and_names_what_is_lost(tmp_path: Path) -> None:
+    archive = tmp_path / "news"
+    shutil.copytree(DATA / "txt", archive / "txt")
+    shutil.copytree(DATA / "seed", archive / "seed")
+    index_dir = tmp_path / "index"
+    assert invoke(index_dir, "index", str(archive)).exit_code == 0
+    before = hit_ids(index_dir)
+    assert len(before) > 1
+    [trm] = index_dir.glob("*.trm")
+    damage(trm, "flipped")
+    gone = sorted((archive / "txt").iterdir())[0]
+    gone.unlink()
+    repaired = invoke(index_dir, "check", "--repair", "--json")
+    assert repaired.exit_code == 0, repaired.output
+    report = json.loads(repaired.output)
+    assert report["sound"] and report["problems"] == []
+    assert [f["path"] for f in report["repair"]["lost_files"]] == [str(gone)]
+    assert report["repair"]["lost_files"][0]["articles"] == 1
+    assert report["articles"] == report["repair"]["articles"]
+    assert hit_ids(index_dir) == [i for i in before if not i.endswith(gone.name)]
+    assert invoke(index_dir, "check").exit_code == 0
+
+
+def test_check_of_a_sound_index_passes_and_lists_nothing(
+    pristine: tuple[Path, dict[str, str]],
+) -> None:
+    source, _ = pristine
+    result = invoke(source, "check", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert (report["sound"], report["problems"], report["notes"]) == (True, [], [])
+    assert report["articles"] == json.loads(invoke(source, "stats", "--json").output)["articles"]
+
+
+@pytest.mark.parametrize("kind", ["trm", "files.json", "segment-arr"])
+def test_a_file_the_user_may_not_read_is_named_with_the_remedy(
+    pristine: tuple[Path, dict[str, str]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    kind: str,
+) -> None:
+    """Permissions changed under the index (simulated: the tests may run as root, whom
+    permissions do not stop)."""
+    source, _ = pristine
+    index_dir = tmp_path / "index"
+    shutil.copytree(source, index_dir)
+    path = file_of_kind(index_dir, kind)
+    real_access, real_read = os.access, Path.read_bytes
+
+    def access(target: object, mode: int, **kwargs: object) -> bool:
+        return Path(str(target)) != path and real_access(target, mode, **kwargs)
+
+    def read_bytes(self: Path) -> bytes:
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read(self)
+
+    monkeypatch.setattr(os, "access", access)
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    for command, result in read_commands(index_dir).items():
+        assert result.exit_code == 1, (command, result.output)
+        assert result.output == (
+            f"Error: cannot read {path}: permission denied. Give your user access to the "
+            f'index with "chmod -R u+rwX {index_dir}" (or run arshif as its owner).\n'
+        ), command
+
+
+def test_check_compares_the_parts_even_when_every_checksum_holds(
+    pristine: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """Files rewritten whole (valid checksums) but disagreeing with the articles: what a
+    restored backup of one file does."""
+    source, _ = pristine
+    index_dir = tmp_path / "index"
+    shutil.copytree(source, index_dir)
+    manifest = read_json(index_dir / store.MANIFEST_FILE, {})
+    dropped = sorted(manifest)[0]
+    del manifest[dropped]
+    write_json(index_dir / store.MANIFEST_FILE, manifest)
+    groups = read_json(index_dir / "groups.json", {})
+    groups["groups"][0][1] = "no-such-article"
+    write_json(index_dir / "groups.json", groups)
+    result = invoke(index_dir, "check", "--json")
+    assert result.exit_code == 1
+    problems = json.loads(result.output)["problems"]
+    listing = f"does not list {dropped}, which holds 1 of its articles"
+    assert {"file": "files.json", "problem": listing} in problems
+    assert {
+        "file": "groups.json",
+        "problem": 'names articles the index lacks: "no-such-article"',
+    } in problems
