@@ -350,18 +350,22 @@ class Archive:
         """The documents matching, and a way to rank them, over the postings arrays (the
         parts on fields only Whoosh indexes scored by Whoosh and added in)."""
         arrays = self.arrays
-        allowed = arrays.live.copy()
-        if filter_q is not None:
-            allowed &= matching_docs(self.searcher.docs_for_query(filter_q), arrays.doc_count)
-        if mask_q is not None:
-            allowed &= ~matching_docs(self.searcher.docs_for_query(mask_q), arrays.doc_count)
         scored = arrays.scorer(self._scored_by_whoosh).score(final)
         if scored is None:
             raise UnsupportedQueryError(str(final))
-        docs = np.flatnonzero(scored.matched & allowed)
+        keep = arrays.live[scored.docs]
+        if filter_q is not None:
+            keep &= self._whoosh_matches(filter_q)[scored.docs]
+        if mask_q is not None:
+            keep &= ~self._whoosh_matches(mask_q)[scored.docs]
+        docs = scored.docs[keep]
         if sort == "relevance":
-            return _ArrayMatches(docs, scored.scores)
+            return _ArrayMatches(docs, scored.scores[keep])
         return _DateOrder(docs, self.columns.days(), newest=sort == "newest")
+
+    def _whoosh_matches(self, q: wq.Query) -> np.ndarray:
+        """Which articles a query on fields only Whoosh indexes matches: a mask."""
+        return matching_docs(self.searcher.docs_for_query(q), self.arrays.doc_count)
 
     def _scored_by_whoosh(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
         """The articles matching `q` (on fields only Whoosh indexes: ids, paths, dates …)
@@ -400,28 +404,32 @@ class Archive:
         ranked = result.sort == "relevance"  # sorted by date, Whoosh's "score" is the date
         words = QueryWords(self.query_terms(final), self.analyzer)
         result.hits = [
-            self._hit(first + i + 1, fields, (score or 0.0) if ranked else None, words)
-            for i, (fields, score) in enumerate(stories[first:wanted])
+            self._hit(
+                first + i + 1,
+                self.arrays.hit_fields(docnum),
+                (score or 0.0) if ranked else None,
+                words,
+            )
+            for i, (docnum, score) in enumerate(stories[first:wanted])
         ]
 
     def _stories(
         self, ranked: list[tuple[int, float | None]], wanted: int
-    ) -> list[tuple[dict[str, Any], float | None]]:
+    ) -> list[tuple[int, float | None]]:
         """The first `wanted` hits in order, each story once: later copies (and repeated
-        URLs) dropped."""
+        URLs) dropped. Reads ids and URLs only (kept uncompressed)."""
         seen: set[str] = set()
-        out: list[tuple[dict[str, Any], float | None]] = []
+        out: list[tuple[int, float | None]] = []
         for docnum, score in ranked:
             if len(out) == wanted:
                 break
-            fields = self.arrays.hit_fields(docnum)
-            keys = {"id:" + self.groups.leader(fields["id"])}
-            if url := fields.get("url"):
+            keys = {"id:" + self.groups.leader(self.arrays.hit_text("id", docnum))}
+            if url := self.arrays.hit_text("url", docnum):
                 keys.add("url:" + url.strip().rstrip("/").lower())
             if keys & seen:
                 continue
             seen |= keys
-            out.append((fields, score))
+            out.append((docnum, score))
         return out
 
     def _word_reports(
@@ -520,12 +528,13 @@ class Archive:
 
     def article(self, article_id: str) -> Article:
         """The whole stored article with this id."""
-        stored = self.searcher.stored_fields(self._docnum(article_id))
+        docnum = self._docnum(article_id)
+        stored = self.searcher.stored_fields(docnum)
         date = stored.get("date")
         return Article(
             id=stored["id"],
-            title=stored.get("title", ""),
-            body=stored.get("body", ""),
+            title=self.arrays.hit_text("title", docnum),
+            body=self.arrays.hit_text("body", docnum),
             date=date.date() if date else None,
             source=stored.get("source", ""),
             category=stored.get("category", ""),
@@ -539,13 +548,14 @@ class Archive:
 
     def brief(self, article_id: str) -> dict[str, Any] | None:
         """Id, title, date and source of an article (for listing copies); None if gone."""
-        stored = self.searcher.document(id=article_id)
-        if stored is None:
+        docnum = self.searcher.document_number(id=article_id)
+        if docnum is None:
             return None
+        stored = self.searcher.stored_fields(docnum)
         date = stored.get("date")
         return {
             "id": article_id,
-            "title": stored.get("title", ""),
+            "title": self.arrays.hit_text("title", docnum),
             "date": date.date() if date else None,
             "source": stored.get("source", ""),
         }
@@ -564,8 +574,7 @@ class Archive:
         The article itself and its recorded copies are left out of the ranking.
         """
         docnum = self._docnum(article_id)
-        stored = self.searcher.stored_fields(docnum)
-        text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
+        text = f"{self.arrays.hit_text('title', docnum)}\n{self.arrays.hit_text('body', docnum)}"
         counts = {term: len(at) for term, at in self.analyzer.positions(text).items()}
         keys = self.arrays.key_terms("text", counts, SIMILAR_TERMS)
         query: wq.Query = wq.Or([wq.Term("text", term, boost=weight) for term, weight in keys])
@@ -631,6 +640,8 @@ class _Matches(Protocol):
 
 
 class _ArrayMatches:
+    """Matches (ascending) and the score of each."""
+
     def __init__(self, docs: np.ndarray, scores: np.ndarray) -> None:
         self.docs = docs
         self.scores = scores
@@ -638,7 +649,7 @@ class _ArrayMatches:
     def ranked(self, depth: int) -> list[tuple[int, float | None]]:
         """The best `depth` documents by score, ties in document order (as Whoosh)."""
         docs = self.docs
-        scores = self.scores[docs]
+        scores = self.scores
         if len(docs) > depth:
             best = np.argpartition(-scores, depth - 1)[:depth]
             docs, scores = docs[best], scores[best]

@@ -34,50 +34,69 @@ from whoosh.classify import Bo1Model
 
 from arshif.indexer.storage.arrayfile import read_arrays
 from arshif.indexer.storage.docvalues import (
-    HIT_FIELDS,
     VALUE_FIELDS,
-    HitTexts,
     join_doc_values,
     read_doc_values,
-    read_hit_texts,
+    slice_doc_values,
 )
 from arshif.indexer.storage.postings import (
     FIELDS,
     LEXICON_FIELD,
+    SEGMENT_ENDS,
     WORD_DTYPE,
     FieldPostings,
     postings_of,
-    range_indexes,
+    segments_within,
     term_key,
 )
 from arshif.indexer.storage.postings_groups import live_docs, postings_files, reader_segments
+from arshif.indexer.storage.texts import Texts
 from arshif.search.ranking import BM25_B, BM25_K1
 
 # Scores of a query part by Whoosh: the matching documents (ascending) and their scores.
 WhooshScores = Callable[[wq.Query], tuple[np.ndarray, np.ndarray]]
 
+# An OR's postings are sorted when fewer than one in this many of the archive's articles
+# (cost follows them), else counted over the archive in one pass (cheaper than sorting).
+SPARSE_SHARE = 8
 # Document number and position packed in one int64: positions stay below 2**32.
 _STRIDE = np.int64(1 << 32)
 
 
 @dataclass
 class _Part:
-    """One postings file's arrays (a segment's, or a group's) and where its documents start
-    in the reader's numbering."""
+    """A range [first, end) of one postings file's articles (a segment's, or consecutive
+    segments' of a group) and where it starts in the reader's numbering."""
 
     offset: int
+    first: int
+    end: int
     fields: dict[str, FieldPostings]
-    texts: HitTexts
+    texts: Texts
+    segment_ends: np.ndarray
+
+    def total(self, fieldname: str) -> float:
+        """The field's exact length summed over the range's articles."""
+        inside = segments_within(self.segment_ends, self.first, self.end)
+        return float(self.fields[fieldname].totals[inside].sum())
 
 
 @dataclass
 class Scores:
-    """A query's score for every document, which documents it matched, and how many of
-    its terms matched in each (for coordination)."""
+    """A query part's score for every document, which documents it matched, and how many
+    of its terms matched in each (for coordination)."""
 
     scores: np.ndarray
     matched: np.ndarray
     terms: np.ndarray
+
+
+@dataclass
+class Matched:
+    """A query's result: the documents it matched (ascending) and the score of each."""
+
+    docs: np.ndarray
+    scores: np.ndarray
 
 
 class ArrayIndex:
@@ -90,25 +109,29 @@ class ArrayIndex:
         self.doc_count = reader.doc_count_all()
         segments = reader_segments(reader)
         self.live = live_docs(segments, self.doc_count)
-        at = 0
+        offset = 0
         doc_values = []
-        for path, covered in postings_files(folder, [segment for segment, _ in segments]):
-            arrays = read_arrays(path)
-            self.parts.append(_Part(segments[at][1], postings_of(arrays), read_hit_texts(arrays)))
-            doc_values.append(read_doc_values(arrays))
-            at += covered
+        for place in postings_files(folder, [segment for segment, _ in segments]):
+            arrays = read_arrays(place.path)
+            fields, texts = postings_of(arrays), Texts(arrays)
+            ends = arrays[SEGMENT_ENDS]
+            self.parts.append(_Part(offset, place.first, place.end, fields, texts, ends))
+            doc_values.append(slice_doc_values(read_doc_values(arrays), place.first, place.end))
+            offset += place.end - place.first
         self._part_offsets = [part.offset for part in self.parts]
         # Every article's day, source and category, in the reader's numbering.
         self.doc_values = join_doc_values(doc_values) if doc_values else None
         self.lengths = {
-            name: np.concatenate([p.fields[name].lengths for p in self.parts]).astype(np.float64)
+            name: np.concatenate(
+                [p.fields[name].lengths[p.first : p.end] for p in self.parts]
+            ).astype(np.float64)
             if self.parts
             else np.zeros(0)
             for name in FIELDS
         }
         # Every field's length summed over the articles (deleted ones too, as Whoosh).
         self.total_length = {
-            name: sum(float(p.fields[name].total[0]) for p in self.parts) for name in FIELDS
+            name: sum(p.total(name) for p in self.parts) for name in FIELDS
         }
         self.average_length = {
             name: (total / self.doc_count if self.doc_count else 0) or 1
@@ -127,17 +150,21 @@ class ArrayIndex:
             norms = self._norms[key] = k1 * ((1 - b) + b * lengths / self.average_length[fieldname])
         return norms
 
+    def _texts(self, docnum: int) -> tuple[Texts, int]:
+        part = self.parts[bisect_right(self._part_offsets, docnum) - 1]
+        return part.texts, docnum - part.offset + part.first
+
     def hit_text(self, name: str, docnum: int) -> str:
         """One of an article's `HIT_FIELDS` texts ("" for none)."""
-        part = self.parts[bisect_right(self._part_offsets, docnum) - 1]
-        return part.texts.text(name, docnum - part.offset)
+        texts, at = self._texts(docnum)
+        return texts.text(name, at)
 
     def hit_fields(self, docnum: int) -> dict[str, Any]:
-        """What a search hit shows of an article, as Whoosh stores it: id, title, body,
-        url, path, date (a datetime), source and category; empty values left out."""
-        fields: dict[str, Any] = {
-            name: text for name in HIT_FIELDS if (text := self.hit_text(name, docnum))
-        }
+        """What a search hit shows of an article: id, title, body, url, path, date (a
+        datetime), source and category, as Whoosh's stored fields would hold them (empty
+        values left out)."""
+        texts, at = self._texts(docnum)
+        fields: dict[str, Any] = {name: text for name, text in texts.fields(at).items() if text}
         assert self.doc_values is not None  # an article is in some part
         day = int(self.doc_values.days[docnum])
         if day >= 0:
@@ -161,9 +188,11 @@ class ArrayIndex:
         for part in self.parts:
             postings = part.fields[fieldname]
             at = postings.find(keys)
-            starts, ends = postings.starts[at], postings.starts[at + 1]
             for i in np.flatnonzero(at >= 0).tolist():
-                postings_of[i].add(part, postings, int(starts[i]), int(ends[i]))
+                term = int(at[i])
+                a, b = postings.postings_between(term, part.first, part.end)
+                if a < b:
+                    postings_of[i].add(part, postings, term, a, b)
         return found
 
     def doc_frequencies(self, fieldname: str, words: Iterable[str]) -> list[int]:
@@ -226,7 +255,7 @@ class ArrayIndex:
         when None; `high` itself included when `closed`), each once; the first `limit`
         only, when given (each part then contributes no more)."""
         found = []
-        for part in self.parts:
+        for part in self.parts:  # a part's words: its file's (a range's, and more)
             words = part.fields[fieldname].words
             start = 0 if low is None else int(np.searchsorted(words, _word_bytes(low)))
             end = len(words)
@@ -263,44 +292,43 @@ class ArrayIndex:
 
 
 class _TermPostings:
-    """One term's postings across the segments: global document numbers and weights."""
+    """One term's postings across the parts: global document numbers and weights."""
 
     def __init__(self) -> None:
-        self.ranges: list[tuple[_Part, FieldPostings, int, int]] = []
+        # Per part holding the term: the part, its field, the term there, its postings.
+        self.ranges: list[tuple[_Part, FieldPostings, int, int, int]] = []
         self.df = 0
 
-    def add(self, part: _Part, postings: FieldPostings, start: int, end: int) -> None:
-        self.ranges.append((part, postings, start, end))
+    def add(self, part: _Part, postings: FieldPostings, term: int, start: int, end: int) -> None:
+        self.ranges.append((part, postings, term, start, end))
         self.df += end - start
 
     def frequency(self) -> float:
         """The term's weights summed over its postings (Whoosh's collection frequency)."""
-        return sum(float(p.weights[a:b].sum()) for _, p, a, b in self.ranges)
+        return sum(float(p.tfs[a:b].sum(dtype=np.int64)) for _, p, _, a, b in self.ranges)
 
     def docs_and_weights(self) -> tuple[np.ndarray, np.ndarray]:
         if not self.ranges:
             return np.zeros(0, np.int64), np.zeros(0)
-        # An int64 offset makes the sum int64 (int32 in the files) in one step.
-        docs = np.concatenate([p.docs[a:b] + np.int64(part.offset)
-                               for part, p, a, b in self.ranges])  # fmt: skip
-        weights = np.concatenate([p.weights[a:b] for _, p, a, b in self.ranges])
+        docs = np.concatenate([p.docs[a:b].astype(np.int64) + (part.offset - part.first)
+                               for part, p, _, a, b in self.ranges])  # fmt: skip
+        weights = np.concatenate([p.tfs[a:b] for _, p, _, a, b in self.ranges])
         return docs, weights.astype(np.float64)
 
     def position_keys(self, among: np.ndarray) -> np.ndarray:
         """Every (document, position) of the term in the documents `among` (sorted, each
         holding the term), packed and sorted."""
         out = []
-        for part, p, a, b in self.ranges:
-            bounds = [part.offset, part.offset + len(p.lengths)]
+        for part, p, term, a, b in self.ranges:
+            bounds = [part.offset, part.offset + part.end - part.first]
             lo, hi = np.searchsorted(among, bounds).tolist()
             if lo == hi:
                 continue  # none of `among` in this part
             docs = among[lo:hi]
-            at = a + np.searchsorted(p.docs[a:b], (docs - part.offset).astype(p.docs.dtype))
-            firsts = p.pos_starts[at]
-            counts = p.pos_starts[at + 1] - firsts
-            positions = p.positions[range_indexes(firsts, counts)].astype(np.int64)
-            out.append(np.repeat(docs, counts) * _STRIDE + positions)
+            own = docs - part.offset + part.first
+            at = a + np.searchsorted(p.docs[a:b], own.astype(p.docs.dtype))
+            counts, positions = p.positions_of(term, at)
+            out.append(np.repeat(docs, counts) * _STRIDE + positions.astype(np.int64))
         return np.concatenate(out) if out else np.zeros(0, np.int64)
 
 
@@ -325,17 +353,56 @@ class QueryScorer:
         self._scored: dict[tuple[str, str | bytes], tuple[np.ndarray, np.ndarray]] = {}
         self._by_whoosh: dict[wq.Query, tuple[np.ndarray, np.ndarray]] = {}
 
-    def score(self, query: wq.Query) -> Scores | None:
-        """The query's scores and matches, or None when it has an unsupported part."""
+    def score(self, query: wq.Query) -> Matched | None:
+        """The query's matches and their scores, or None when it has an unsupported part.
+
+        An OR of terms and phrases (most questions) is added up over the documents its
+        postings hold, so it costs what it matches; other queries are scored for every
+        document of the archive at once."""
         query = expand_patterns(query, self.index)
         if not _supported(query, whoosh=self.by_whoosh is not None):
             return None
         self._locate(query)
+        if _flat_or(query):
+            return self._sparse_or(query)
         if _coordinates(query):  # most queries: their own scores, nothing to add them to
-            return self._coordinated(query)
-        found = self._empty()
-        self._add(query, found, 1.0)
-        return found
+            found = self._coordinated(query)
+        else:
+            found = self._empty()
+            self._add(query, found, 1.0)
+        docs = np.flatnonzero(found.matched)
+        return Matched(docs, found.scores[docs])
+
+    def _sparse_or(self, q: wq.Or) -> Matched:
+        """An OR of terms and phrases, scored as `_add` and `_coordinated` score it (the
+        same additions in the same order), over its postings only."""
+        boost = q.boost if len(q.subqueries) > 1 else 1.0  # Whoosh skips a lone part's OR
+        docs, values, counts = [np.zeros(0, np.int64)], [np.zeros(0)], [np.zeros(0)]
+        for sub in q.subqueries:
+            if isinstance(sub, wq.Term):
+                found, scores = self._term(sub.fieldname, sub.text)
+            else:
+                found, scores = self._phrase(sub)
+            docs.append(found)
+            values.append(scores * (boost * sub.boost))
+            counts.append(np.full(len(found), len(sub.words) if isinstance(sub, wq.Phrase) else 1))
+        postings = np.concatenate(docs)
+        if len(postings) * SPARSE_SHARE < self.index.doc_count:  # few: sort them
+            matched, at = np.unique(postings, return_inverse=True)
+            size = len(matched)
+        else:  # many: count them in place, in one pass over the archive
+            at, size = postings, self.index.doc_count
+            matched = np.flatnonzero(np.bincount(postings, minlength=size))
+        scores = np.bincount(at, np.concatenate(values), size)
+        if _coordinates(q):
+            terms, scale = float(self._term_matchers(q)), q.scale
+            if terms in (0, scale):
+                return Matched(matched, np.zeros(len(matched)))
+            count = np.bincount(at, np.concatenate(counts), size)
+            scores = (scores + (count - 1) / (terms - scale) ** 2) * (terms - 1) / terms
+        if size != len(matched):
+            scores = scores[matched]
+        return Matched(matched, scores)
 
     # -- the query tree ---------------------------------------------------------------
 
@@ -561,6 +628,15 @@ def _members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
 
 def _excludes(q: wq.Query) -> bool:
     return any(isinstance(s, wq.Not) for s in q.subqueries)
+
+
+def _flat_or(q: wq.Query) -> bool:
+    """Whether `q` is an OR of terms and phrases on the searched fields only."""
+    return (
+        isinstance(q, wq.Or)
+        and not q.minmatch
+        and all(isinstance(s, wq.Term | wq.Phrase) and s.fieldname in FIELDS for s in q.subqueries)
+    )
 
 
 def _coordinates(q: wq.Query) -> bool:

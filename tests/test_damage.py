@@ -1,10 +1,12 @@
 """A damaged index answers exactly as before or says what is damaged; never a traceback.
 
-One index of the sample archive (`data/`, three runs: three segments joined into one
-postings group) is copied for each case; every kind of file in it is truncated to half,
-to nothing, has a run of bytes flipped, is deleted or replaced by a folder. Then each of
-`search`, `show`, `similar`, `stats` and `index` gives the undamaged index's exact
-output, or exits 1 with an `Error:` line naming the file; `check` exits 1 naming it.
+One index of the sample archive (`data/`, three runs; groups of at most 24 articles, so
+the first two segments' postings are joined into a group file and the third's stay in
+its own, as a large archive's latest run does) is copied for each case; every kind of
+file in it is truncated to half, to nothing, has a run of bytes flipped, is deleted or
+replaced by a folder. Then each of `search`, `show`, `similar`, `stats` and `index`
+gives the undamaged index's exact output, or exits 1 with an `Error:` line naming the
+file; `check` exits 1 naming it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from arshif.indexer.storage import store
+from arshif.indexer.storage import postings_groups, store
 from arshif.indexer.storage.jsonfiles import read_json, write_json
 from arshif.indexer.storage.postings_groups import recorded_files
 from arshif.search.cli import main
@@ -58,12 +60,15 @@ def stable(command: str, output: str) -> str:
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     index_dir = tmp_path_factory.mktemp("damage") / "index"
-    for part in (["txt"], ["jsonl", "json"], ["seed", "trec", "html", "legacy"]):
-        result = CliRunner().invoke(
-            main, ["index", "--index", str(index_dir), *(str(DATA / p) for p in part)]
-        )
-        assert result.exit_code == 0, result.output
-    assert len(recorded_files(index_dir)) == 1  # the three segments' postings, joined
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(postings_groups, "GROUP_ARTICLES", 24)  # runs of 10, 14, 10 articles
+        for part in (["txt"], ["jsonl", "json"], ["seed", "trec", "html", "legacy"]):
+            result = CliRunner().invoke(
+                main, ["index", "--index", str(index_dir), *(str(DATA / p) for p in part)]
+            )
+            assert result.exit_code == 0, result.output
+    assert len(recorded_files(index_dir)) == 1  # the first two segments' postings, joined
+    assert file_of_kind(index_dir, "segment-arr").exists()  # the third's, alone
     results = read_commands(index_dir)
     assert all(r.exit_code == 0 for r in results.values()), results
     answers = {name: stable(name, r.output) for name, r in results.items()}

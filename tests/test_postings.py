@@ -11,6 +11,7 @@ scores.
 from __future__ import annotations
 
 import shutil
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -21,26 +22,31 @@ from whoosh import query as wq
 from whoosh.index import Index
 
 from arshif.indexer.article import Article
-from arshif.indexer.storage import postings_groups, store
+from arshif.indexer.boilerplate import BoilerplateDetector
+from arshif.indexer.duplicates import signature
+from arshif.indexer.readers import find_files, read_file
+from arshif.indexer.storage import postings_groups, store, writer
 from arshif.indexer.storage.arrayfile import read_arrays
 from arshif.indexer.storage.docvalues import (
-    HIT_FIELDS,
     VALUE_FIELDS,
     DocValues,
     read_doc_values,
-    read_hit_texts,
+    slice_doc_values,
 )
-from arshif.indexer.storage.jsonfiles import read_json, write_json
+from arshif.indexer.storage.jsonfiles import read_json
 from arshif.indexer.storage.postings import (
     FIELDS,
     LEXICON_FIELD,
+    SEGMENT_ENDS,
     WORD_DTYPE,
-    postings_path,
-    read_segment_postings,
+    postings_of,
+    segments_within,
     term_key,
 )
-from arshif.indexer.storage.schema import article_fields
-from arshif.indexer.storage.writer import MAX_TINY_SEGMENTS, update_index
+from arshif.indexer.storage.schema import article_fields, whoosh_fields
+from arshif.indexer.storage.texts import HIT_FIELDS
+from arshif.indexer.storage.writer import MAX_TINY_SEGMENTS, _id_base, update_index
+from arshif.search import scoring
 from arshif.search.engine import Archive
 from arshif.search.errors import UnsupportedQueryError
 from arshif.search.ranking import weighting
@@ -63,8 +69,11 @@ def reference_index(index_dir: Path, folder: Path, readers: list[Any] | None = N
         subs = readers if readers is not None else [sub for sub, _ in reader.leaf_readers()]
         writer = reference.writer()
         for sub in subs:
+            texts, first = postings_groups.segment_texts(index_dir, sub.segment())
             for docnum in range(sub.doc_count_all()):
-                writer.add_document(**article_fields(stored_article(sub.stored_fields(docnum))))
+                shown = texts.fields(first + docnum)
+                article = stored_article({**sub.stored_fields(docnum), **shown})
+                writer.add_document(**whoosh_fields(article_fields(article), ix.schema))
         writer.commit()
     return reference
 
@@ -76,6 +85,21 @@ def stored_article(stored: dict[str, Any]) -> Article:
         **{name: stored.get(name, "") for name in ("category", "author", "path", "encoding")},
         date=date.date() if date else None,
     )
+
+
+def source_articles(index_dir: Path, roots: list[Path]) -> dict[str, Article]:
+    """The articles of the files under `roots`, by id, as the index received them (read
+    and cleaned of boilerplate again): the reference for the texts the index keeps."""
+    detector = BoilerplateDetector.load(index_dir)
+    found: dict[str, Article] = {}
+    for item in find_files([root.resolve() for root in roots]):
+        if not isinstance(item, tuple):  # a file skipped (data/'s README) or unreadable
+            continue
+        file, root = item
+        for article in read_file(file, _id_base(file, root)):
+            if isinstance(article, Article):
+                found.setdefault(article.id, detector.clean_article(article))
+    return found
 
 
 def index_in_runs(tmp_path: Path, subfolders: tuple[str, ...]) -> tuple[Path, Path]:
@@ -99,48 +123,57 @@ def whoosh_postings(sub, fieldname: str, btext: bytes) -> tuple[list, list, list
     return docs, weights, positions
 
 
-def assert_arrays_equal_whoosh(index_dir: Path, work: Path) -> int:
-    """Compare every term of every segment with the segment's reference; return how
-    many terms were compared."""
+def assert_arrays_equal_whoosh(index_dir: Path, work: Path, roots: list[Path]) -> int:
+    """Compare every term of every segment (in its own file or its range of a group's)
+    with the segment's reference, and its texts with the articles of the files under
+    `roots`; return how many terms were compared."""
+    articles = source_articles(index_dir, roots)
     compared = 0
     with store.open_index(index_dir).reader() as reader:
         for number, (sub, _) in enumerate(reader.leaf_readers()):
             segment = sub.segment()
-            arrays = read_segment_postings(index_dir, segment)
+            (place,) = postings_groups.postings_files(index_dir, [segment])
+            arrays = read_arrays(place.path)
+            first, end = place.first, place.end
             (work / str(number)).mkdir()
             reference = reference_index(index_dir, work / str(number), [sub]).reader()
             for name in FIELDS:
-                field = arrays[name]
+                field = postings_of(arrays)[name]
                 assert not list(sub.lexicon(name))  # Whoosh itself indexes none of it
-                assert len(field.keys) == len(list(reference.lexicon(name)))
+                in_range = (field.docs >= first) & (field.docs < end)
+                term_of = np.repeat(np.arange(len(field.keys)), np.diff(field.starts))
+                assert len(np.unique(term_of[in_range])) == len(list(reference.lexicon(name)))
                 for btext in reference.lexicon(name):
                     at = int(field.find(np.array([term_key(btext)], np.uint64))[0])
                     assert at >= 0, btext.decode()
-                    start, end = field.starts[at], field.starts[at + 1]
+                    start, stop = field.postings_between(at, first, end)
                     docs, weights, positions = whoosh_postings(reference, name, btext)
-                    assert field.docs[start:end].tolist() == docs
-                    assert field.weights[start:end].tolist() == weights
-                    stored = [
-                        field.positions[field.pos_starts[i] : field.pos_starts[i + 1]].tolist()
-                        for i in range(start, end)
-                    ]
+                    assert (field.docs[start:stop].astype(int) - first).tolist() == docs
+                    assert field.tfs[start:stop].tolist() == weights
+                    counts, flat = field.positions_of(at, np.arange(start, stop))
+                    bounds = np.cumsum([0, *counts.tolist()]).tolist()
+                    stored = [flat[a:b].tolist() for a, b in pairwise(bounds)]
                     assert stored == positions
                     compared += 1
                 lengths = [
                     reference.doc_field_length(d, name) for d in range(segment.doc_count_all())
                 ]
-                assert field.lengths.tolist() == lengths
-                assert field.total[0] == reference.field_length(name)
+                assert field.lengths[first:end].tolist() == lengths
+                inside = segments_within(arrays[SEGMENT_ENDS], first, end)
+                assert field.totals[inside].sum() == reference.field_length(name)
                 words = [b for b in reference.lexicon(name) if len(b) <= WORD_DTYPE.itemsize]
-                assert field.words.tolist() == words
+                assert set(words) <= set(field.words.tolist())  # a group's: more
+                if first == 0 and end == len(field.lengths):
+                    assert field.words.tolist() == words
             reference.close()
-            arrays = read_arrays(postings_path(index_dir, segment))
-            assert_doc_values_are_stored_values(read_doc_values(arrays), sub)
-            texts = read_hit_texts(arrays)
+            values = slice_doc_values(read_doc_values(arrays), first, end)
+            assert_doc_values_are_stored_values(values, sub)
+            texts, at = postings_groups.segment_texts(index_dir, segment)
+            assert at == first
             for docnum in range(segment.doc_count_all()):
-                stored = sub.stored_fields(docnum)
-                for name in HIT_FIELDS:
-                    assert texts.text(name, docnum) == stored.get(name, ""), (docnum, name)
+                shown = texts.fields(first + docnum)
+                article = articles[sub.stored_fields(docnum)["id"]]
+                assert shown == {name: getattr(article, name) for name in HIT_FIELDS}
     return compared
 
 
@@ -156,12 +189,16 @@ def assert_doc_values_are_stored_values(values: DocValues, reader: Any) -> None:
             assert value == stored.get(name, ""), (docnum, name)
 
 
-def assert_hit_fields_are_stored_fields(archive: Archive) -> None:
-    """What a hit shows, read from the arrays, is what Whoosh stored, article by article."""
-    shown = (*HIT_FIELDS, "date", *VALUE_FIELDS)
+def assert_hit_fields_are_stored_fields(archive: Archive, roots: list[Path]) -> None:
+    """What a hit shows, read from the arrays, is what Whoosh stored and the article's
+    texts in the files under `roots`, article by article."""
+    articles = source_articles(archive.index_dir, roots)
+    shown = ("id", "url", "path", "date", *VALUE_FIELDS)
     for docnum in range(archive.arrays.doc_count):
         stored = archive.searcher.stored_fields(docnum)
         expected = {name: stored[name] for name in shown if stored.get(name)}
+        article = articles[stored["id"]]
+        expected.update({n: t for n in ("title", "body") if (t := getattr(article, n))})
         assert archive.arrays.hit_fields(docnum) == expected, docnum
 
 
@@ -171,7 +208,7 @@ def reference(data_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Ind
 
 
 def test_arrays_hold_exactly_whooshs_postings(data_index: Path, tmp_path: Path) -> None:
-    assert assert_arrays_equal_whoosh(data_index, tmp_path) > 4000
+    assert assert_arrays_equal_whoosh(data_index, tmp_path, [DATA]) > 4000
 
 
 def test_segments_merged_by_the_writer_get_their_arrays(tmp_path: Path) -> None:
@@ -185,7 +222,7 @@ def test_segments_merged_by_the_writer_get_their_arrays(tmp_path: Path) -> None:
     ix = store.open_index(index_dir)
     assert len(ix._segments()) < MAX_TINY_SEGMENTS + 2  # the policy merged
     (tmp_path / "reference").mkdir()
-    assert assert_arrays_equal_whoosh(index_dir, tmp_path / "reference") > 500
+    assert assert_arrays_equal_whoosh(index_dir, tmp_path / "reference", [folder]) > 500
 
 
 QUERIES = [
@@ -218,11 +255,12 @@ def test_array_scores_are_whooshs_scores(data_index: Path, reference: Index, tex
         assert scored is not None, repr(parsed)
         expected = {hit.docnum: hit.score for hit in whoosh.search(parsed, limit=None)}
         assert expected, "the query should match something in data/"
-        found = np.flatnonzero(scored.matched & archive.arrays.live)
-        assert sorted(found.tolist()) == sorted(expected)
+        live = archive.arrays.live[scored.docs]
+        found = dict(zip(scored.docs[live].tolist(), scored.scores[live].tolist(), strict=True))
+        assert sorted(found) == sorted(expected)
         if not _coordinated(parsed):
             for docnum, score in expected.items():
-                assert scored.scores[docnum] == pytest.approx(score, rel=1e-9)
+                assert found[docnum] == pytest.approx(score, rel=1e-9)
 
 
 def _coordinated(q: wq.Query) -> bool:
@@ -332,16 +370,18 @@ def test_deleted_articles_are_never_matched(tmp_path: Path) -> None:
 def test_live_articles_are_the_stored_ones_after_deletions_and_joins(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """What the grouping reads from the postings files is what Whoosh stored, article by
-    article, with deleted articles left out, across joined groups and lone segments."""
+    """What the grouping reads from the postings files is what Whoosh stored and each
+    article's signature, article by article, with deleted articles left out, across
+    joined groups and lone segments."""
     monkeypatch.setattr(postings_groups, "GROUP_ARTICLES", 12)
     folder, index_dir = index_in_runs(tmp_path, ("txt", "jsonl", "trec"))
     (folder / "txt" / "junior-squash-worlds.txt").unlink()
     update_index(index_dir, [folder])
+    articles = source_articles(index_dir, [folder])
     with store.open_index(index_dir).reader() as reader:
         assert reader.has_deletions()
         expected = [
-            (f["id"], f.get("minhash", b""), f.get("url", ""),
+            (f["id"], signature(articles[f["id"]].text), f.get("url", ""),
              f["date"].toordinal() if f.get("date") else -1, docnum)
             for docnum, f in reader.iter_docs()
         ]  # fmt: skip
@@ -363,25 +403,29 @@ def _all(q: wq.Query) -> list[wq.Query]:
 def test_consecutive_segments_are_joined_and_score_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Joined groups answer as the segments' own files do, and replace them."""
+    runs = ("txt", "jsonl", "trec", "json")
+    monkeypatch.setattr(postings_groups, "GROUP_ARTICLES", 1)  # nothing joined
+    _, alone_dir = index_in_runs(tmp_path / "alone", runs)
     monkeypatch.setattr(postings_groups, "GROUP_ARTICLES", 12)
-    _, index_dir = index_in_runs(tmp_path, ("txt", "jsonl", "trec", "json"))
+    _, index_dir = index_in_runs(tmp_path / "joined", runs)
     manifest = read_json(index_dir / postings_groups.MANIFEST_FILE, None)
     assert manifest and all(len(group["segments"]) >= 2 for group in manifest)
+    grouped = {i for group in manifest for i in group["segments"]}
+    assert not [p for p in index_dir.glob("MAIN_*.arr") if p.stem[5:] in grouped]
     queries = ["داعش واشنطن", '"التحالف الدولي"', "سوريا -التحالف", "الأهلي الإسماعيلي"]
     prefixes = ["ال", "الم", "تر", "و", "ا"]
     with Archive(index_dir) as archive:
         assert len(archive.arrays.parts) < len(archive.ix._segments())
         joined = [archive.search(q, limit=50) for q in queries]
         assert_doc_values_are_stored_values(archive.arrays.doc_values, archive.searcher)
-        assert_hit_fields_are_stored_fields(archive)
+        assert_hit_fields_are_stored_fields(archive, [tmp_path / "joined" / "articles"])
         joined_words = [archive.arrays.words_with_prefix(p, 40) for p in prefixes]
         with reference_index(index_dir, tmp_path).reader() as whoosh:
             lexicon = [b.decode() for b in whoosh.lexicon(LEXICON_FIELD)]
-    write_json(index_dir / postings_groups.MANIFEST_FILE, [])  # each segment read alone
-    with Archive(index_dir) as archive:
+    with Archive(alone_dir) as archive:
         assert len(archive.arrays.parts) == len(archive.ix._segments())
         alone = [archive.search(q, limit=50) for q in queries]
-        assert_hit_fields_are_stored_fields(archive)
         alone_words = [archive.arrays.words_with_prefix(p, 40) for p in prefixes]
     for prefix, a_words, b_words in zip(prefixes, joined_words, alone_words, strict=True):
         # The first words of the prefix in byte order, as Whoosh's lexicon lists them.
@@ -389,6 +433,45 @@ def test_consecutive_segments_are_joined_and_score_the_same(
     for a, b in zip(joined, alone, strict=True):
         assert a.total == b.total > 0
         assert [(h.id, h.score) for h in a.hits] == [(h.id, h.score) for h in b.hits]
+
+
+def test_a_group_losing_merged_segments_is_read_in_ranges_then_joined_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tiny segments merged away from the middle of a group: the group's file is read
+    without their articles until the join writes the standing segments again."""
+    monkeypatch.setattr(postings_groups, "GROUP_ARTICLES", 1000)
+    monkeypatch.setattr(writer, "TINY_SEGMENT", 2)  # one article is tiny, eight are not
+    folder = tmp_path / "articles"
+    index_dir = tmp_path / "index"
+    shutil.copytree(DATA / "jsonl", folder)
+    update_index(index_dir, [folder])
+    sources = sorted((DATA / "txt").glob("*.txt"))
+    for n, source in enumerate(sources[: MAX_TINY_SEGMENTS + 1]):
+        shutil.copy(source, folder / f"{n:02d}-{source.name}")
+        update_index(index_dir, [folder])
+    (before,) = read_json(index_dir / postings_groups.MANIFEST_FILE, None)
+    assert len(before["segments"]) == MAX_TINY_SEGMENTS + 2
+    monkeypatch.setattr(writer, "join_segments", lambda folder, segments: None)
+    shutil.copy(sources[MAX_TINY_SEGMENTS + 1], folder / "late.txt")
+    update_index(index_dir, [folder])  # the tiny segments merged, the group not joined
+    with Archive(index_dir) as archive:
+        assert len(archive.ix._segments()) == 3
+        assert archive.arrays.parts[0].end < before["counts"][0] + MAX_TINY_SEGMENTS
+        found = [archive.search(q, limit=50) for q in ("داعش", "الأهلي", '"التحالف الدولي"')]
+        assert all(result.total for result in found)
+        assert_hit_fields_are_stored_fields(archive, [folder])
+    (tmp_path / "reference").mkdir()
+    assert assert_arrays_equal_whoosh(index_dir, tmp_path / "reference", [folder]) > 300
+    monkeypatch.setattr(writer, "join_segments", postings_groups.join_segments)
+    update_index(index_dir, [folder])
+    with Archive(index_dir) as archive:
+        again = [archive.search(q, limit=50) for q in ("داعش", "الأهلي", '"التحالف الدولي"')]
+    for a, b in zip(found, again, strict=True):
+        assert [(h.id, h.score) for h in a.hits] == [(h.id, h.score) for h in b.hits]
+    assert not (index_dir / before["file"]).exists()
+    (after,) = read_json(index_dir / postings_groups.MANIFEST_FILE, None)
+    assert len(after["segments"]) == 3 and not list(index_dir.glob("MAIN_*.arr"))
 
 
 @pytest.mark.parametrize("sort", ["newest", "oldest"])
@@ -411,3 +494,51 @@ def test_joining_drops_group_files_no_longer_listed(tmp_path: Path) -> None:
     (index_dir / "postings-0123456789abcdef.arr.tmp").write_bytes(b"half written")
     update_index(index_dir, [DATA / "json"])
     assert not list(index_dir.glob("postings-0123456789abcdef*"))
+
+
+@pytest.mark.parametrize("share", [0, 10**9])  # postings sorted / counted in place
+@pytest.mark.parametrize("scale", [0.0, 0.3])
+def test_an_or_of_terms_scores_over_its_postings_as_over_every_article(
+    data_index: Path, scale: float, share: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The OR of terms and phrases most questions are is added up over its postings
+    only: the same matches and the same scores as the whole-archive scoring."""
+    monkeypatch.setattr(scoring, "SPARSE_SHARE", share)
+    with Archive(data_index) as archive:
+        parsed = archive.parse("داعش واشنطن التحالف الدولي الأهلي")
+        q = wq.Or([*parsed.subqueries, wq.Phrase("text", ["تحالف", "دول"])], scale=scale)
+        scorer = archive.arrays.scorer()
+        sparse = scorer.score(q)
+        dense = scorer._coordinated(q) if scale else scorer._empty()
+        if not scale:
+            scorer._add(q, dense, 1.0)
+        assert sparse is not None and len(sparse.docs) > 10
+        assert sparse.docs.tolist() == np.flatnonzero(dense.matched).tolist()
+        assert sparse.scores.tolist() == dense.scores[sparse.docs].tolist()
+
+
+def test_empty_segments_are_joined_with_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A commit falling on a batch's end writes a segment without articles; its group
+    still lists every segment's end and field totals, and scores as Whoosh does."""
+    monkeypatch.setattr(writer, "SEGMENT_ARTICLES", 2)
+    index_dir = tmp_path / "index"
+    update_index(index_dir, [DATA / "txt"], jobs=1, commit_every=4)
+    ix = store.open_index(index_dir)
+    assert any(not segment.doc_count_all() for segment in ix._segments())
+    (group,) = read_json(index_dir / postings_groups.MANIFEST_FILE, None)
+    arrays = read_arrays(index_dir / group["file"])
+    assert len(arrays[SEGMENT_ENDS]) == len(group["segments"]) == len(arrays["text.totals"])
+    (tmp_path / "reference").mkdir()
+    assert assert_arrays_equal_whoosh(index_dir, tmp_path / "reference", [DATA / "txt"]) > 500
+    with Archive(index_dir) as archive, reference_index(index_dir, tmp_path).searcher(
+        weighting=weighting()
+    ) as whoosh:
+        parsed = archive.parse("داعش واشنطن")
+        expected = {hit.docnum: hit.score for hit in whoosh.search(parsed, limit=None)}
+        scored = archive.arrays.scorer().score(parsed)
+        assert scored is not None and expected
+        assert dict(zip(scored.docs.tolist(), scored.scores.tolist(), strict=True)) == (
+            pytest.approx(expected, rel=1e-9)
+        )

@@ -1,12 +1,10 @@
-"""Each article's day, source, category and shown texts as arrays, in the postings files.
+"""Each article's day, source and category as arrays, in the postings files.
 
 Facets, `--sort newest`, `stats` and the spelling variants' outlet distributions need
 these values for every article. Read back from Whoosh they cost a Python call per article
 and field (a second on a large archive, in every `arshif search` process); kept beside
 the postings, written by the same workers and joined with them, they are a memory map.
-A search hit shows an article's id, headline, body, URL and path: Whoosh decompresses and
-unpickles all its stored fields for that (~70 µs an article, a tenth of a short query);
-the same texts as UTF-8 here are a slice of the map.
+The texts a hit shows are kept beside them too (`indexer.storage.texts`).
 
 - `doc.day`: the date as a day number (`date.toordinal()`), -1 for an undated article;
 - `doc.minhash`: the near-duplicate signature (`indexer.duplicates`), zero bytes for
@@ -15,24 +13,19 @@ the same texts as UTF-8 here are a slice of the map.
   bytes dtype would drop a signature's trailing zero bytes;
 - `<field>.names`: the field's distinct values, UTF-8, sorted; `<field>.codes`: each
   article's value as an index into them, -1 for none;
-- `hit.<field>.utf8`: the field's texts (`HIT_FIELDS`), one after another;
-  `hit.<field>.starts`: where each article's begins, and the end of the last.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from arshif.indexer.duplicates import BINS
-from arshif.indexer.storage.arrayfile import read_arrays
 
 VALUE_FIELDS = ("source", "category")
-HIT_FIELDS = ("id", "title", "body", "url", "path")
 # The stored field holding an article's signature, and its array here.
 SIGNATURE_FIELD = "minhash"
 SIGNATURE_BYTES = BINS * 4
@@ -46,7 +39,6 @@ class DocValuesCollector:
         self.days: list[int] = []
         self.signatures: list[bytes] = []
         self.values: dict[str, list[str]] = {name: [] for name in VALUE_FIELDS}
-        self.texts: dict[str, list[bytes]] = {name: [] for name in HIT_FIELDS}
 
     def add(self, fields: Mapping[str, object]) -> None:
         date = fields.get("date")
@@ -56,9 +48,6 @@ class DocValuesCollector:
         for name, values in self.values.items():
             value = fields.get(name)
             values.append(value if isinstance(value, str) else "")
-        for name, texts in self.texts.items():
-            value = fields.get(name)
-            texts.append(value.encode("utf-8", "surrogatepass") if isinstance(value, str) else b"")
 
     def arrays(self) -> dict[str, np.ndarray]:
         arrays = {DAY: np.array(self.days, np.int32), SIGNATURES: _signatures(self.signatures)}
@@ -70,11 +59,6 @@ class DocValuesCollector:
                 names, codes = names[1:], codes - 1
             arrays[f"{name}.names"] = names.astype(bytes)
             arrays[f"{name}.codes"] = codes
-        for name, texts in self.texts.items():
-            lengths = np.fromiter(map(len, texts), np.int64, len(texts))
-            starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-            arrays[f"hit.{name}.starts"] = starts
-            arrays[f"hit.{name}.utf8"] = np.frombuffer(b"".join(texts), np.uint8)
         return arrays
 
 
@@ -108,6 +92,16 @@ def read_doc_values(arrays: Mapping[str, np.ndarray]) -> DocValues:
         {name: arrays[f"{name}.names"] for name in VALUE_FIELDS},
         {name: arrays[f"{name}.codes"] for name in VALUE_FIELDS},
         arrays[SIGNATURES],
+    )
+
+
+def slice_doc_values(values: DocValues, first: int, end: int) -> DocValues:
+    """The values of articles [first, end)."""
+    return DocValues(
+        values.days[first:end],
+        values.names,
+        {name: codes[first:end] for name, codes in values.codes.items()},
+        values.signatures[first:end],
     )
 
 
@@ -147,38 +141,3 @@ def doc_values_arrays(values: DocValues) -> dict[str, np.ndarray]:
         arrays[f"{name}.names"] = values.names[name]
         arrays[f"{name}.codes"] = values.codes[name]
     return arrays
-
-
-@dataclass
-class HitTexts:
-    """One postings file's `HIT_FIELDS` texts (see the module docstring)."""
-
-    starts: dict[str, np.ndarray]
-    utf8: dict[str, np.ndarray]
-
-    def text(self, name: str, docnum: int) -> str:
-        start, end = self.starts[name][docnum : docnum + 2].tolist()
-        return self.utf8[name][start:end].tobytes().decode("utf-8", "surrogatepass")
-
-
-def read_hit_texts(arrays: Mapping[str, np.ndarray]) -> HitTexts:
-    return HitTexts(
-        {name: arrays[f"hit.{name}.starts"] for name in HIT_FIELDS},
-        {name: arrays[f"hit.{name}.utf8"] for name in HIT_FIELDS},
-    )
-
-
-def joined_hit_texts(paths: list[Path]) -> Iterator[tuple[str, np.ndarray]]:
-    """The arrays of consecutive postings files' texts as one, a field at a time and a
-    file at a time (the bodies are as large as a field's postings)."""
-    for name in HIT_FIELDS:
-        lengths = [len(read_hit_texts(read_arrays(path)).utf8[name]) for path in paths]
-        starts, utf8 = [np.zeros(1, np.int64)], np.empty(sum(lengths), np.uint8)
-        at = 0
-        for path, length in zip(paths, lengths, strict=True):
-            texts = read_hit_texts(read_arrays(path))
-            starts.append(texts.starts[name][1:] + at)
-            utf8[at : at + length] = texts.utf8[name]
-            at += length
-        yield f"hit.{name}.starts", np.concatenate(starts)
-        yield f"hit.{name}.utf8", utf8

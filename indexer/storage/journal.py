@@ -21,7 +21,7 @@ from pathlib import Path
 from whoosh.index import Index, clean_files
 
 from arshif.indexer.storage import store
-from arshif.indexer.storage.postings_groups import recorded_files
+from arshif.indexer.storage.postings_groups import recorded_files, replaced_files
 
 PREV_SUFFIX = ".prev"
 _TOC_TEMP = re.compile(r"_MAIN_[0-9]+\.toc\..+")
@@ -29,8 +29,9 @@ _TOC_TEMP = re.compile(r"_MAIN_[0-9]+\.toc\..+")
 
 def sweep(ix: Index, index_dir: Path, generation: int | None = None) -> None:
     """Remove the files generation `generation` (the latest by default) does not use:
-    other tables of contents, other segments' files, unlisted postings groups, temporary
-    files, `.prev` links. Writes nothing, so it works on a full disk."""
+    other tables of contents, other segments' files, unlisted postings groups, segments'
+    own postings a listed group holds, temporary files, `.prev` links. Writes nothing,
+    so it works on a full disk."""
     if generation is None:
         generation = ix.latest_generation()
     for path in index_dir.iterdir():
@@ -46,6 +47,8 @@ def sweep(ix: Index, index_dir: Path, generation: int | None = None) -> None:
         if stale_group or toc_being_written or name.endswith((".tmp", PREV_SUFFIX)):
             with contextlib.suppress(FileNotFoundError, IsADirectoryError):
                 path.unlink()
+    for path in replaced_files(index_dir):  # postings a listed group holds now
+        path.unlink(missing_ok=True)
 
 
 def _keep(path: Path, prev: Path) -> None:

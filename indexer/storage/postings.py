@@ -1,27 +1,35 @@
-"""The searched fields' postings as numpy arrays, one file beside each Whoosh segment.
+"""The searched fields' postings as numpy arrays, one file per Whoosh segment or group.
 
 Whoosh answers a query by walking posting lists one posting at a time in Python: about
 0.7 s for a question on 43,000 articles. The same postings held as arrays let a query be
 scored for every article at once (`search.scoring`) in milliseconds. They are the only
-postings of these fields: Whoosh keeps the articles' ids, dates, outlets and stored
-fields, but writing the searched fields' postings too took most of the indexing time.
+postings of these fields: Whoosh keeps the articles' ids, dates, outlets and small stored
+values, but writing the searched fields' postings too took most of the indexing time.
 
-The file is named after its segment (`MAIN_<id>.arr`), so Whoosh deletes it with the
-segment; after each run neighbouring segments' files are also joined into group files
-(`indexer.storage.postings_groups`), which hold the same arrays. Per field of `FIELDS`:
+A worker writes one file per segment, named after it (`MAIN_<id>.arr`, so Whoosh deletes
+it with the segment); after each run neighbouring segments' files are joined into group
+files that replace them (`indexer.storage.postings_groups`). A reader may read a file
+whole or a range of its articles ([first, end), on segment bounds). Per field of `FIELDS`:
 
 - `keys`: 64-bit hashes of the field's terms, sorted, so a term is a binary search away
   (the segment is refused at build time in the 2⁻⁶⁴-odds event of two terms colliding);
 - `starts`: where each term's postings begin, one entry more than `keys`;
-- `docs`, `weights`: the postings, by term then document (segment document numbers);
-- `pos_starts`, `positions`: each posting's word positions, for phrases and proximity;
+- `docs`, `tfs`: the postings, by term then document (the file's document numbers), and
+  each one's term frequency (the weight BM25 reads); `pos_starts`: where each term's
+  positions begin (one entry more than `keys`); `positions`: each posting's word
+  positions, `tf` of them, posting after posting, for phrases and proximity. Each array
+  has the smallest unsigned type its values fit (`compact`): a file holds 65,536
+  articles at most, so documents take two bytes;
 - `lengths`: every document's length in the field, as Whoosh's BM25 would read it
-  (`stored_lengths`); `total`: their exact sum, for the average length;
+  (`stored_lengths`); `totals`: their exact sum in each of the file's segments, for the
+  average length;
 - `words`: the field's terms themselves, UTF-8, sorted, for what needs a field's
   vocabulary: words sharing a prefix for did-you-mean (the exact-form field's), and
   wildcards and ranges (each field's).
 
-The files also hold each article's day, source and category (`indexer.storage.docvalues`).
+`segment.ends` gives where each segment's articles end in the file. The files also hold
+each article's day, source and category (`indexer.storage.docvalues`) and the texts a
+hit shows, compressed (`indexer.storage.texts`).
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ import copy
 import hashlib
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -43,18 +51,25 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from arshif.indexer.analysis.analyzer import article_positions
 from arshif.indexer.article import Article
+from arshif.indexer.duplicates import signature
+from arshif.indexer.errors import IndexIntegrityError
 from arshif.indexer.storage.arrayfile import read_arrays, write_arrays
 from arshif.indexer.storage.docvalues import (
+    SIGNATURE_FIELD,
     DocValuesCollector,
     doc_values_arrays,
     join_doc_values,
-    joined_hit_texts,
     read_doc_values,
+    slice_doc_values,
 )
 from arshif.indexer.storage.schema import TEXT_FIELDS
+from arshif.indexer.storage.texts import Texts, TextsCollector, joined_texts
 
 FIELDS = TEXT_FIELDS
 SUFFIX = ".arr"
+SEGMENT_ENDS = "segment.ends"
+# Terms whose position starts a field keeps computed (phrases read them per query).
+POSITION_CACHE = 4096
 # The field whose words are kept as strings, and the longest word kept (in UTF-8 bytes:
 # 24 Arabic letters, more than any suggestion is ever made for).
 LEXICON_FIELD = "exact"
@@ -79,8 +94,7 @@ class _FieldCollector:
         self.term_ids: dict[str, int] = {}
         self.posting_terms = array("i")
         self.docs = array("i")
-        self.weights = array("f")
-        self.pos_counts = array("i")
+        self.tfs = array("i")
         self.positions = array("i")
         self.lengths: list[int] = []
 
@@ -91,8 +105,7 @@ class _FieldCollector:
         self.posting_terms.extend([ids.setdefault(term, len(ids)) for term in positions])
         counts = [len(p) for p in positions.values()]
         self.docs.extend([docnum] * len(counts))
-        self.weights.extend(counts)
-        self.pos_counts.extend(counts)
+        self.tfs.extend(counts)
         self.positions.extend(chain.from_iterable(positions.values()))
         self.lengths.append(sum(counts))
 
@@ -107,22 +120,40 @@ class _FieldCollector:
         rank[by_key] = np.arange(len(terms))
         posting_rank = rank[np.frombuffer(self.posting_terms, np.int32)]
         order = np.argsort(posting_rank, kind="stable")  # by term; documents stay ascending
-        pos_counts = np.frombuffer(self.pos_counts, np.int32).astype(np.int64)
-        pos_firsts = _starts(pos_counts)[:-1][order]
-        pos_counts = pos_counts[order]
+        tfs = np.frombuffer(self.tfs, np.int32).astype(np.int64)
+        pos_firsts = _starts(tfs)[:-1][order]
+        tfs = tfs[order]
+        starts = _starts(np.bincount(posting_rank, minlength=len(terms)))
+        positions = np.frombuffer(self.positions, np.int32)[range_indexes(pos_firsts, tfs)]
         return {
             f"{name}.keys": keys,
-            f"{name}.starts": _starts(np.bincount(posting_rank, minlength=len(terms))),
-            f"{name}.docs": np.frombuffer(self.docs, np.int32)[order],
-            f"{name}.weights": np.frombuffer(self.weights, np.float32)[order],
-            f"{name}.pos_starts": _starts(pos_counts),
-            f"{name}.positions": np.frombuffer(self.positions, np.int32)[
-                range_indexes(pos_firsts, pos_counts)
-            ],
+            f"{name}.starts": starts,
+            f"{name}.docs": compact(np.frombuffer(self.docs, np.int32)[order]),
+            f"{name}.tfs": compact(tfs),
+            f"{name}.pos_starts": _term_pos_starts(starts, tfs),
+            f"{name}.positions": compact(positions),
             f"{name}.lengths": stored_lengths(self.lengths),
-            f"{name}.total": np.array([sum(self.lengths)], np.float64),
+            f"{name}.totals": np.array([sum(self.lengths)], np.float64),
             f"{name}.words": word_array(terms),
         }
+
+
+def compact(values: np.ndarray) -> np.ndarray:
+    """Non-negative integers in the smallest unsigned type holding them all.
+
+    >>> compact(np.array([3, 300])).dtype, compact(np.array([], np.int64)).dtype
+    (dtype('uint16'), dtype('uint8'))
+    """
+    top = int(values.max()) if len(values) else 0
+    for dtype in (np.uint8, np.uint16, np.uint32):
+        if top <= np.iinfo(dtype).max:
+            return values.astype(dtype)
+    return values.astype(np.uint64)
+
+
+def _term_pos_starts(starts: np.ndarray, tfs: np.ndarray) -> np.ndarray:
+    """Where each term's positions begin, given where its postings do and their tfs."""
+    return _starts(tfs)[starts]
 
 
 def stored_lengths(lengths: list[int]) -> np.ndarray:
@@ -192,6 +223,7 @@ class PostingsBuilder:
     def __init__(self) -> None:
         self._fields = {name: _FieldCollector() for name in FIELDS}
         self.doc_values = DocValuesCollector()
+        self.texts = TextsCollector()
 
     def unindexed_schema(self, schema: Schema) -> Schema:
         """A copy of `schema` whose searched fields Whoosh stores (the headline) but
@@ -210,23 +242,36 @@ class PostingsBuilder:
         for name, collector in self._fields.items():
             collector.add_document(docnum, getattr(found, name))
         self.doc_values.add(fields)
+        self.texts.add(fields)
 
     def write(self, path: Path) -> None:
         arrays: dict[str, np.ndarray] = self.doc_values.arrays()
+        arrays[SEGMENT_ENDS] = np.array([self.texts.count], np.int64)
+        arrays.update(self.texts.arrays())
         for name, collector in self._fields.items():
             arrays.update(collector.arrays(name))
         write_arrays(path, arrays.items())
 
 
-def write_segment_postings(folder: Path, segment: Segment, reader: Any) -> None:
+def write_segment_postings(
+    folder: Path, segment: Segment, reader: Any, sources: Iterable[tuple[Texts, int]]
+) -> None:
     """Write the arrays of a segment Whoosh wrote by itself (a merge of small segments),
-    analyzing its articles again from their stored headline and body."""
+    analyzing its articles again: `sources` gives each article's texts (the merged
+    segments' `Texts` and document number, in the new segment's order), Whoosh's stored
+    fields the rest."""
     builder = PostingsBuilder()
-    for docnum in range(segment.doc_count_all()):
-        stored = reader.stored_fields(docnum)
-        title, body = stored.get("title", ""), stored.get("body", "")
-        text = Article(stored.get("id", ""), title, body).text
-        builder.add(docnum, {**stored, "text": text})
+    for docnum, (texts, source) in enumerate(sources):
+        shown = texts.fields(source)
+        text = Article(shown["id"], shown["title"], shown["body"]).text
+        found = {**reader.stored_fields(docnum), **shown, "text": text}
+        builder.add(docnum, {**found, SIGNATURE_FIELD: signature(text)})
+    if builder.texts.count != segment.doc_count_all():
+        raise IndexIntegrityError(
+            f"merging small segments into {segment.segment_id()} found texts for "
+            f"{builder.texts.count} of its {segment.doc_count_all()} articles; nothing was "
+            "committed, run again with --rebuild"
+        )
     builder.write(postings_path(folder, segment))
 
 
@@ -237,12 +282,13 @@ class FieldPostings:
     keys: np.ndarray
     starts: np.ndarray
     docs: np.ndarray
-    weights: np.ndarray
+    tfs: np.ndarray
     pos_starts: np.ndarray
     positions: np.ndarray
     lengths: np.ndarray
-    total: np.ndarray
+    totals: np.ndarray
     words: np.ndarray
+    _pos_cache: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
 
     def find(self, keys: np.ndarray) -> np.ndarray:
         """Each key's term number in this field, or -1 where the field lacks it."""
@@ -251,6 +297,37 @@ class FieldPostings:
         at = np.searchsorted(self.keys, keys)
         at[at == len(self.keys)] = 0
         return np.where(self.keys[at] == keys, at, -1)
+
+    def postings_between(self, term: int, first: int, end: int) -> tuple[int, int]:
+        """Where the term's postings in documents [first, end) are (all, for the whole
+        file)."""
+        a, b = self.starts[term : term + 2].tolist()
+        if first == 0 and end >= len(self.lengths):
+            return a, b
+        lo, hi = np.searchsorted(self.docs[a:b], [first, end]).tolist()
+        return a + lo, a + hi
+
+    def positions_of(self, term: int, postings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The positions of some of a term's postings (indexes into `docs`, ascending):
+        how many each has, and all of them one posting after another."""
+        firsts = self._position_starts(term)[postings - int(self.starts[term])]
+        counts = self.tfs[postings].astype(np.int64)
+        return counts, self.positions[range_indexes(firsts, counts)]
+
+    def _position_starts(self, term: int) -> np.ndarray:
+        """Where each of the term's postings' positions begin (its tfs summed), kept for
+        the terms phrases asked for last."""
+        found = self._pos_cache.get(term)
+        if found is None:
+            a, b = self.starts[term : term + 2].tolist()
+            found = int(self.pos_starts[term]) + _starts(self.tfs[a:b])
+            if len(self._pos_cache) >= POSITION_CACHE:
+                self._pos_cache.pop(next(iter(self._pos_cache)))
+            self._pos_cache[term] = found
+        return found
+
+
+_STORED_PARTS = [name for name in FieldPostings.__dataclass_fields__ if not name.startswith("_")]
 
 
 def read_segment_postings(folder: Path, segment: Segment) -> dict[str, FieldPostings]:
@@ -265,78 +342,134 @@ def postings_of(arrays: dict[str, np.ndarray]) -> dict[str, FieldPostings]:
     """The fields' postings among the arrays of one postings file."""
     return {
         name: FieldPostings(
-            **{
-                part: arrays[key]
-                for part in FieldPostings.__dataclass_fields__
-                if (key := f"{name}.{part}") in arrays
-            }
+            **{part: arrays[f"{name}.{part}"] for part in _STORED_PARTS}
         )
         for name in FIELDS
     }
 
 
-def merge_postings(paths: list[Path]) -> Iterator[tuple[str, np.ndarray]]:
-    """One set of arrays for the postings files of consecutive segments: documents
-    renumbered as a reader sees them (each segment's after the one before), each term's
-    postings joined in segment order.
+@dataclass(frozen=True)
+class PostingsRange:
+    """The articles [first, end) of one postings file: one or more of its segments."""
+
+    path: Path
+    first: int
+    end: int
+    segments: int = 1
+
+
+@dataclass
+class _Slice:
+    """One field's postings in a range of a file, documents numbered from the range's
+    first (what `merge_postings` joins)."""
+
+    keys: np.ndarray
+    counts: np.ndarray
+    docs: np.ndarray
+    tfs: np.ndarray
+    positions: np.ndarray
+    lengths: np.ndarray
+    totals: np.ndarray
+    words: np.ndarray
+
+
+def segments_within(ends: np.ndarray, first: int, end: int) -> np.ndarray:
+    """Which of a file's segments (given where each ends) lie in [first, end): a mask
+    (an empty segment on a bound counts in both ranges; its totals are nothing).
+
+    >>> segments_within(np.array([2, 2, 5]), 0, 2).tolist()
+    [True, True, False]
+    """
+    firsts = np.concatenate(([0], ends[:-1]))
+    return (firsts >= first) & (ends <= end)
+
+
+def _slice(arrays: dict[str, np.ndarray], name: str, first: int, end: int) -> _Slice:
+    field = postings_of(arrays)[name]
+    totals = field.totals[segments_within(arrays[SEGMENT_ENDS], first, end)]
+    lengths = field.lengths[first:end]
+    counts = np.diff(field.starts)
+    if first == 0 and end == len(field.lengths):
+        return _Slice(field.keys, counts, field.docs, field.tfs, field.positions, lengths,
+                      totals, field.words)  # fmt: skip
+    keep = (field.docs >= first) & (field.docs < end)
+    term_of = np.repeat(np.arange(len(counts)), counts)
+    kept = np.bincount(term_of[keep], minlength=len(counts))
+    tfs = field.tfs.astype(np.int64)
+    positions = field.positions[range_indexes(_starts(tfs)[:-1][keep], tfs[keep])]
+    held = kept > 0
+    words = field.words
+    word_keys = np.fromiter((term_key(w) for w in words.tolist()), np.uint64, len(words))
+    words = words[np.isin(word_keys, field.keys[held])]
+    docs = (field.docs[keep].astype(np.int64) - first).astype(field.docs.dtype)
+    return _Slice(field.keys[held], kept[held], docs, field.tfs[keep], positions, lengths,
+                  totals, words)  # fmt: skip
+
+
+def merge_postings(ranges: list[PostingsRange]) -> Iterator[tuple[str, np.ndarray]]:
+    """One set of arrays for consecutive ranges of postings files (consecutive segments):
+    documents renumbered as a reader sees them (each range's after the one before), each
+    term's postings joined in order.
 
     The arrays come one at a time, for `write_arrays` to write as they come: memory holds
     one field's postings at most (not the whole result), the files are read one at a
-    time, and each segment's postings are copied straight to their place.
+    time, and each range's postings are copied straight to their place.
     """
-    fields = {name: [] for name in FIELDS}  # per field: (keys, counts) of every file
-    lengths: dict[str, list[np.ndarray]] = {name: [] for name in FIELDS}
-    for path in paths:
-        for name, postings in read_postings(path).items():
-            fields[name].append((np.array(postings.keys), np.diff(postings.starts)))
-            lengths[name].append(np.array(postings.lengths))
-    offsets = np.cumsum([0] + [len(part) for part in lengths[FIELDS[0]]]).tolist()
+
+    def sliced(name: str) -> Iterator[_Slice]:
+        for r in ranges:
+            yield _slice(read_arrays(r.path), name, r.first, r.end)
+
+    offsets = np.cumsum([0] + [r.end - r.first for r in ranges]).tolist()
     for name in FIELDS:
-        per_file = fields.pop(name)  # forgotten once the field is written
-        keys = np.unique(np.concatenate([k for k, _ in per_file]))
+        per_range = [(s.keys.copy(), s.counts.copy()) for s in sliced(name)]
+        keys = np.unique(np.concatenate([k for k, _ in per_range]))
         total = np.zeros(len(keys), np.int64)
-        firsts = []  # per file: where each of its terms' postings go in the result
-        for part_keys, counts in per_file:
+        firsts = []  # per range: its terms' numbers in the result, and posting counts
+        for part_keys, counts in per_range:
             terms = np.searchsorted(keys, part_keys)
             total[terms] += counts
             firsts.append((terms, counts))
+        del per_range
         starts = _starts(total)
         yield f"{name}.keys", keys
         yield f"{name}.starts", starts
         filled = starts[:-1].copy()
-        docs = np.empty(int(starts[-1]), np.int32)
-        weights = np.empty(int(starts[-1]), np.float32)
-        pos_counts = np.empty(int(starts[-1]), np.int32)
-        placed = []  # per file: where its terms' postings begin in the result
-        for (terms, counts), offset, path in zip(firsts, offsets[:-1], paths, strict=True):
-            postings = read_postings(path)[name]
+        docs = np.empty(int(starts[-1]), np.int64)
+        tfs = np.empty(int(starts[-1]), np.int64)
+        placed = []  # per range: where its terms' postings begin in the result
+        for (terms, counts), offset, part in zip(firsts, offsets[:-1], sliced(name), strict=True):
             first = filled[terms]
             placed.append(first)
             place = range_indexes(first, counts)
             filled[terms] += counts
-            docs[place] = postings.docs + offset
-            weights[place] = postings.weights
-            pos_counts[place] = np.diff(postings.pos_starts)
-        yield f"{name}.docs", docs
-        yield f"{name}.weights", weights
-        del docs, weights
-        pos_starts = _starts(pos_counts)
-        del pos_counts
-        positions = np.empty(int(pos_starts[-1]), np.int32)
-        for (_, counts), first, path in zip(firsts, placed, paths, strict=True):
-            postings = read_postings(path)[name]
+            docs[place] = part.docs.astype(np.int64) + offset
+            tfs[place] = part.tfs
+        yield f"{name}.docs", compact(docs)
+        del docs
+        pos_starts = _starts(tfs)
+        yield f"{name}.tfs", compact(tfs)
+        yield f"{name}.pos_starts", pos_starts[starts]
+        positions = np.empty(int(pos_starts[-1]), np.int64)
+        for (_, counts), first, part in zip(firsts, placed, sliced(name), strict=True):
             place = range_indexes(first, counts)
-            positions[range_indexes(pos_starts[place], np.diff(postings.pos_starts))] = (
-                postings.positions
-            )
-        yield f"{name}.pos_starts", pos_starts
-        yield f"{name}.positions", positions
-        yield f"{name}.lengths", np.concatenate(lengths[name])
-        del pos_starts, positions
-        fields_of = [read_postings(path)[name] for path in paths]
-        yield f"{name}.words", distinct_sorted(np.concatenate([f.words for f in fields_of]))
-        yield f"{name}.total", np.sum([f.total for f in fields_of], axis=0)
-        del fields_of
-    joined = join_doc_values(read_doc_values(read_arrays(path)) for path in paths)
+            part_tfs = part.tfs.astype(np.int64)
+            positions[range_indexes(pos_starts[place], part_tfs)] = part.positions
+        del tfs, pos_starts
+        yield f"{name}.positions", compact(positions)
+        del positions
+        parts = list(sliced(name))
+        yield f"{name}.lengths", np.concatenate([p.lengths for p in parts])
+        yield f"{name}.words", distinct_sorted(np.concatenate([p.words for p in parts]))
+        yield f"{name}.totals", np.concatenate([p.totals for p in parts])
+        del parts
+    ends = []
+    for r, offset in zip(ranges, offsets, strict=False):
+        own = read_arrays(r.path)[SEGMENT_ENDS]
+        ends.append(own[segments_within(own, r.first, r.end)] - r.first + offset)
+    yield SEGMENT_ENDS, np.concatenate(ends).astype(np.int64)
+    joined = join_doc_values(
+        slice_doc_values(read_doc_values(read_arrays(r.path)), r.first, r.end) for r in ranges
+    )
     yield from doc_values_arrays(joined).items()
-    yield from joined_hit_texts(paths)
+    yield from joined_texts([(r.path, r.first, r.end) for r in ranges])

@@ -1,18 +1,28 @@
 """Postings arrays of consecutive segments joined into one file per group.
 
 Workers write segments of 500 articles, and every query word costs a binary search and a
-slice per segment and field: 87 segments for 43,000 articles would make that most of a
-query's time. After each indexing run, consecutive segments are joined, at most
-`GROUP_ARTICLES` articles to a group, into `postings-<id>.arr` files listed with the
-segments they cover in `postings.json`; a group holding half that many or more is left
-as it is, and later segments are grouped after it. A reader uses a group only while
-exactly those segments stand in that order; otherwise it reads the segments' own files,
-so a run killed half-way, or a merge of segments, never leaves a wrong answer, only a
-slower one.
+slice per file and field: 87 files for 43,000 articles would make that most of a query's
+time. After each indexing run, consecutive segments are joined, at most `GROUP_ARTICLES`
+articles to a group, into `postings-<id>.arr` files listed in `postings.json` with the
+segments they hold and each one's article count; the segments' own files are deleted
+when the run ends well (`indexer.storage.journal`), so no postings stay on disk twice. A
+group holding half that many articles or more is left as it is, and later segments are
+grouped after it.
+
+A segment's articles are in its own file while it has one (`postings_path`), else in the
+group listing it, after those of the segments listed before it. A reader reads the
+consecutive segments of one file as one range of it (`postings_files`). When segments of
+a group are merged away (tiny ones, by the writer), the group is read in ranges without
+them, and the next join writes its standing segments again; a segment found nowhere (a
+reader older than the join that dropped its group) raises FileNotFoundError, and the
+reader is opened again. A run killed half-way leaves every segment readable: the
+manifest is replaced only once the new groups are written, files deleted only after the
+run ends.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -24,9 +34,15 @@ from whoosh.codec.base import Segment
 from arshif.indexer.duplicates import ArticleRow
 from arshif.indexer.storage import stops
 from arshif.indexer.storage.arrayfile import read_arrays, write_arrays
-from arshif.indexer.storage.docvalues import read_doc_values, read_hit_texts, signature_of
+from arshif.indexer.storage.docvalues import read_doc_values, signature_of
 from arshif.indexer.storage.jsonfiles import read_json, write_json
-from arshif.indexer.storage.postings import SUFFIX, merge_postings, postings_path
+from arshif.indexer.storage.postings import (
+    SUFFIX,
+    PostingsRange,
+    merge_postings,
+    postings_path,
+)
+from arshif.indexer.storage.texts import Texts
 
 # A query pays a binary search and a slice per group, field and word: one group for
 # 43,000 articles answers short queries ~15% faster than five. Joining holds one field's
@@ -75,19 +91,54 @@ def plan_groups(
     return [group for group in groups if group]
 
 
-def _recorded(folder: Path) -> dict[tuple[str, ...], str]:
+def _recorded(folder: Path) -> dict[tuple[str, ...], tuple[str, list[int]]]:
+    """The groups `postings.json` lists: segment ids → file name and article counts."""
     manifest = read_json(folder / MANIFEST_FILE, [])
     if not isinstance(manifest, list):
         return {}
     return {
-        tuple(entry["segments"]): entry["file"]
+        tuple(entry["segments"]): (entry["file"], entry["counts"])
         for entry in manifest
-        if isinstance(entry, dict) and "segments" in entry and "file" in entry
+        if isinstance(entry, dict) and {"segments", "file", "counts"} <= entry.keys()
     }
 
 
+def _group_places(folder: Path) -> dict[str, tuple[Path, int]]:
+    """Where each grouped segment's articles are: its group's file and their first."""
+    places = {}
+    for ids, (name, counts) in _recorded(folder).items():
+        for segment_id, first in zip(ids, np.cumsum([0, *counts]).tolist(), strict=False):
+            places[segment_id] = (folder / name, first)
+    return places
+
+
+def _place(folder: Path, segment: Segment, groups: dict[str, tuple[Path, int]]) -> PostingsRange:
+    own = postings_path(folder, segment)
+    path, first = (own, 0) if own.exists() else groups.get(segment.segment_id(), (own, 0))
+    if not path.exists():  # named: the segment's own file, or its listed group's
+        raise FileNotFoundError(errno.ENOENT, "no postings file holds the segment", str(path))
+    return PostingsRange(path, first, first + segment.doc_count_all())
+
+
+def postings_files(folder: Path, segments: list[Segment]) -> list[PostingsRange]:
+    """The ranges of postings files holding `segments` (a reader's, in order): the
+    consecutive segments of one file as one range."""
+    groups = _group_places(folder)
+    ranges: list[PostingsRange] = []
+    for segment in segments:
+        place = _place(folder, segment, groups)
+        last = ranges[-1] if ranges else None
+        if last is not None and last.path == place.path and last.end == place.first:
+            ranges[-1] = PostingsRange(last.path, last.first, place.end, last.segments + 1)
+        else:
+            ranges.append(place)
+    return ranges
+
+
 def join_segments(folder: Path, segments: list[Segment]) -> None:
-    """Write the group files `segments` (a reader's, in order) need; drop stale ones."""
+    """Write the group files `segments` (a reader's, in order) need and list them; what
+    they replace (stale groups, the grouped segments' own files) is removed when the run
+    ends well (`replaced_files`)."""
     recorded = _recorded(folder)
     # A group of half the largest size or more is left alone: articles added later go
     # to groups of their own, so a run adding a few articles does not join tens of
@@ -95,7 +146,7 @@ def join_segments(folder: Path, segments: list[Segment]) -> None:
     counts = {s.segment_id(): s.doc_count_all() for s in segments}
     kept = [
         ids
-        for ids, name in recorded.items()
+        for ids, (name, _) in recorded.items()
         if (folder / name).exists()
         and all(i in counts for i in ids)
         and sum(counts[i] for i in ids) >= GROUP_ARTICLES // 2
@@ -103,41 +154,38 @@ def join_segments(folder: Path, segments: list[Segment]) -> None:
     manifest = []
     for group in plan_groups(segments, kept):
         if len(group) < 2:
+            own = postings_path(folder, group[0])
+            if not own.exists():  # its group lost the segments around it: alone again
+                write_arrays(own, merge_postings(postings_files(folder, group)))
             continue
         ids = tuple(s.segment_id() for s in group)
-        name = recorded.get(ids)
-        if name is None or not (folder / name).exists():
+        name = recorded.get(ids, ("", []))[0]
+        if not name or not (folder / name).exists():
             name = f"postings-{hashlib.sha1(' '.join(ids).encode()).hexdigest()[:16]}{SUFFIX}"
-            paths = [postings_path(folder, s) for s in group]
-            write_arrays(folder / name, merge_postings(paths))
+            write_arrays(folder / name, merge_postings(postings_files(folder, group)))
             stops.reached("join")
-        manifest.append({"file": name, "segments": list(ids)})
+        manifest.append({"file": name, "segments": list(ids), "counts": [counts[i] for i in ids]})
     write_json(folder / MANIFEST_FILE, manifest)
-    # Stale groups stay until the run ends (`indexer.storage.journal`): a run failing
-    # after this point puts the previous `postings.json` back, and needs them.
+    # Stale groups and the grouped segments' own files stay until the run ends
+    # (`indexer.storage.journal`): a run failing after this point puts the previous
+    # `postings.json` back, and needs them.
 
 
 def recorded_files(folder: Path) -> list[str]:
     """The group files `postings.json` lists."""
-    return sorted(set(_recorded(folder).values()))
+    return sorted({name for name, _ in _recorded(folder).values()})
 
 
-def postings_files(folder: Path, segments: list[Segment]) -> list[tuple[Path, int]]:
-    """The files holding the postings of `segments` (a reader's, in order), each with
-    the number of segments it covers: group files where they fit, segment files else."""
-    by_first = {ids[0]: (ids, name) for ids, name in _recorded(folder).items() if ids}
-    ids_in_order = [s.segment_id() for s in segments]
-    files = []
-    at = 0
-    while at < len(segments):
-        ids, name = by_first.get(ids_in_order[at], ((), ""))
-        if ids and tuple(ids_in_order[at : at + len(ids)]) == ids and (folder / name).exists():
-            files.append((folder / name, len(ids)))
-            at += len(ids)
-        else:
-            files.append((postings_path(folder, segments[at]), 1))
-            at += 1
-    return files
+def replaced_files(folder: Path) -> list[Path]:
+    """The own files of segments that a group `postings.json` lists now holds: they are
+    on disk twice until removed (`indexer.storage.journal.sweep`)."""
+    return [
+        own
+        for ids, (name, _) in _recorded(folder).items()
+        if (folder / name).exists()
+        for segment_id in ids
+        if (own := folder / f"{segment_id}{SUFFIX}").exists()  # as `Segment.make_filename`
+    ]
 
 
 def live_docs(segments: list[tuple[Segment, int]], doc_count: int) -> np.ndarray:
@@ -154,13 +202,29 @@ def live_articles(folder: Path, reader: Any) -> Iterator[ArticleRow]:
     (id, signature, URL, day number, document number), read from the postings files."""
     segments = reader_segments(reader)
     live = live_docs(segments, reader.doc_count_all()).tolist()
-    at = 0
-    for path, covered in postings_files(folder, [segment for segment, _ in segments]):
-        arrays = read_arrays(path)
-        texts, values = read_hit_texts(arrays), read_doc_values(arrays)
-        first = segments[at][1]
-        for docnum, day in enumerate(values.days.tolist()):
-            if live[first + docnum]:
-                doc_id, url = texts.text("id", docnum), texts.text("url", docnum)
-                yield doc_id, signature_of(values, docnum), url, day, first + docnum
-        at += covered
+    docnum = 0
+    for place in postings_files(folder, [segment for segment, _ in segments]):
+        arrays = read_arrays(place.path)
+        texts, values = Texts(arrays), read_doc_values(arrays)
+        for at in range(place.first, place.end):
+            if live[docnum]:
+                doc_id, url = texts.id(at), texts.text("url", at)
+                day = int(values.days[at])
+                yield doc_id, signature_of(values, at), url, day, docnum
+            docnum += 1
+
+
+def segment_texts(folder: Path, segment: Segment) -> tuple[Texts, int]:
+    """The texts of the file holding a segment's articles, and where its first is."""
+    place = _place(folder, segment, _group_places(folder))
+    return Texts(read_arrays(place.path)), place.first
+
+
+def merged_texts(folder: Path, segments: list[Segment]) -> Iterator[tuple[Texts, int]]:
+    """The texts of the live articles of `segments`, in the order Whoosh merges them into
+    one segment: each with its file's `Texts` and its document number there."""
+    for segment in segments:
+        texts, first = segment_texts(folder, segment)
+        for docnum in range(segment.doc_count_all()):
+            if not segment.is_deleted(docnum):
+                yield texts, first + docnum

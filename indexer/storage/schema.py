@@ -4,9 +4,11 @@
 - `title` repeats the headline so matches there can weigh more (BM25F);
 - `exact` is headline and body normalized but unstemmed, so exact forms outrank mere
   stem matches and exact phrases can be asked for;
-- `body` is stored only: snippets and `show` need the original text;
+- headline and body are stored by arshif, compressed (`indexer.storage.texts`), not
+  by Whoosh, which keeps ids, paths, dates, outlets and other small values;
 - `locator` is stored only: `show` says where in its file an article was found;
-- `minhash` is a stored near-duplicate signature, grouped after each run (`duplicates`).
+- `minhash` is the near-duplicate signature, grouped after each run (`duplicates`): kept
+  in the arrays only (`indexer.storage.docvalues`), not stored by Whoosh.
 """
 
 from __future__ import annotations
@@ -29,7 +31,10 @@ from arshif.indexer.duplicates import signature
 # 10: each article's place in its file (`locator`: web-archive record, PDF page, CSV row).
 # 11: every file checked: array files and JSON files framed with a CRC32, Whoosh's files'
 #     checksums in `checksums.json`, every JSON file written when the index is created.
-SCHEMA_VERSION = 11
+# 12: headline and body stored once, compressed in blocks (`indexer.storage.texts`), the
+#     signature in the arrays only; joined groups replace their segments' files; postings
+#     in their smallest types.
+SCHEMA_VERSION = 12
 
 # The analyzed, searchable fields (a query word's terms live in these).
 TEXT_FIELDS = ("text", "title", "exact")
@@ -42,9 +47,8 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True),
         path=ID(stored=True),
         text=TEXT(analyzer=stemmed, phrase=True),
-        title=TEXT(analyzer=stemmed, phrase=True, stored=True),
+        title=TEXT(analyzer=stemmed, phrase=True),
         exact=TEXT(analyzer=exact, phrase=True),
-        body=STORED(),
         date=DATETIME(stored=True),
         source=ID(stored=True),
         category=ID(stored=True),
@@ -52,7 +56,6 @@ def build_schema() -> Schema:
         author=STORED(),
         encoding=STORED(),
         locator=STORED(),
-        minhash=STORED(),
     )
 
 
@@ -61,7 +64,8 @@ def _as_datetime(date: dt.date | None) -> dt.datetime | None:
 
 
 def article_fields(article: Article) -> dict[str, object]:
-    """The Whoosh document for one article (empty values left out)."""
+    """The fields of one article, as the index's writer takes them (empty values left
+    out): `body` is for the arrays only (`whoosh_fields`)."""
     doc = {
         "id": article.id,
         "path": article.path,
@@ -79,3 +83,8 @@ def article_fields(article: Article) -> dict[str, object]:
         "minhash": signature(article.text) or None,
     }
     return {k: v for k, v in doc.items() if v is not None}
+
+
+def whoosh_fields(fields: dict[str, object], schema: Schema) -> dict[str, object]:
+    """The `article_fields` Whoosh's own schema holds."""
+    return {name: value for name, value in fields.items() if name in schema}

@@ -28,7 +28,7 @@ from arshif.indexer.analysis.normalize import normalize
 from arshif.indexer.analysis.stem import stems
 from arshif.indexer.article import Article
 from arshif.indexer.storage.postings import PostingsBuilder, postings_path
-from arshif.indexer.storage.schema import article_fields
+from arshif.indexer.storage.schema import article_fields, whoosh_fields
 
 # Articles per segment: a worker holds a batch's postings in memory, so this bounds its
 # memory; the postings arrays of small segments are joined after each run
@@ -51,7 +51,7 @@ class SegmentBuilder(SegmentWriter):
 
     def add_document(self, **fields: Any) -> None:
         self.arrays.add(self.docnum, fields)
-        super().add_document(**fields)
+        super().add_document(**whoosh_fields(fields, self.schema))
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()

@@ -57,9 +57,8 @@ from arshif.indexer.storage.checksum import (
 )
 from arshif.indexer.storage.jsonfiles import MAGIC as JSON_MAGIC
 from arshif.indexer.storage.jsonfiles import read_framed, read_json, write_json
-from arshif.indexer.storage.postings import postings_path
 from arshif.indexer.storage.postings_groups import MANIFEST_FILE as POSTINGS_FILE
-from arshif.indexer.storage.postings_groups import recorded_files
+from arshif.indexer.storage.postings_groups import postings_files, recorded_files
 from arshif.indexer.storage.schema import SCHEMA_VERSION, build_schema
 
 INDEX_ENV = "ARSHIF_INDEX"
@@ -259,10 +258,15 @@ def check_segments(
         index_dir, generation, [s.segment_id() for s in segments]
     )
     to_verify = [(size, path, partial(verify_file, crc=crc)) for path, size, crc in listed]
-    arrays = [postings_path(index_dir, s) for s in segments]
+    arrays: set[Path] = set()
     if segments:
-        arrays += [index_dir / name for name in recorded_files(index_dir)]
-    for path in arrays:
+        arrays = {index_dir / name for name in recorded_files(index_dir)}
+        try:
+            arrays |= {place.path for place in postings_files(index_dir, segments)}
+        except FileNotFoundError as exc:
+            if (missing := Path(exc.filename)) not in arrays:  # a group's: named below
+                problems.append(DamagedIndexError(missing, "is missing"))
+    for path in sorted(arrays):
         try:
             to_verify.append((file_size(path), path, verify_arrays))
         except DamagedIndexError as exc:

@@ -20,16 +20,17 @@ from whoosh.index import Index
 
 from arshif.indexer.duplicates import read_docnums, read_groups
 from arshif.indexer.errors import ArshifError, DamagedIndexError
-from arshif.indexer.storage import filetable, store
+from arshif.indexer.storage import filetable, postings_groups, store
 from arshif.indexer.storage.arrayfile import read_arrays
 from arshif.indexer.storage.checksum import NOT_A_FILE
-from arshif.indexer.storage.docvalues import read_doc_values, read_hit_texts
-from arshif.indexer.storage.postings import postings_path
+from arshif.indexer.storage.docvalues import read_doc_values
+from arshif.indexer.storage.postings import PostingsRange, postings_path
 from arshif.indexer.storage.postings_groups import (
     postings_files,
     reader_segments,
     recorded_files,
 )
+from arshif.indexer.storage.texts import Texts
 
 
 @dataclass
@@ -103,10 +104,10 @@ def _compare_parts(ix: Index, index_dir: Path, report: CheckReport) -> None:
         stored_ids = {docnum: doc_id for docnum, (doc_id, _) in stored.items()}
         report.articles = len(stored)
         at = 0
-        for path, covered in postings_files(index_dir, [s for s, _ in segments]):
-            group = segments[at : at + covered]
-            _compare_postings_file(path, group, stored_ids, report)
-            at += covered
+        for place in _postings_places(index_dir, segments, report):
+            group = segments[at : at + place.segments]
+            _compare_postings_range(place, group, stored_ids, report)
+            at += place.segments
     for doc_id, count in Counter(stored_ids.values()).items():
         if count > 1:
             report.problems.append(Finding("", f'the id "{doc_id}" is held by {count} articles'))
@@ -133,24 +134,36 @@ def _stored(reader: Any, segments: list, report: CheckReport) -> dict[int, tuple
     return stored
 
 
-def _compare_postings_file(
-    path: Path, group: list, stored_ids: dict[int, str], report: CheckReport
+def _postings_places(index_dir: Path, segments: list, report: CheckReport) -> list:
+    """The ranges of postings files holding `segments`; none, and a finding, when a
+    segment's postings are in no file."""
+    try:
+        return postings_files(index_dir, [s for s, _ in segments])
+    except FileNotFoundError as exc:
+        report.problems.append(Finding(postings_groups.MANIFEST_FILE, str(exc)))
+        return []
+
+
+def _compare_postings_range(
+    place: PostingsRange, group: list, stored_ids: dict[int, str], report: CheckReport
 ) -> None:
-    """A postings file holds its segments' articles, with the ids Whoosh stored."""
-    arrays = read_arrays(path)
-    texts, values = read_hit_texts(arrays), read_doc_values(arrays)
+    """A postings file's range holds its segments' articles, with the ids Whoosh stored."""
+    arrays = read_arrays(place.path)
+    texts, values = Texts(arrays), read_doc_values(arrays)
     expected = sum(segment.doc_count_all() for segment, _ in group)
-    if len(values.days) != expected:
+    held = min(place.end, len(values.days)) - place.first
+    if held != expected:
         report.problems.append(
-            Finding(path.name, f"holds {len(values.days)} articles, its segments {expected}")
+            Finding(place.path.name, f"holds {held} articles of its segments' {expected}")
         )
         return
     first = group[0][1]
     for docnum in range(expected):
         stored = stored_ids.get(first + docnum)
-        if stored is not None and texts.text("id", docnum) != stored:
+        shown = texts.id(place.first + docnum)
+        if stored is not None and shown != stored:
             report.problems.append(
-                Finding(path.name, f'shows article "{stored}" as "{texts.text("id", docnum)}"')
+                Finding(place.path.name, f'shows article "{stored}" as "{shown}"')
             )
             return
 

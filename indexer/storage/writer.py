@@ -50,7 +50,12 @@ from arshif.indexer.storage import filetable, stops, store
 from arshif.indexer.storage.checksum import NOT_A_FILE
 from arshif.indexer.storage.journal import Journal
 from arshif.indexer.storage.postings import write_segment_postings
-from arshif.indexer.storage.postings_groups import join_segments, live_articles, reader_segments
+from arshif.indexer.storage.postings_groups import (
+    join_segments,
+    live_articles,
+    merged_texts,
+    reader_segments,
+)
 from arshif.indexer.storage.schema import SCHEMA_VERSION
 from arshif.indexer.storage.segments import SEGMENT_ARTICLES, build_segment
 
@@ -67,10 +72,16 @@ TINY_SEGMENT = SEGMENT_ARTICLES // 10
 MAX_TINY_SEGMENTS = 8
 
 
+def tiny_segments(segments: list[Segment]) -> list[Segment]:
+    """The segments `merge_tiny_segments` merges (none while they are few)."""
+    tiny = [s for s in segments if s.doc_count_all() < TINY_SEGMENT]
+    return tiny if len(tiny) > MAX_TINY_SEGMENTS else []
+
+
 def merge_tiny_segments(writer: SegmentWriter, segments: list[Segment]) -> list[Segment]:
     """Merge policy: fold tiny segments into the writer's own, leave the others."""
-    tiny = [s for s in segments if s.doc_count_all() < TINY_SEGMENT]
-    if len(tiny) <= MAX_TINY_SEGMENTS:
+    tiny = tiny_segments(segments)
+    if not tiny:
         return segments
     for segment in tiny:
         reader = SegmentReader(writer.storage, writer.schema, segment)
@@ -318,11 +329,13 @@ class _Run:
         writer = self.writer
         self.close_reader()
         try:
+            tiny = tiny_segments(writer.segments)
             kept = writer._merge_segments(merge_tiny_segments, False, True)
             if writer._added:  # tiny segments merged by the policy
                 merged = writer._finalize_segment()
                 reader = SegmentReader(writer.storage, writer.schema, merged)
-                write_segment_postings(writer.storage.folder, merged, reader)
+                folder = Path(writer.storage.folder)
+                write_segment_postings(folder, merged, reader, merged_texts(folder, tiny))
                 reader.close()
                 kept.append(merged)
             else:
