@@ -23,6 +23,7 @@ from arshif.indexer.storage import store
 from arshif.search import output
 from arshif.search.batch import write_run
 from arshif.search.engine import SORTS, Archive, Filters
+from arshif.search.errors import DEBUG_ENV, UnexpectedFailure
 
 if TYPE_CHECKING:  # the writer and its readers load only when a command indexes
     from arshif.indexer.storage.writer import IndexSummary, Progress
@@ -45,7 +46,9 @@ def index_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn library errors, and operating-system errors no check foresaw, into a one-line
-    message and exit code 1."""
+    message and exit code 1; any other failure, which damage the cheap checks on opening
+    cannot see may cause (bytes flipped inside a large file), into one that names the
+    index and `arshif check` (the traceback with `ARSHIF_DEBUG=1`)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -55,6 +58,13 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             raise click.ClickException(str(exc)) from exc
         except OSError as exc:
             raise click.ClickException(str(IndexAccessError(exc))) from exc
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get(DEBUG_ENV):
+                raise
+            index_dir = _resolve_index(kwargs.get("index_dir"))
+            raise click.ClickException(str(UnexpectedFailure(exc, index_dir))) from exc
 
     return wrapper
 

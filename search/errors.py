@@ -3,8 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from arshif.indexer.errors import ArshifError
+
+DEBUG_ENV = "ARSHIF_DEBUG"
+
+
+class UnexpectedFailure(ArshifError):
+    """A failure no check foresaw: most often damage inside a file that opening an index
+    does not read whole, so the remedy is the full check."""
+
+    def __init__(self, exc: Exception, index_dir: Path) -> None:
+        super().__init__(
+            f"arshif failed with the index at {index_dir} ({type(exc).__name__}: {exc}); "
+            f'it may be damaged. "arshif check --index {index_dir}" verifies every file, '
+            f"and --repair rebuilds what is damaged from the archive's files. "
+            f"Set {DEBUG_ENV}=1 to see where it failed."
+        )
 
 
 class UnknownArticleError(ArshifError):

@@ -138,6 +138,38 @@ def test_damage_is_named_or_harmless(
     assert_exact_or_named("index", indexed, answers["index"], path.name)
 
 
+@pytest.mark.parametrize("kind", ["trm", "pst", "col"])
+@pytest.mark.filterwarnings(  # Whoosh leaves the files of a reader it failed to open
+    "ignore::pytest.PytestUnraisableExceptionWarning"
+)
+def test_damage_past_the_checks_on_opening_sends_to_the_full_check(
+    pristine: tuple[Path, dict[str, str]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    kind: str,
+) -> None:
+    """Whoosh's files larger than opening verifies (simulated: opening verifies no
+    checksum), every byte but the first and last flipped: the exact answer, or an error
+    naming the full check; never a traceback."""
+    source, answers = pristine
+    index_dir = tmp_path / "index"
+    shutil.copytree(source, index_dir)
+    path = file_of_kind(index_dir, kind)
+    data = path.read_bytes()
+    path.write_bytes(data[:16] + bytes(b ^ 0x5A for b in data[16:-16]) + data[-16:])
+    monkeypatch.setattr(store, "OPEN_CHECK_BYTES", 0)
+    for command, result in read_commands(index_dir).items():
+        assert "Traceback" not in result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        if result.exit_code == 0:
+            assert stable(command, result.output) == answers[command], command
+            continue
+        error = result.output.splitlines()[0]
+        assert error.startswith("Error:") and f"arshif check --index {index_dir}" in error, error
+    checked = invoke(index_dir, "check")
+    assert checked.exit_code == 1 and path.name in checked.output, checked.output
+
+
 @pytest.mark.parametrize("name", [store.RUN_LOCK_FILE, store.WHOOSH_LOCK_FILE])
 def test_a_folder_in_place_of_a_lock_file_is_named(
     pristine: tuple[Path, dict[str, str]], tmp_path: Path, name: str
