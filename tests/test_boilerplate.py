@@ -122,7 +122,7 @@ def test_state_survives_a_save_and_a_damaged_file_is_refused(tmp_path: Path) -> 
     assert BoilerplateDetector.load(tmp_path / "nowhere").found() == {}
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(
     st.lists(st.lists(st.integers(0, 30), max_size=6).map(frozenset), min_size=1, max_size=1200),
 )

@@ -436,7 +436,7 @@ EDITS = st.lists(
 
 
 @pytest.mark.parametrize("suffix", [".warc.gz", ".warc", ".rss", ".csv", ".docx", ".odt"])
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=15, suppress_health_check=[HealthCheck.too_slow,
           HealthCheck.function_scoped_fixture])  # fmt: skip
 @given(edits=EDITS)
 def test_damaged_files_of_every_format_never_raise(

@@ -36,7 +36,7 @@ def _changed(data: bytes, change: tuple[str, float, int]) -> bytes:
     return data[:at] + bytes([data[at] ^ mask]) + data[at + 1 :]
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=80)
 @given(arrays=_ARRAYS, change=_CHANGES)
 def test_a_changed_array_file_is_refused(
     arrays: dict[str, tuple[type, list[int]]], change: tuple[str, float, int]
@@ -62,7 +62,7 @@ _JSON = st.recursive(
 )
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=80)
 @given(value=_JSON, change=_CHANGES)
 def test_a_changed_json_file_is_refused_or_reads_the_same(
     value: object, change: tuple[str, float, int]

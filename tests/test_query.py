@@ -54,7 +54,7 @@ texts = st.one_of(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400)
 @given(texts)
 def test_any_text_parses_as_through_the_parser(text: str) -> None:
     assert shape(parse_query(text, SCHEMA, PARSER)) == shape(parsed_by_whoosh(text))

@@ -508,7 +508,7 @@ def test_find_files_reports_an_unreadable_folder(tmp_path: Path) -> None:
 
 # --- properties ------------------------------------------------------------------------------
 
-FUZZ = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FUZZ

@@ -480,7 +480,7 @@ def whole_file(data: bytes, reader: Callable, path: Path) -> list[Article | Read
     return list(reader(cleaned, Origin(str(path), path.stem, "f", encoding)))
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow])
 @given(
     pieces=st.lists(_PIECES | st.text(max_size=4), max_size=40),
     records=st.lists(st.fixed_dictionaries({"title": st.text(max_size=8)}), max_size=3),

@@ -24,7 +24,7 @@ def write(path: Path, articles: list[dict[str, str]]) -> Path:
     return path
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(st.lists(ARTICLE, max_size=30), st.integers(min_value=1, max_value=200))
 def test_texts_read_back_as_written(
     tmp_path_factory, articles: list[dict[str, str]], block_bytes: int
