@@ -123,16 +123,17 @@ def _records(stream: BinaryIO, origin: Origin) -> Iterator[_Page | ReadProblem |
     start = 0
     while start < size:
         stream.seek(start)
-        end = start
+        end, reported = start, False
         for item in _records_from(stream, origin):
             if isinstance(item, int):
                 end = item
             else:
                 yield item
+            reported = isinstance(item, ReadProblem)
         if end >= size:
             return
-        # Damaged at `end` (or truncated there: warcio ends a cut gzip member silently).
-        yield _damaged(origin, end)
+        if not reported:  # warcio could not parse the record at `end`
+            yield _damaged(origin, end)
         start = _next_record_start(stream, end + 1, gz, size)
 
 
@@ -140,7 +141,9 @@ def _records_from(stream: BinaryIO, origin: Origin) -> Iterator[Any]:
     """The records readable from the stream's position on, each followed by the offset
     where the next one starts (after the blank lines that end a record).
 
-    Stops at the first record warcio cannot parse; the last offset yielded says where.
+    Stops at the first record warcio cannot parse (the last offset yielded says where),
+    or after one it reports damaged: where warcio would go on from inside a damaged gzip
+    member is not where the next record starts.
     """
     from warcio.archiveiterator import ArchiveIterator  # imported on the first web archive
 
@@ -162,7 +165,8 @@ def _records_from(stream: BinaryIO, origin: Origin) -> Iterator[Any]:
         where = f"record at offset {offset}"
         if unread or records.err_count > errors:
             yield _damaged(origin, offset)
-        elif isinstance(item, Skipped):
+            return
+        if isinstance(item, Skipped):
             yield dataclasses.replace(item, path=origin.path, locator=where)
         else:
             yield _Page(offset, *item)
