@@ -3,7 +3,6 @@ back, article by article, from a file of its own and from files joined in ranges
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -63,25 +62,3 @@ def test_joined_ranges_copy_the_blocks_of_each(tmp_path: Path, monkeypatch) -> N
 def test_a_segment_without_articles_has_texts_too(tmp_path: Path) -> None:
     texts = Texts(read_arrays(write(tmp_path / "empty.arr", [])))
     assert len(texts) == 0
-
-
-def test_threads_reading_one_file_at_once_get_each_article_whole(
-    tmp_path: Path, monkeypatch
-) -> None:
-    """As `arshif serve` does: many threads share one reader and its block cache."""
-    monkeypatch.setattr(texts_module, "BLOCK_BYTES", 200)
-    monkeypatch.setattr(texts_module, "CACHED_BLOCKS", 2)  # blocks evicted all the time
-    articles = [
-        {"id": f"n{n}", "title": f"عنوان الخبر {n}", "body": f"نص الخبر رقم {n} " * 20}
-        for n in range(300)
-    ]
-    texts = Texts(read_arrays(write(tmp_path / "a.arr", articles)))
-
-    def read_all(offset: int) -> list[str]:
-        order = [(offset + 37 * step) % len(articles) for step in range(len(articles))]
-        return [texts.text("body", docnum) for docnum in order for _ in range(3)]
-
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        for offset, bodies in zip(range(16), pool.map(read_all, range(16)), strict=True):
-            order = [(offset + 37 * step) % len(articles) for step in range(len(articles))]
-            assert bodies == [articles[docnum]["body"] for docnum in order for _ in range(3)]

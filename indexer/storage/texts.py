@@ -22,7 +22,6 @@ In a postings file (`indexer.storage.postings`):
 
 from __future__ import annotations
 
-import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -110,9 +109,6 @@ class Texts:
         self.raw = {name: (arrays[f"{name}.utf8"], arrays[f"{name}.starts"]) for name in RAW_FIELDS}
         self._decompressor = zstandard.ZstdDecompressor()
         self._blocks: OrderedDict[int, tuple[bytes, list[int]]] = OrderedDict()
-        # `arshif serve` answers from many threads; a zstandard decompressor and the
-        # cache's order are for one at a time.
-        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self.lengths) // len(BLOCK_FIELDS)
@@ -136,10 +132,6 @@ class Texts:
 
     def _block(self, block: int) -> tuple[bytes, list[int]]:
         """A block's texts and where each field of each of its articles begins."""
-        with self._lock:
-            return self._read_block(block)
-
-    def _read_block(self, block: int) -> tuple[bytes, list[int]]:
         cached = self._blocks.get(block)
         if cached is not None:
             self._blocks.move_to_end(block)
