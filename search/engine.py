@@ -136,7 +136,10 @@ class Article:
 
 
 class Archive:
-    """An opened index: search it, or look articles up by id."""
+    """An opened index: search it, or look articles up by id.
+
+    One thread at a time, like Whoosh's searcher inside it; threads share one by taking
+    turns (as `arshif serve` does, `search.web.live`) or open one each."""
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = Path(index_dir)
