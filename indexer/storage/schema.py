@@ -4,8 +4,10 @@
 - `title` repeats the headline so matches there can weigh more (BM25F);
 - `exact` is headline and body normalized but unstemmed, so exact forms outrank mere
   stem matches and exact phrases can be asked for;
-- headline and body are stored by arshif, compressed (`indexer.storage.texts`), not
-  by Whoosh, which keeps ids, paths, dates, outlets and other small values;
+- headline, body, path and URL are stored by arshif once, in its own files
+  (`indexer.storage.texts`); Whoosh indexes ids, paths and URLs (lookups, deletions,
+  `id:` and `path:` queries) and stores ids (`arshif check` compares them with
+  arshif's), dates, outlets and other small values;
 - `locator` is stored only: `show` says where in its file an article was found;
 - `minhash` is the near-duplicate signature, grouped after each run (`duplicates`): kept
   in the arrays only (`indexer.storage.docvalues`), not stored by Whoosh.
@@ -34,7 +36,8 @@ from arshif.indexer.duplicates import signature
 # 12: headline and body stored once, compressed in blocks (`indexer.storage.texts`), the
 #     signature in the arrays only; joined groups replace their segments' files; postings
 #     in their smallest types.
-SCHEMA_VERSION = 12
+# 13: paths and URLs stored by arshif only, not by Whoosh too.
+SCHEMA_VERSION = 13
 
 # The analyzed, searchable fields (a query word's terms live in these).
 TEXT_FIELDS = ("text", "title", "exact")
@@ -45,14 +48,14 @@ def build_schema() -> Schema:
     exact = ArabicAnalyzer(stemming=False)
     return Schema(
         id=ID(stored=True, unique=True),
-        path=ID(stored=True),
+        path=ID(),
         text=TEXT(analyzer=stemmed, phrase=True),
         title=TEXT(analyzer=stemmed, phrase=True),
         exact=TEXT(analyzer=exact, phrase=True),
         date=DATETIME(stored=True),
         source=ID(stored=True),
         category=ID(stored=True),
-        url=ID(stored=True),
+        url=ID(),
         author=STORED(),
         encoding=STORED(),
         locator=STORED(),

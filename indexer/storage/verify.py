@@ -100,29 +100,28 @@ def check_index(index_dir: Path) -> CheckReport:
 def _compare_parts(ix: Index, index_dir: Path, report: CheckReport) -> None:
     with ix.reader() as reader:
         segments = reader_segments(reader)
-        stored = _stored(reader, segments, report)
-        stored_ids = {docnum: doc_id for docnum, (doc_id, _) in stored.items()}
-        report.articles = len(stored)
+        stored_ids = _stored_ids(reader, segments, report)
+        report.articles = len(stored_ids)
+        paths: dict[int, str] = {}
         at = 0
         for place in _postings_places(index_dir, segments, report):
             group = segments[at : at + place.segments]
-            _compare_postings_range(place, group, stored_ids, report)
+            _compare_postings_range(place, group, stored_ids, paths, report)
             at += place.segments
     for doc_id, count in Counter(stored_ids.values()).items():
         if count > 1:
             report.problems.append(Finding("", f'the id "{doc_id}" is held by {count} articles'))
-    _compare_records(ix, index_dir, stored, report)
+    _compare_records(ix, index_dir, stored_ids, paths, report)
 
 
-def _stored(reader: Any, segments: list, report: CheckReport) -> dict[int, tuple[str, str]]:
-    """Each live article's id and path from Whoosh's stored fields (all of which must be
+def _stored_ids(reader: Any, segments: list, report: CheckReport) -> dict[int, str]:
+    """Each live article's id from Whoosh's stored fields (all of which must be
     readable)."""
-    stored: dict[int, tuple[str, str]] = {}
+    stored: dict[int, str] = {}
     bounds = [(offset, segment) for segment, offset in segments]
     for docnum in reader.all_doc_ids():
         try:
-            fields = reader.stored_fields(docnum)
-            stored[docnum] = (str(fields["id"]), str(fields.get("path", "")))
+            stored[docnum] = str(reader.stored_fields(docnum)["id"])
         except Exception as exc:  # a damaged stored-fields file fails in many ways
             segment = max((b for b in bounds if b[0] <= docnum), key=lambda b: b[0])[1]
             report.problems.append(
@@ -145,9 +144,14 @@ def _postings_places(index_dir: Path, segments: list, report: CheckReport) -> li
 
 
 def _compare_postings_range(
-    place: PostingsRange, group: list, stored_ids: dict[int, str], report: CheckReport
+    place: PostingsRange,
+    group: list,
+    stored_ids: dict[int, str],
+    paths: dict[int, str],
+    report: CheckReport,
 ) -> None:
-    """A postings file's range holds its segments' articles, with the ids Whoosh stored."""
+    """A postings file's range holds its segments' articles, with the ids Whoosh stored;
+    the live articles' paths are gathered in `paths`."""
     arrays = read_arrays(place.path)
     texts, values = Texts(arrays), read_doc_values(arrays)
     expected = sum(segment.doc_count_all() for segment, _ in group)
@@ -160,21 +164,27 @@ def _compare_postings_range(
     first = group[0][1]
     for docnum in range(expected):
         stored = stored_ids.get(first + docnum)
+        if stored is None:
+            continue  # deleted
         shown = texts.id(place.first + docnum)
-        if stored is not None and shown != stored:
+        if shown != stored:
             report.problems.append(
                 Finding(place.path.name, f'shows article "{stored}" as "{shown}"')
             )
             return
+        paths[first + docnum] = texts.text("path", place.first + docnum)
 
 
 def _compare_records(
-    ix: Index, index_dir: Path, stored: dict[int, tuple[str, str]], report: CheckReport
+    ix: Index,
+    index_dir: Path,
+    stored_ids: dict[int, str],
+    paths: dict[int, str],
+    report: CheckReport,
 ) -> None:
     """`files.json` lists each article's file; `groups.json` only held articles."""
     manifest = store.read_json(index_dir / store.MANIFEST_FILE, {})
-    paths = Counter(path for _, path in stored.values())
-    for path, count in sorted(paths.items()):
+    for path, count in sorted(Counter(paths.values()).items()):
         if path not in manifest:
             report.problems.append(
                 Finding(
@@ -182,7 +192,7 @@ def _compare_records(
                     f"does not list {path}, which holds {count} of its articles",
                 )
             )
-    held = {doc_id for doc_id, _ in stored.values()}
+    held = set(stored_ids.values())
     for ids in read_groups(index_dir):
         if missing := [i for i in ids if i not in held]:
             report.problems.append(
