@@ -298,6 +298,7 @@ class _TermPostings:
         # Per part holding the term: the part, its field, the term there, its postings.
         self.ranges: list[tuple[_Part, FieldPostings, int, int, int]] = []
         self.df = 0
+        self._docs: list[np.ndarray] | None = None
 
     def add(self, part: _Part, postings: FieldPostings, term: int, start: int, end: int) -> None:
         self.ranges.append((part, postings, term, start, end))
@@ -305,30 +306,37 @@ class _TermPostings:
 
     def frequency(self) -> float:
         """The term's weights summed over its postings (Whoosh's collection frequency)."""
-        return sum(float(p.tfs[a:b].sum(dtype=np.int64)) for _, p, _, a, b in self.ranges)
+        return sum(float(p.term_tfs(a, b).sum()) for _, p, _, a, b in self.ranges)
+
+    def _own_docs(self) -> list[np.ndarray]:
+        """Each range's documents in its file's numbering, decoded once."""
+        if self._docs is None:
+            self._docs = [p.term_docs(term, a, b) for _, p, term, a, b in self.ranges]
+        return self._docs
 
     def docs_and_weights(self) -> tuple[np.ndarray, np.ndarray]:
         if not self.ranges:
             return np.zeros(0, np.int64), np.zeros(0)
-        docs = np.concatenate([p.docs[a:b].astype(np.int64) + (part.offset - part.first)
-                               for part, p, _, a, b in self.ranges])  # fmt: skip
-        weights = np.concatenate([p.tfs[a:b] for _, p, _, a, b in self.ranges])
+        docs = np.concatenate([docs + (part.offset - part.first)
+                               for (part, *_), docs in zip(self.ranges, self._own_docs(),
+                                                           strict=True)])  # fmt: skip
+        weights = np.concatenate([p.term_tfs(a, b) for _, p, _, a, b in self.ranges])
         return docs, weights.astype(np.float64)
 
     def position_keys(self, among: np.ndarray) -> np.ndarray:
         """Every (document, position) of the term in the documents `among` (sorted, each
         holding the term), packed and sorted."""
         out = []
-        for part, p, term, a, b in self.ranges:
+        for (part, p, term, a, _), held in zip(self.ranges, self._own_docs(), strict=True):
             bounds = [part.offset, part.offset + part.end - part.first]
             lo, hi = np.searchsorted(among, bounds).tolist()
             if lo == hi:
                 continue  # none of `among` in this part
             docs = among[lo:hi]
             own = docs - part.offset + part.first
-            at = a + np.searchsorted(p.docs[a:b], own.astype(p.docs.dtype))
+            at = a + np.searchsorted(held, own)
             counts, positions = p.positions_of(term, at)
-            out.append(np.repeat(docs, counts) * _STRIDE + positions.astype(np.int64))
+            out.append(np.repeat(docs, counts) * _STRIDE + positions)
         return np.concatenate(out) if out else np.zeros(0, np.int64)
 
 

@@ -17,9 +17,14 @@ whole or a range of its articles ([first, end), on segment bounds). Per field of
 - `docs`, `tfs`: the postings, by term then document (the file's document numbers), and
   each one's term frequency (the weight BM25 reads); `pos_starts`: where each term's
   positions begin (one entry more than `keys`); `positions`: each posting's word
-  positions, `tf` of them, posting after posting, for phrases and proximity. Each array
-  has the smallest unsigned type its values fit (`compact`): a file holds 65,536
-  articles at most, so documents take two bytes;
+  positions, `tf` of them, posting after posting, for phrases and proximity. These
+  three are bit-packed in blocks (`indexer.storage.bitpack`, each as `<name>.widths` and
+  `<name>.bits`), delta-encoded first so that their values are small: `docs` as the gap
+  from the term's previous posting (a term's first posting: its document), `tfs` less
+  one, `positions` as the gap from the posting's previous position (its first: the
+  position). A term's documents are decoded from its first posting on; any posting's
+  term frequency and positions alone. `starts` and `pos_starts` have the smallest
+  unsigned type their values fit (`compact`);
 - `lengths`: every document's length in the field, as Whoosh's BM25 would read it
   (`stored_lengths`); `totals`: their exact sum in each of the file's segments, for the
   average length;
@@ -54,6 +59,7 @@ from arshif.indexer.article import Article
 from arshif.indexer.duplicates import signature
 from arshif.indexer.errors import IndexIntegrityError
 from arshif.indexer.storage.arrayfile import read_arrays, write_arrays
+from arshif.indexer.storage.bitpack import Packed, pack
 from arshif.indexer.storage.docvalues import (
     SIGNATURE_FIELD,
     DocValuesCollector,
@@ -125,13 +131,14 @@ class _FieldCollector:
         tfs = tfs[order]
         starts = _starts(np.bincount(posting_rank, minlength=len(terms)))
         positions = np.frombuffer(self.positions, np.int32)[range_indexes(pos_firsts, tfs)]
+        docs = np.frombuffer(self.docs, np.int32)[order]
         return {
             f"{name}.keys": keys,
-            f"{name}.starts": starts,
-            f"{name}.docs": compact(np.frombuffer(self.docs, np.int32)[order]),
-            f"{name}.tfs": compact(tfs),
-            f"{name}.pos_starts": _term_pos_starts(starts, tfs),
-            f"{name}.positions": compact(positions),
+            f"{name}.starts": compact(starts),
+            **packed_arrays(f"{name}.docs", doc_gaps(starts, docs)),
+            **packed_arrays(f"{name}.tfs", tfs - 1),
+            f"{name}.pos_starts": compact(_term_pos_starts(starts, tfs)),
+            **packed_arrays(f"{name}.positions", position_gaps(tfs, positions)),
             f"{name}.lengths": stored_lengths(self.lengths),
             f"{name}.totals": np.array([sum(self.lengths)], np.float64),
             f"{name}.words": word_array(terms),
@@ -149,6 +156,53 @@ def compact(values: np.ndarray) -> np.ndarray:
         if top <= np.iinfo(dtype).max:
             return values.astype(dtype)
     return values.astype(np.uint64)
+
+
+def packed_arrays(name: str, values: np.ndarray) -> dict[str, np.ndarray]:
+    """The two arrays `values` are stored as, bit-packed (`indexer.storage.bitpack`)."""
+    widths, bits = pack(values)
+    return {f"{name}.widths": widths, f"{name}.bits": bits}
+
+
+def doc_gaps(starts: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """Each posting's document less the one before it of the same term (the first: its
+    document).
+
+    >>> doc_gaps(np.array([0, 3, 4]), np.array([2, 5, 9, 4])).tolist()
+    [2, 3, 4, 4]
+    """
+    gaps = np.diff(docs.astype(np.int64), prepend=0)
+    firsts = starts[:-1][np.diff(starts) > 0]
+    gaps[firsts] = docs[firsts]
+    return gaps
+
+
+def position_gaps(tfs: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Each position less the one before it in the same posting (the first: itself),
+    given each posting's number of positions.
+
+    >>> position_gaps(np.array([2, 1]), np.array([3, 7, 5])).tolist()
+    [3, 4, 5]
+    """
+    gaps = np.diff(positions.astype(np.int64), prepend=0)
+    firsts = _starts(tfs)[:-1][tfs > 0]
+    gaps[firsts] = positions[firsts]
+    return gaps
+
+
+def undo_gaps(counts: np.ndarray, gaps: np.ndarray) -> np.ndarray:
+    """The values `position_gaps` (or `doc_gaps`) made `gaps` of, given how many each
+    posting (term) has.
+
+    >>> undo_gaps(np.array([2, 1]), np.array([3, 4, 5])).tolist()
+    [3, 7, 5]
+    """
+    if not len(gaps):
+        return gaps.astype(np.int64)
+    summed = np.cumsum(gaps, dtype=np.int64)
+    firsts = _starts(counts)[:-1][counts > 0]
+    base = summed[firsts] - gaps[firsts]
+    return summed - np.repeat(base, counts[counts > 0])
 
 
 def _term_pos_starts(starts: np.ndarray, tfs: np.ndarray) -> np.ndarray:
@@ -277,14 +331,15 @@ def write_segment_postings(
 
 @dataclass
 class FieldPostings:
-    """One field of one postings file (a segment's or a group's), as stored."""
+    """One field of one postings file (a segment's or a group's), as stored: `docs`,
+    `tfs` and `positions` packed and delta-encoded, read through the methods."""
 
     keys: np.ndarray
     starts: np.ndarray
-    docs: np.ndarray
-    tfs: np.ndarray
+    docs: Packed
+    tfs: Packed
     pos_starts: np.ndarray
-    positions: np.ndarray
+    positions: Packed
     lengths: np.ndarray
     totals: np.ndarray
     words: np.ndarray
@@ -304,15 +359,39 @@ class FieldPostings:
         a, b = self.starts[term : term + 2].tolist()
         if first == 0 and end >= len(self.lengths):
             return a, b
-        lo, hi = np.searchsorted(self.docs[a:b], [first, end]).tolist()
+        lo, hi = np.searchsorted(self.term_docs(term, a, b), [first, end]).tolist()
         return a + lo, a + hi
 
+    def term_docs(self, term: int, start: int, end: int) -> np.ndarray:
+        """The documents of the term's postings [start, end) (indexes among all the
+        field's postings), decoded from the term's first posting on."""
+        first = int(self.starts[term])
+        return np.cumsum(self.docs.slice(first, end), dtype=np.int64)[start - first :]
+
+    def term_tfs(self, start: int, end: int) -> np.ndarray:
+        """The term frequencies of the postings [start, end)."""
+        return self.tfs.slice(start, end) + 1
+
     def positions_of(self, term: int, postings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The positions of some of a term's postings (indexes into `docs`, ascending):
-        how many each has, and all of them one posting after another."""
+        """The positions of some of a term's postings (indexes among the field's
+        postings, ascending): how many each has, and all of them one posting after
+        another."""
         firsts = self._position_starts(term)[postings - int(self.starts[term])]
-        counts = self.tfs[postings].astype(np.int64)
-        return counts, self.positions[range_indexes(firsts, counts)]
+        counts = self.tfs.take(postings) + 1
+        gaps = self.positions.take(range_indexes(firsts, counts))
+        return counts, undo_gaps(counts, gaps)
+
+    def all_docs(self) -> np.ndarray:
+        """Every posting's document, term after term (joining reads the whole field)."""
+        starts = self.starts.astype(np.int64)
+        gaps = self.docs.all(np.int64)
+        return undo_gaps(np.diff(starts)[np.diff(starts) > 0], gaps)
+
+    def all_tfs(self) -> np.ndarray:
+        return self.tfs.all() + 1
+
+    def all_positions(self) -> np.ndarray:
+        return undo_gaps(self.all_tfs().astype(np.int64), self.positions.all(np.int64))
 
     def _position_starts(self, term: int) -> np.ndarray:
         """Where each of the term's postings' positions begin (its tfs summed), kept for
@@ -320,14 +399,19 @@ class FieldPostings:
         found = self._pos_cache.get(term)
         if found is None:
             a, b = self.starts[term : term + 2].tolist()
-            found = int(self.pos_starts[term]) + _starts(self.tfs[a:b])
+            found = int(self.pos_starts[term]) + _starts(self.term_tfs(a, b))
             if len(self._pos_cache) >= POSITION_CACHE:
                 self._pos_cache.pop(next(iter(self._pos_cache)))
             self._pos_cache[term] = found
         return found
 
 
-_STORED_PARTS = [name for name in FieldPostings.__dataclass_fields__ if not name.startswith("_")]
+_PACKED_PARTS = ("docs", "tfs", "positions")
+_STORED_PARTS = [
+    name
+    for name in FieldPostings.__dataclass_fields__
+    if not name.startswith("_") and name not in _PACKED_PARTS
+]
 
 
 def read_segment_postings(folder: Path, segment: Segment) -> dict[str, FieldPostings]:
@@ -340,12 +424,21 @@ def read_postings(path: Path) -> dict[str, FieldPostings]:
 
 def postings_of(arrays: dict[str, np.ndarray]) -> dict[str, FieldPostings]:
     """The fields' postings among the arrays of one postings file."""
-    return {
-        name: FieldPostings(
-            **{part: arrays[f"{name}.{part}"] for part in _STORED_PARTS}
-        )
-        for name in FIELDS
+    return {name: _field_postings(arrays, name) for name in FIELDS}
+
+
+def _field_postings(arrays: dict[str, np.ndarray], name: str) -> FieldPostings:
+    stored = {part: arrays[f"{name}.{part}"] for part in _STORED_PARTS}
+    counts = {
+        "docs": int(stored["starts"][-1]),
+        "tfs": int(stored["starts"][-1]),
+        "positions": int(stored["pos_starts"][-1]),
     }
+    packed = {
+        part: Packed(arrays[f"{name}.{part}.widths"], arrays[f"{name}.{part}.bits"], count)
+        for part, count in counts.items()
+    }
+    return FieldPostings(**stored, **packed)
 
 
 @dataclass(frozen=True)
@@ -388,22 +481,23 @@ def _slice(arrays: dict[str, np.ndarray], name: str, first: int, end: int) -> _S
     field = postings_of(arrays)[name]
     totals = field.totals[segments_within(arrays[SEGMENT_ENDS], first, end)]
     lengths = field.lengths[first:end]
-    counts = np.diff(field.starts)
+    counts = np.diff(field.starts.astype(np.int64))
+    all_docs, tfs, positions = field.all_docs(), field.all_tfs(), field.all_positions()
     if first == 0 and end == len(field.lengths):
-        return _Slice(field.keys, counts, field.docs, field.tfs, field.positions, lengths,
-                      totals, field.words)  # fmt: skip
-    keep = (field.docs >= first) & (field.docs < end)
+        return _Slice(field.keys, counts, all_docs, tfs, positions, lengths, totals,
+                      field.words)  # fmt: skip
+    keep = (all_docs >= first) & (all_docs < end)
     term_of = np.repeat(np.arange(len(counts)), counts)
     kept = np.bincount(term_of[keep], minlength=len(counts))
-    tfs = field.tfs.astype(np.int64)
-    positions = field.positions[range_indexes(_starts(tfs)[:-1][keep], tfs[keep])]
+    tfs = tfs.astype(np.int64)
+    positions = positions[range_indexes(_starts(tfs)[:-1][keep], tfs[keep])]
     held = kept > 0
     words = field.words
     word_keys = np.fromiter((term_key(w) for w in words.tolist()), np.uint64, len(words))
     words = words[np.isin(word_keys, field.keys[held])]
-    docs = (field.docs[keep].astype(np.int64) - first).astype(field.docs.dtype)
-    return _Slice(field.keys[held], kept[held], docs, field.tfs[keep], positions, lengths,
-                  totals, words)  # fmt: skip
+    docs = all_docs[keep] - first
+    return _Slice(field.keys[held], kept[held], docs, tfs[keep], positions, lengths, totals,
+                  words)  # fmt: skip
 
 
 def merge_postings(ranges: list[PostingsRange]) -> Iterator[tuple[str, np.ndarray]]:
@@ -433,7 +527,7 @@ def merge_postings(ranges: list[PostingsRange]) -> Iterator[tuple[str, np.ndarra
         del per_range
         starts = _starts(total)
         yield f"{name}.keys", keys
-        yield f"{name}.starts", starts
+        yield f"{name}.starts", compact(starts)
         filled = starts[:-1].copy()
         docs = np.empty(int(starts[-1]), np.int64)
         tfs = np.empty(int(starts[-1]), np.int64)
@@ -445,19 +539,19 @@ def merge_postings(ranges: list[PostingsRange]) -> Iterator[tuple[str, np.ndarra
             filled[terms] += counts
             docs[place] = part.docs.astype(np.int64) + offset
             tfs[place] = part.tfs
-        yield f"{name}.docs", compact(docs)
+        yield from packed_arrays(f"{name}.docs", doc_gaps(starts, docs)).items()
         del docs
         pos_starts = _starts(tfs)
-        yield f"{name}.tfs", compact(tfs)
-        yield f"{name}.pos_starts", pos_starts[starts]
+        yield from packed_arrays(f"{name}.tfs", tfs - 1).items()
+        yield f"{name}.pos_starts", compact(pos_starts[starts])
         positions = np.empty(int(pos_starts[-1]), np.int64)
         for (_, counts), first, part in zip(firsts, placed, sliced(name), strict=True):
             place = range_indexes(first, counts)
             part_tfs = part.tfs.astype(np.int64)
             positions[range_indexes(pos_starts[place], part_tfs)] = part.positions
-        del tfs, pos_starts
-        yield f"{name}.positions", compact(positions)
-        del positions
+        del pos_starts
+        yield from packed_arrays(f"{name}.positions", position_gaps(tfs, positions)).items()
+        del tfs, positions
         parts = list(sliced(name))
         yield f"{name}.lengths", np.concatenate([p.lengths for p in parts])
         yield f"{name}.words", distinct_sorted(np.concatenate([p.words for p in parts]))

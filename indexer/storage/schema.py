@@ -34,7 +34,9 @@ from arshif.indexer.duplicates import signature
 # 12: headline and body stored once, compressed in blocks (`indexer.storage.texts`), the
 #     signature in the arrays only; joined groups replace their segments' files; postings
 #     in their smallest types.
-SCHEMA_VERSION = 12
+# 13: documents, term frequencies and positions delta-encoded and bit-packed in blocks
+#     (`indexer.storage.bitpack`).
+SCHEMA_VERSION = 13
 
 # The analyzed, searchable fields (a query word's terms live in these).
 TEXT_FIELDS = ("text", "title", "exact")
