@@ -30,7 +30,8 @@ whole or a range of its articles ([first, end), on segment bounds). Per field of
   average length;
 - `words`: the field's terms themselves, UTF-8, sorted, for what needs a field's
   vocabulary: words sharing a prefix for did-you-mean (the exact-form field's), and
-  wildcards and ranges (each field's).
+  wildcards and ranges (each field's); one after another, as `words.utf8` and
+  `words.starts` (`indexer.storage.wordlist`).
 
 `segment.ends` gives where each segment's articles end in the file. The files also hold
 each article's day, source and category (`indexer.storage.docvalues`) and the texts a
@@ -42,6 +43,7 @@ from __future__ import annotations
 import copy
 import hashlib
 from array import array
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
@@ -70,17 +72,20 @@ from arshif.indexer.storage.docvalues import (
 )
 from arshif.indexer.storage.schema import TEXT_FIELDS
 from arshif.indexer.storage.texts import Texts, TextsCollector, joined_texts
+from arshif.indexer.storage.wordlist import WordList
 
 FIELDS = TEXT_FIELDS
 SUFFIX = ".arr"
 SEGMENT_ENDS = "segment.ends"
 # Terms whose position starts a field keeps computed (phrases read them per query).
 POSITION_CACHE = 4096
-# The field whose words are kept as strings, and the longest word kept (in UTF-8 bytes:
-# 24 Arabic letters, more than any suggestion is ever made for).
+# Decoded postings a field keeps, for its terms of `DECODED_MIN_POSTINGS` postings or
+# more asked for last (frequent words recur from query to query, and decoding them is
+# most of what the packing costs a query): at most this many postings (16 bytes each).
+DECODED_POSTINGS = 1 << 19
+DECODED_MIN_POSTINGS = 256
+# The field whose words did-you-mean reads.
 LEXICON_FIELD = "exact"
-WORD_BYTES = 48
-WORD_DTYPE = np.dtype(f"S{WORD_BYTES}")
 
 
 def term_key(term: str | bytes) -> int:
@@ -93,7 +98,7 @@ def postings_path(folder: Path, segment: Segment) -> Path:
     return Path(folder) / segment.make_filename(SUFFIX)
 
 
-class _FieldCollector:
+class FieldCollector:
     """One field's postings in the order they come (documents ascending per term)."""
 
     def __init__(self) -> None:
@@ -141,7 +146,7 @@ class _FieldCollector:
             **packed_arrays(f"{name}.positions", position_gaps(tfs, positions)),
             f"{name}.lengths": stored_lengths(self.lengths),
             f"{name}.totals": np.array([sum(self.lengths)], np.float64),
-            f"{name}.words": word_array(terms),
+            **WordList.of(t.encode("utf-8") for t in terms).arrays(f"{name}.words"),
         }
 
 
@@ -220,30 +225,6 @@ def stored_lengths(lengths: list[int]) -> np.ndarray:
     return np.array([byte_to_length(length_to_byte(n)) for n in lengths], np.float32)
 
 
-def word_array(words: Iterable[str]) -> np.ndarray:
-    """`words` as sorted, distinct UTF-8 byte strings (the longest left out).
-
-    >>> word_array(["ترامب", "ب", "ترامب"]).tolist() == ["ب".encode(), "ترامب".encode()]
-    True
-    """
-    encoded = [b for w in words if len(b := w.encode("utf-8")) <= WORD_BYTES]
-    return distinct_sorted(np.array(encoded, WORD_DTYPE))
-
-
-def distinct_sorted(values: np.ndarray) -> np.ndarray:
-    """`values` sorted, each once: `np.unique` without its hash table, which took
-    twenty times as long on the words of a 43,000-article group. Sorts `values` in place
-    (no second copy of a group's words in memory).
-
-    >>> distinct_sorted(np.array([b"b", b"a", b"b"], WORD_DTYPE)).tolist()
-    [b'a', b'b']
-    """
-    values.sort()
-    if not len(values):
-        return values
-    return values[np.concatenate(([True], values[1:] != values[:-1]))]
-
-
 def _starts(counts: np.ndarray) -> np.ndarray:
     return np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))
 
@@ -275,7 +256,7 @@ class PostingsBuilder:
     """Collects the searched fields' postings of one segment, article by article."""
 
     def __init__(self) -> None:
-        self._fields = {name: _FieldCollector() for name in FIELDS}
+        self._fields = {name: FieldCollector() for name in FIELDS}
         self.doc_values = DocValuesCollector()
         self.texts = TextsCollector()
 
@@ -342,8 +323,9 @@ class FieldPostings:
     positions: Packed
     lengths: np.ndarray
     totals: np.ndarray
-    words: np.ndarray
+    words: WordList
     _pos_cache: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
+    _decoded: _Decoded = field(default_factory=lambda: _Decoded(DECODED_POSTINGS), repr=False)
 
     def find(self, keys: np.ndarray) -> np.ndarray:
         """Each key's term number in this field, or -1 where the field lacks it."""
@@ -364,13 +346,26 @@ class FieldPostings:
 
     def term_docs(self, term: int, start: int, end: int) -> np.ndarray:
         """The documents of the term's postings [start, end) (indexes among all the
-        field's postings), decoded from the term's first posting on."""
+        field's postings)."""
         first = int(self.starts[term])
-        return np.cumsum(self.docs.slice(first, end), dtype=np.int64)[start - first :]
+        return self._term_postings(term)[0][start - first : end - first]
 
-    def term_tfs(self, start: int, end: int) -> np.ndarray:
-        """The term frequencies of the postings [start, end)."""
-        return self.tfs.slice(start, end) + 1
+    def term_tfs(self, term: int, start: int, end: int) -> np.ndarray:
+        """The term frequencies of the term's postings [start, end)."""
+        first = int(self.starts[term])
+        return self._term_postings(term)[1][start - first : end - first]
+
+    def _term_postings(self, term: int) -> tuple[np.ndarray, np.ndarray]:
+        """The term's documents (decoded from its first posting on) and frequencies."""
+        found = self._decoded.get(term)
+        if found is None:
+            a, b = self.starts[term : term + 2].tolist()
+            found = np.cumsum(self.docs.slice(a, b)), self.tfs.slice(a, b) + 1
+            for decoded in found:
+                decoded.flags.writeable = False  # shared by the queries that read it
+            if b - a >= DECODED_MIN_POSTINGS:
+                self._decoded.put(term, found)
+        return found
 
     def positions_of(self, term: int, postings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The positions of some of a term's postings (indexes among the field's
@@ -399,14 +394,37 @@ class FieldPostings:
         found = self._pos_cache.get(term)
         if found is None:
             a, b = self.starts[term : term + 2].tolist()
-            found = int(self.pos_starts[term]) + _starts(self.term_tfs(a, b))
+            found = int(self.pos_starts[term]) + _starts(self.term_tfs(term, a, b))
             if len(self._pos_cache) >= POSITION_CACHE:
                 self._pos_cache.pop(next(iter(self._pos_cache)))
             self._pos_cache[term] = found
         return found
 
 
-_PACKED_PARTS = ("docs", "tfs", "positions")
+class _Decoded:
+    """Decoded postings of terms, the least recently asked for dropped past `capacity`
+    postings."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.held = 0
+        self._terms: OrderedDict[int, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+
+    def get(self, term: int) -> tuple[np.ndarray, np.ndarray] | None:
+        found = self._terms.get(term)
+        if found is not None:
+            self._terms.move_to_end(term)
+        return found
+
+    def put(self, term: int, postings: tuple[np.ndarray, np.ndarray]) -> None:
+        self._terms[term] = postings
+        self.held += len(postings[0])
+        while self.held > self.capacity and len(self._terms) > 1:
+            _, dropped = self._terms.popitem(last=False)
+            self.held -= len(dropped[0])
+
+
+_PACKED_PARTS = ("docs", "tfs", "positions", "words")
 _STORED_PARTS = [
     name
     for name in FieldPostings.__dataclass_fields__
@@ -424,10 +442,11 @@ def read_postings(path: Path) -> dict[str, FieldPostings]:
 
 def postings_of(arrays: dict[str, np.ndarray]) -> dict[str, FieldPostings]:
     """The fields' postings among the arrays of one postings file."""
-    return {name: _field_postings(arrays, name) for name in FIELDS}
+    return {name: field_postings(arrays, name) for name in FIELDS}
 
 
-def _field_postings(arrays: dict[str, np.ndarray], name: str) -> FieldPostings:
+def field_postings(arrays: dict[str, np.ndarray], name: str) -> FieldPostings:
+    """The field `name` among the arrays of one postings file."""
     stored = {part: arrays[f"{name}.{part}"] for part in _STORED_PARTS}
     counts = {
         "docs": int(stored["starts"][-1]),
@@ -438,7 +457,8 @@ def _field_postings(arrays: dict[str, np.ndarray], name: str) -> FieldPostings:
         part: Packed(arrays[f"{name}.{part}.widths"], arrays[f"{name}.{part}.bits"], count)
         for part, count in counts.items()
     }
-    return FieldPostings(**stored, **packed)
+    words = WordList(arrays[f"{name}.words.utf8"], arrays[f"{name}.words.starts"])
+    return FieldPostings(**stored, **packed, words=words)
 
 
 @dataclass(frozen=True)
@@ -463,7 +483,7 @@ class _Slice:
     positions: np.ndarray
     lengths: np.ndarray
     totals: np.ndarray
-    words: np.ndarray
+    words: list[bytes]
 
 
 def segments_within(ends: np.ndarray, first: int, end: int) -> np.ndarray:
@@ -485,16 +505,15 @@ def _slice(arrays: dict[str, np.ndarray], name: str, first: int, end: int) -> _S
     all_docs, tfs, positions = field.all_docs(), field.all_tfs(), field.all_positions()
     if first == 0 and end == len(field.lengths):
         return _Slice(field.keys, counts, all_docs, tfs, positions, lengths, totals,
-                      field.words)  # fmt: skip
+                      field.words.tolist())  # fmt: skip
     keep = (all_docs >= first) & (all_docs < end)
     term_of = np.repeat(np.arange(len(counts)), counts)
     kept = np.bincount(term_of[keep], minlength=len(counts))
     tfs = tfs.astype(np.int64)
     positions = positions[range_indexes(_starts(tfs)[:-1][keep], tfs[keep])]
     held = kept > 0
-    words = field.words
-    word_keys = np.fromiter((term_key(w) for w in words.tolist()), np.uint64, len(words))
-    words = words[np.isin(word_keys, field.keys[held])]
+    held_keys = set(field.keys[held].tolist())
+    words = [w for w in field.words.tolist() if term_key(w) in held_keys]
     docs = all_docs[keep] - first
     return _Slice(field.keys[held], kept[held], docs, tfs[keep], positions, lengths, totals,
                   words)  # fmt: skip
@@ -554,7 +573,8 @@ def merge_postings(ranges: list[PostingsRange]) -> Iterator[tuple[str, np.ndarra
         del tfs, positions
         parts = list(sliced(name))
         yield f"{name}.lengths", np.concatenate([p.lengths for p in parts])
-        yield f"{name}.words", distinct_sorted(np.concatenate([p.words for p in parts]))
+        words = WordList.of(chain.from_iterable(p.words for p in parts))
+        yield from words.arrays(f"{name}.words").items()
         yield f"{name}.totals", np.concatenate([p.totals for p in parts])
         del parts
     ends = []
