@@ -311,7 +311,7 @@ class _TermPostings:
     def docs_and_weights(self) -> tuple[np.ndarray, np.ndarray]:
         if not self.ranges:
             return np.zeros(0, np.int64), np.zeros(0)
-        docs = np.concatenate([docs + (part.offset - part.first)
+        docs = np.concatenate([docs.astype(np.int64) + (part.offset - part.first)
                                for (part, *_), docs in zip(self.ranges, self._own_docs(),
                                                            strict=True)])  # fmt: skip
         weights = np.concatenate([p.term_tfs(t, a, b) for _, p, t, a, b in self.ranges])

@@ -36,8 +36,11 @@ _PACK_CHUNK = 8192
 # Values decoded at a time by `Packed.all`: bounds the temporary index arrays.
 _DECODE_CHUNK = 1 << 20
 _MASKS = (np.uint64(1) << np.arange(MAX_WIDTH + 1, dtype=np.uint64)) - np.uint64(1)
-# A value's bit offset in its block, by block width and place in the block.
-_IN_BLOCK = np.outer(np.arange(MAX_WIDTH + 1), np.arange(BLOCK)).astype(np.int64)
+# Where a value's bits begin in its block, by block width and place in the block: the
+# byte, and the bit in it (blocks begin on whole bytes).
+_BIT_IN_BLOCK = np.outer(np.arange(MAX_WIDTH + 1), np.arange(BLOCK)).astype(np.int64)
+_BYTE_IN_BLOCK = _BIT_IN_BLOCK >> 3
+_SHIFT_IN_BLOCK = (_BIT_IN_BLOCK & 7).astype(np.uint64)
 
 
 def bit_widths(maxima: np.ndarray) -> np.ndarray:
@@ -110,10 +113,10 @@ class Packed:
     def nbytes(self) -> int:
         return self.widths.nbytes + self.bits.nbytes
 
-    def _bit_starts(self) -> np.ndarray:
-        """Where each block begins, in bits (summed once, at the first read)."""
+    def _byte_starts(self) -> np.ndarray:
+        """Where each block begins (summed once, at the first read)."""
         if self._starts is None:
-            self._starts = _block_byte_starts(self.widths) * 8
+            self._starts = _block_byte_starts(self.widths)
         return self._starts
 
     def take(self, indexes: np.ndarray) -> np.ndarray:
@@ -121,24 +124,29 @@ class Packed:
         indexes = np.asarray(indexes, np.int64)
         blocks = indexes // BLOCK
         widths = self.widths[blocks]
-        bit = self._bit_starts()[blocks] + _IN_BLOCK[widths, indexes % BLOCK]
-        return self._read(bit, _MASKS[widths])
+        place = indexes % BLOCK
+        at = self._byte_starts()[blocks] + _BYTE_IN_BLOCK[widths, place]
+        return self._read(at, _SHIFT_IN_BLOCK[widths, place], _MASKS[widths])
 
     def slice(self, start: int, end: int) -> np.ndarray:
         """The values [start, end), as int64: per-block sums once, not per value."""
         if end <= start:
             return np.zeros(0, np.int64)
         first, last = start // BLOCK, (end - 1) // BLOCK + 1
+        if last == first + 1:  # most terms' postings: one block, read without 2-d arrays
+            width = int(self.widths[first])
+            places = slice(start - first * BLOCK, end - first * BLOCK)
+            at = self._byte_starts()[first] + _BYTE_IN_BLOCK[width, places]
+            return self._read(at, _SHIFT_IN_BLOCK[width, places], _MASKS[width])
         widths = self.widths[first:last]
-        bit = self._bit_starts()[first:last, None] + _IN_BLOCK[widths]
-        values = self._read(bit, _MASKS[widths][:, None]).reshape(-1)
+        at = self._byte_starts()[first:last, None] + _BYTE_IN_BLOCK[widths]
+        values = self._read(at, _SHIFT_IN_BLOCK[widths], _MASKS[widths][:, None]).reshape(-1)
         return values[start - first * BLOCK : end - first * BLOCK]
 
-    def _read(self, bit: np.ndarray, masks: np.ndarray) -> np.ndarray:
-        """The values whose bits begin at `bit`, `masks` wide."""
+    def _read(self, at: np.ndarray, shifts: np.ndarray, masks: np.ndarray) -> np.ndarray:
+        """The values whose bits begin `shifts` bits into the bytes `at`, `masks` wide."""
         # Signed offsets: numpy gathers with them several times faster than unsigned.
-        words = self._words[bit >> 3] >> (bit & 7).view(np.uint64)
-        return (words & masks).view(np.int64)
+        return ((self._words[at] >> shifts) & masks).view(np.int64)
 
     def all(self, dtype: type = np.uint32) -> np.ndarray:
         """Every value, as `dtype`."""

@@ -79,11 +79,11 @@ SUFFIX = ".arr"
 SEGMENT_ENDS = "segment.ends"
 # Terms whose position starts a field keeps computed (phrases read them per query).
 POSITION_CACHE = 4096
-# Decoded postings a field keeps, for its terms of `DECODED_MIN_POSTINGS` postings or
-# more asked for last (frequent words recur from query to query, and decoding them is
-# most of what the packing costs a query): at most this many postings (16 bytes each).
-DECODED_POSTINGS = 1 << 19
-DECODED_MIN_POSTINGS = 256
+# Decoded postings a file keeps, for its terms of `DECODED_MIN_POSTINGS` postings or
+# more asked for last (words recur from query to query, and decoding them is most of
+# what the packing costs a query): at most this many postings, 8 bytes each.
+DECODED_POSTINGS = 1 << 20
+DECODED_MIN_POSTINGS = 32
 # The field whose words did-you-mean reads.
 LEXICON_FIELD = "exact"
 
@@ -325,6 +325,7 @@ class FieldPostings:
     totals: np.ndarray
     words: WordList
     _pos_cache: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
+    name: str = ""
     _decoded: _Decoded = field(default_factory=lambda: _Decoded(DECODED_POSTINGS), repr=False)
 
     def find(self, keys: np.ndarray) -> np.ndarray:
@@ -357,22 +358,24 @@ class FieldPostings:
 
     def _term_postings(self, term: int) -> tuple[np.ndarray, np.ndarray]:
         """The term's documents (decoded from its first posting on) and frequencies."""
-        found = self._decoded.get(term)
+        found = self._decoded.get((self.name, term))
         if found is None:
             a, b = self.starts[term : term + 2].tolist()
             found = np.cumsum(self.docs.slice(a, b)), self.tfs.slice(a, b) + 1
-            for decoded in found:
-                decoded.flags.writeable = False  # shared by the queries that read it
             if b - a >= DECODED_MIN_POSTINGS:
-                self._decoded.put(term, found)
+                kept = found[0].astype(np.int32), found[1].astype(np.int32)
+                for decoded in kept:
+                    decoded.flags.writeable = False  # shared by the queries that read it
+                self._decoded.put((self.name, term), kept)
         return found
 
     def positions_of(self, term: int, postings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The positions of some of a term's postings (indexes among the field's
         postings, ascending): how many each has, and all of them one posting after
         another."""
-        firsts = self._position_starts(term)[postings - int(self.starts[term])]
-        counts = self.tfs.take(postings) + 1
+        among = postings - int(self.starts[term])
+        firsts = self._position_starts(term)[among]
+        counts = self._term_postings(term)[1][among].astype(np.int64)
         gaps = self.positions.take(range_indexes(firsts, counts))
         return counts, undo_gaps(counts, gaps)
 
@@ -402,21 +405,21 @@ class FieldPostings:
 
 
 class _Decoded:
-    """Decoded postings of terms, the least recently asked for dropped past `capacity`
-    postings."""
+    """Decoded postings of terms (by field and term number), the least recently asked
+    for dropped past `capacity` postings."""
 
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
         self.held = 0
-        self._terms: OrderedDict[int, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._terms: OrderedDict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = OrderedDict()
 
-    def get(self, term: int) -> tuple[np.ndarray, np.ndarray] | None:
+    def get(self, term: tuple[str, int]) -> tuple[np.ndarray, np.ndarray] | None:
         found = self._terms.get(term)
         if found is not None:
             self._terms.move_to_end(term)
         return found
 
-    def put(self, term: int, postings: tuple[np.ndarray, np.ndarray]) -> None:
+    def put(self, term: tuple[str, int], postings: tuple[np.ndarray, np.ndarray]) -> None:
         self._terms[term] = postings
         self.held += len(postings[0])
         while self.held > self.capacity and len(self._terms) > 1:
@@ -424,11 +427,11 @@ class _Decoded:
             self.held -= len(dropped[0])
 
 
-_PACKED_PARTS = ("docs", "tfs", "positions", "words")
+_NOT_STORED_AS_IS = ("docs", "tfs", "positions", "words", "name")
 _STORED_PARTS = [
     name
     for name in FieldPostings.__dataclass_fields__
-    if not name.startswith("_") and name not in _PACKED_PARTS
+    if not name.startswith("_") and name not in _NOT_STORED_AS_IS
 ]
 
 
@@ -441,11 +444,15 @@ def read_postings(path: Path) -> dict[str, FieldPostings]:
 
 
 def postings_of(arrays: dict[str, np.ndarray]) -> dict[str, FieldPostings]:
-    """The fields' postings among the arrays of one postings file."""
-    return {name: field_postings(arrays, name) for name in FIELDS}
+    """The fields' postings among the arrays of one postings file (sharing one store of
+    decoded postings)."""
+    decoded = _Decoded(DECODED_POSTINGS)
+    return {name: field_postings(arrays, name, decoded) for name in FIELDS}
 
 
-def field_postings(arrays: dict[str, np.ndarray], name: str) -> FieldPostings:
+def field_postings(
+    arrays: dict[str, np.ndarray], name: str, decoded: _Decoded | None = None
+) -> FieldPostings:
     """The field `name` among the arrays of one postings file."""
     stored = {part: arrays[f"{name}.{part}"] for part in _STORED_PARTS}
     counts = {
@@ -458,7 +465,8 @@ def field_postings(arrays: dict[str, np.ndarray], name: str) -> FieldPostings:
         for part, count in counts.items()
     }
     words = WordList(arrays[f"{name}.words.utf8"], arrays[f"{name}.words.starts"])
-    return FieldPostings(**stored, **packed, words=words)
+    kept = decoded or _Decoded(DECODED_POSTINGS)
+    return FieldPostings(**stored, **packed, words=words, name=name, _decoded=kept)
 
 
 @dataclass(frozen=True)
