@@ -4,11 +4,14 @@ edges (nothing, one posting, block boundaries, the largest values)."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from arshif.indexer.storage import postings
 from arshif.indexer.storage.bitpack import BLOCK, MAX_WIDTH, Packed, pack
 from arshif.indexer.storage.postings import FieldCollector, field_postings, term_key
 from arshif.indexer.storage.wordlist import WORD_BYTES, WordList
@@ -90,8 +93,17 @@ def assert_read_back(documents: dict[int, dict[str, list[int]]]) -> None:
             assert field.positions_of(at, some)[1].tolist() == [
                 x for _, p in expected[half:] for x in p
             ]
-    assert len(field.all_docs()) == len(field.all_tfs()) == len(field.docs)
-    assert len(field.all_positions()) == sum(len(p) for d in documents.values() for p in d.values())
+    # The whole field, as joining reads it: every term's postings one after another.
+    spans = list(pairwise(field.starts.tolist()))
+    assert field.all_docs().tolist() == [
+        d for t, (a, b) in enumerate(spans) for d in field.term_docs(t, a, b).tolist()
+    ]
+    assert field.all_tfs().tolist() == [
+        f for t, (a, b) in enumerate(spans) for f in field.term_tfs(t, a, b).tolist()
+    ]
+    assert field.all_positions().tolist() == [
+        x for t, (a, b) in enumerate(spans) for x in field.positions_of(t, np.arange(a, b))[1]
+    ]
 
 
 @settings(max_examples=100, deadline=None)
@@ -124,3 +136,12 @@ def test_word_list_searches_as_fixed_width_words_did(words, word):
     for side in ("left", "right"):
         bound = np.array(word[:WORD_BYTES], f"S{WORD_BYTES}")
         assert listed.bisect(word, side) == int(np.searchsorted(fixed, bound, side=side))
+
+
+def test_whole_field_read_in_small_chunks(monkeypatch):
+    monkeypatch.setattr(postings, "_UNDO_CHUNK", 3)
+    documents = {
+        n * 7: {"كتاب": list(range(n % 5 + 1)), "قلم": [n], "a": [LAST_POSITION]}
+        for n in range(2 * BLOCK + 3)
+    }
+    assert_read_back(documents)

@@ -46,6 +46,7 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -208,6 +209,23 @@ def undo_gaps(counts: np.ndarray, gaps: np.ndarray) -> np.ndarray:
     firsts = _starts(counts)[:-1][counts > 0]
     base = summed[firsts] - gaps[firsts]
     return summed - np.repeat(base, counts[counts > 0])
+
+
+# Values whose gaps are undone at a time when a whole field is read (joining): bounds the
+# 64-bit temporaries to a few MB, where the 8 million positions of a group took 250 MB.
+_UNDO_CHUNK = 1 << 20
+
+
+def _undo_all_gaps(packed: Packed, bounds: np.ndarray) -> np.ndarray:
+    """Every value of `packed`, whose gaps restart at each of `bounds` (a posting's
+    positions, a term's documents; `bounds` ends with the count), as uint32."""
+    out = np.empty(packed.count, np.uint32)
+    step = max(1, len(bounds) * _UNDO_CHUNK // max(packed.count, 1))
+    for at in range(0, len(bounds) - 1, step):
+        part = bounds[at : at + step + 1]
+        a, b = int(part[0]), int(part[-1])
+        out[a:b] = undo_gaps(np.diff(part), packed.slice(a, b))
+    return out
 
 
 def _term_pos_starts(starts: np.ndarray, tfs: np.ndarray) -> np.ndarray:
@@ -381,15 +399,13 @@ class FieldPostings:
 
     def all_docs(self) -> np.ndarray:
         """Every posting's document, term after term (joining reads the whole field)."""
-        starts = self.starts.astype(np.int64)
-        gaps = self.docs.all(np.int64)
-        return undo_gaps(np.diff(starts)[np.diff(starts) > 0], gaps)
+        return _undo_all_gaps(self.docs, self.starts.astype(np.int64))
 
     def all_tfs(self) -> np.ndarray:
         return self.tfs.all() + 1
 
     def all_positions(self) -> np.ndarray:
-        return undo_gaps(self.all_tfs().astype(np.int64), self.positions.all(np.int64))
+        return _undo_all_gaps(self.positions, _starts(self.all_tfs()))
 
     def _position_starts(self, term: int) -> np.ndarray:
         """Where each of the term's postings' positions begin (its tfs summed), kept for
@@ -479,19 +495,67 @@ class PostingsRange:
     segments: int = 1
 
 
-@dataclass
 class _Slice:
-    """One field's postings in a range of a file, documents numbered from the range's
-    first (what `merge_postings` joins)."""
+    """One field's postings in a range [first, end) of a file, documents numbered from
+    the range's first (what `merge_postings` joins): each part decoded when first read,
+    so that each pass of the join decodes only what it uses."""
 
-    keys: np.ndarray
-    counts: np.ndarray
-    docs: np.ndarray
-    tfs: np.ndarray
-    positions: np.ndarray
-    lengths: np.ndarray
-    totals: np.ndarray
-    words: list[bytes]
+    def __init__(self, arrays: dict[str, np.ndarray], name: str, first: int, end: int):
+        self.field = field_postings(arrays, name)
+        self.first, self.end = first, end
+        self.whole = first == 0 and end == len(self.field.lengths)
+        self.totals = self.field.totals[segments_within(arrays[SEGMENT_ENDS], first, end)]
+        self.lengths = self.field.lengths[first:end]
+
+    @cached_property
+    def _all_counts(self) -> np.ndarray:
+        return np.diff(self.field.starts.astype(np.int64))
+
+    @cached_property
+    def _keep(self) -> np.ndarray:
+        """Which of the file's postings are in the range."""
+        docs = self.field.all_docs()
+        return (docs >= self.first) & (docs < self.end)
+
+    @cached_property
+    def _kept(self) -> np.ndarray:
+        """How many postings of each of the file's terms are in the range."""
+        counts = self._all_counts
+        term_of = np.repeat(np.arange(len(counts)), counts)
+        return np.bincount(term_of[self._keep], minlength=len(counts))
+
+    @property
+    def keys(self) -> np.ndarray:
+        return self.field.keys if self.whole else self.field.keys[self._kept > 0]
+
+    @property
+    def counts(self) -> np.ndarray:
+        return self._all_counts if self.whole else self._kept[self._kept > 0]
+
+    @property
+    def docs(self) -> np.ndarray:
+        docs = self.field.all_docs()
+        return docs if self.whole else docs[self._keep] - self.first
+
+    @property
+    def tfs(self) -> np.ndarray:
+        tfs = self.field.all_tfs()
+        return tfs if self.whole else tfs[self._keep]
+
+    @property
+    def positions(self) -> np.ndarray:
+        positions = self.field.all_positions()
+        if self.whole:
+            return positions
+        tfs = self.field.all_tfs().astype(np.int64)
+        return positions[range_indexes(_starts(tfs)[:-1][self._keep], tfs[self._keep])]
+
+    @property
+    def words(self) -> list[bytes]:
+        if self.whole:
+            return self.field.words.tolist()
+        held_keys = set(self.keys.tolist())
+        return [w for w in self.field.words.tolist() if term_key(w) in held_keys]
 
 
 def segments_within(ends: np.ndarray, first: int, end: int) -> np.ndarray:
@@ -503,28 +567,6 @@ def segments_within(ends: np.ndarray, first: int, end: int) -> np.ndarray:
     """
     firsts = np.concatenate(([0], ends[:-1]))
     return (firsts >= first) & (ends <= end)
-
-
-def _slice(arrays: dict[str, np.ndarray], name: str, first: int, end: int) -> _Slice:
-    field = postings_of(arrays)[name]
-    totals = field.totals[segments_within(arrays[SEGMENT_ENDS], first, end)]
-    lengths = field.lengths[first:end]
-    counts = np.diff(field.starts.astype(np.int64))
-    all_docs, tfs, positions = field.all_docs(), field.all_tfs(), field.all_positions()
-    if first == 0 and end == len(field.lengths):
-        return _Slice(field.keys, counts, all_docs, tfs, positions, lengths, totals,
-                      field.words.tolist())  # fmt: skip
-    keep = (all_docs >= first) & (all_docs < end)
-    term_of = np.repeat(np.arange(len(counts)), counts)
-    kept = np.bincount(term_of[keep], minlength=len(counts))
-    tfs = tfs.astype(np.int64)
-    positions = positions[range_indexes(_starts(tfs)[:-1][keep], tfs[keep])]
-    held = kept > 0
-    held_keys = set(field.keys[held].tolist())
-    words = [w for w in field.words.tolist() if term_key(w) in held_keys]
-    docs = all_docs[keep] - first
-    return _Slice(field.keys[held], kept[held], docs, tfs[keep], positions, lengths, totals,
-                  words)  # fmt: skip
 
 
 def merge_postings(ranges: list[PostingsRange]) -> Iterator[tuple[str, np.ndarray]]:
@@ -539,7 +581,7 @@ def merge_postings(ranges: list[PostingsRange]) -> Iterator[tuple[str, np.ndarra
 
     def sliced(name: str) -> Iterator[_Slice]:
         for r in ranges:
-            yield _slice(read_arrays(r.path), name, r.first, r.end)
+            yield _Slice(read_arrays(r.path), name, r.first, r.end)
 
     offsets = np.cumsum([0] + [r.end - r.first for r in ranges]).tolist()
     for name in FIELDS:
