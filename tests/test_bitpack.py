@@ -61,9 +61,7 @@ def test_values_out_of_range_are_refused():
 # One document: its terms, each with its positions (sorted, distinct, at least one).
 DOCUMENT = st.dictionaries(
     st.sampled_from(["كتاب", "قلم", "b", "a"]),
-    st.sets(st.integers(0, LAST_POSITION) | st.integers(0, 40), min_size=1, max_size=6).map(
-        sorted
-    ),
+    st.sets(st.integers(0, LAST_POSITION) | st.integers(0, 40), min_size=1, max_size=6).map(sorted),
     max_size=4,
 )
 

@@ -67,27 +67,34 @@ def pack(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     values = np.asarray(values)
     if len(values) and (values.min() < 0 or int(values.max()) >= 1 << MAX_WIDTH):
         raise ValueError(f"bit-packed values must lie in [0, 2**{MAX_WIDTH})")
-    blocks = -(-len(values) // BLOCK)
-    padded = np.zeros(blocks * BLOCK, np.uint64)
-    padded[: len(values)] = values
-    rows = padded.reshape(blocks, BLOCK)
-    widths = bit_widths(rows.max(axis=1)) if blocks else np.zeros(0, np.uint8)
+    full = len(values) // BLOCK
+    rows = values[: full * BLOCK].reshape(full, BLOCK)  # a view: no copy of a large array
+    tail = np.zeros((1 if len(values) % BLOCK else 0, BLOCK), np.int64)
+    tail[:, : len(values) % BLOCK] = values[full * BLOCK :]
+    widths = bit_widths(np.concatenate([rows.max(axis=1), tail.max(axis=1)]))
     starts = _block_byte_starts(widths)
     bits = np.zeros(int(starts[-1]) + _PADDING, np.uint8)
+    _pack_blocks(bits, rows, widths[:full], starts[:full])
+    _pack_blocks(bits, tail, widths[full:], starts[full:-1])
+    return widths, bits
+
+
+def _pack_blocks(
+    bits: np.ndarray, rows: np.ndarray, widths: np.ndarray, starts: np.ndarray
+) -> None:
+    """Write the blocks `rows` (of `widths`) into `bits` at their `starts`."""
     for width in np.unique(widths[widths > 0]).tolist():
         chosen = np.flatnonzero(widths == width)
         for at in range(0, len(chosen), _PACK_CHUNK):
             some = chosen[at : at + _PACK_CHUNK]
-            bits[(starts[some, None] + np.arange(BLOCK * width // 8))] = _pack_rows(
-                rows[some], width
-            )
-    return widths, bits
+            place = starts[some, None] + np.arange(BLOCK * width // 8)
+            bits[place] = _pack_rows(rows[some], width)
 
 
 def _pack_rows(rows: np.ndarray, width: int) -> np.ndarray:
     """Blocks of the same width, each as its `BLOCK · width / 8` bytes."""
-    shifts = np.arange(width, dtype=np.uint64)
-    ones = ((rows[:, :, None] >> shifts) & np.uint64(1)).astype(np.uint8)
+    shifts = np.arange(width, dtype=np.int64)
+    ones = ((rows[:, :, None].astype(np.int64) >> shifts) & 1).astype(np.uint8)
     return np.packbits(ones.reshape(len(rows), BLOCK * width), axis=1, bitorder="little")
 
 
@@ -102,9 +109,7 @@ class Packed:
         self.count = count
         self._starts: np.ndarray | None = None
         # Every byte offset read as a little-endian 64-bit word: one gather reads a value.
-        self._words = np.ndarray(
-            (len(bits) - _PADDING + 1,), "<u8", buffer=bits, strides=(1,)
-        )
+        self._words = np.ndarray((len(bits) - _PADDING + 1,), "<u8", buffer=bits, strides=(1,))
 
     def __len__(self) -> int:
         return self.count
