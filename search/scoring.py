@@ -43,7 +43,6 @@ from arshif.indexer.storage.postings import (
     FIELDS,
     LEXICON_FIELD,
     SEGMENT_ENDS,
-    WORD_DTYPE,
     FieldPostings,
     postings_of,
     segments_within,
@@ -51,6 +50,7 @@ from arshif.indexer.storage.postings import (
 )
 from arshif.indexer.storage.postings_groups import live_docs, postings_files, reader_segments
 from arshif.indexer.storage.texts import Texts
+from arshif.indexer.storage.wordlist import WORD_BYTES
 from arshif.search.ranking import BM25_B, BM25_K1
 
 # Scores of a query part by Whoosh: the matching documents (ascending) and their scores.
@@ -217,7 +217,7 @@ class ArrayIndex:
     def words_with_prefix(self, prefix: str, limit: int) -> list[str]:
         """The first `limit` words of the exact-form field starting with `prefix`, in
         byte order, each once."""
-        if len(prefix.encode("utf-8")) > WORD_DTYPE.itemsize:
+        if len(prefix.encode("utf-8")) > WORD_BYTES:
             return []  # no word that long is kept
         high = prefix + _AFTER_EVERY_WORD
         return self.words_between(LEXICON_FIELD, prefix, high, closed=False, limit=limit)
@@ -257,17 +257,14 @@ class ArrayIndex:
         found = []
         for part in self.parts:  # a part's words: its file's (a range's, and more)
             words = part.fields[fieldname].words
-            start = 0 if low is None else int(np.searchsorted(words, _word_bytes(low)))
+            start = 0 if low is None else words.bisect(low.encode("utf-8"))
             end = len(words)
             if high is not None:
-                side = "right" if closed else "left"
-                end = int(np.searchsorted(words, _word_bytes(high), side=side))
+                end = words.bisect(high.encode("utf-8"), side="right" if closed else "left")
             if limit is not None:
                 end = min(end, start + limit)
-            found.append(words[start:end])
-        if not found:
-            return []
-        united = np.unique(np.concatenate(found))[:limit].tolist()
+            found.extend(words[start:end])
+        united = sorted(set(found))[:limit]
         return [w.decode("utf-8") for w in united]
 
     def pattern_words(self, q: wq.MultiTerm) -> list[str] | None:
@@ -305,30 +302,35 @@ class _TermPostings:
 
     def frequency(self) -> float:
         """The term's weights summed over its postings (Whoosh's collection frequency)."""
-        return sum(float(p.tfs[a:b].sum(dtype=np.int64)) for _, p, _, a, b in self.ranges)
+        return sum(float(p.term_tfs(t, a, b).sum()) for _, p, t, a, b in self.ranges)
+
+    def _own_docs(self) -> list[np.ndarray]:
+        """Each range's documents in its file's numbering."""
+        return [p.term_docs(term, a, b) for _, p, term, a, b in self.ranges]
 
     def docs_and_weights(self) -> tuple[np.ndarray, np.ndarray]:
         if not self.ranges:
             return np.zeros(0, np.int64), np.zeros(0)
-        docs = np.concatenate([p.docs[a:b].astype(np.int64) + (part.offset - part.first)
-                               for part, p, _, a, b in self.ranges])  # fmt: skip
-        weights = np.concatenate([p.tfs[a:b] for _, p, _, a, b in self.ranges])
+        docs = np.concatenate([docs.astype(np.int64) + (part.offset - part.first)
+                               for (part, *_), docs in zip(self.ranges, self._own_docs(),
+                                                           strict=True)])  # fmt: skip
+        weights = np.concatenate([p.term_tfs(t, a, b) for _, p, t, a, b in self.ranges])
         return docs, weights.astype(np.float64)
 
     def position_keys(self, among: np.ndarray) -> np.ndarray:
         """Every (document, position) of the term in the documents `among` (sorted, each
         holding the term), packed and sorted."""
         out = []
-        for part, p, term, a, b in self.ranges:
+        for (part, p, term, a, _), held in zip(self.ranges, self._own_docs(), strict=True):
             bounds = [part.offset, part.offset + part.end - part.first]
             lo, hi = np.searchsorted(among, bounds).tolist()
             if lo == hi:
                 continue  # none of `among` in this part
             docs = among[lo:hi]
             own = docs - part.offset + part.first
-            at = a + np.searchsorted(p.docs[a:b], own.astype(p.docs.dtype))
+            at = a + np.searchsorted(held, own)
             counts, positions = p.positions_of(term, at)
-            out.append(np.repeat(docs, counts) * _STRIDE + positions.astype(np.int64))
+            out.append(np.repeat(docs, counts) * _STRIDE + positions)
         return np.concatenate(out) if out else np.zeros(0, np.int64)
 
 
@@ -679,10 +681,6 @@ def expand_patterns(query: wq.Query, index: ArrayIndex) -> wq.Query:
     if not any(isinstance(leaf, wq.MultiTerm) for leaf in query.leaves()):
         return query
     return rewrite(query)
-
-
-def _word_bytes(word: str) -> np.ndarray:
-    return np.array(word.encode("utf-8")[: WORD_DTYPE.itemsize], WORD_DTYPE)
 
 
 # The last code point: a prefix followed by it sorts after every word with that prefix.

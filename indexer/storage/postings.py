@@ -17,15 +17,21 @@ whole or a range of its articles ([first, end), on segment bounds). Per field of
 - `docs`, `tfs`: the postings, by term then document (the file's document numbers), and
   each one's term frequency (the weight BM25 reads); `pos_starts`: where each term's
   positions begin (one entry more than `keys`); `positions`: each posting's word
-  positions, `tf` of them, posting after posting, for phrases and proximity. Each array
-  has the smallest unsigned type its values fit (`compact`): a file holds 65,536
-  articles at most, so documents take two bytes;
+  positions, `tf` of them, posting after posting, for phrases and proximity. These
+  three are bit-packed in blocks (`indexer.storage.bitpack`, each as `<name>.widths` and
+  `<name>.bits`), delta-encoded first so that their values are small: `docs` as the gap
+  from the term's previous posting (a term's first posting: its document), `tfs` less
+  one, `positions` as the gap from the posting's previous position (its first: the
+  position). A term's documents are decoded from its first posting on; any posting's
+  term frequency and positions alone. `starts` and `pos_starts` have the smallest
+  unsigned type their values fit (`compact`);
 - `lengths`: every document's length in the field, as Whoosh's BM25 would read it
   (`stored_lengths`); `totals`: their exact sum in each of the file's segments, for the
   average length;
 - `words`: the field's terms themselves, UTF-8, sorted, for what needs a field's
   vocabulary: words sharing a prefix for did-you-mean (the exact-form field's), and
-  wildcards and ranges (each field's).
+  wildcards and ranges (each field's); one after another, as `words.utf8` and
+  `words.starts` (`indexer.storage.wordlist`).
 
 `segment.ends` gives where each segment's articles end in the file. The files also hold
 each article's day, source and category (`indexer.storage.docvalues`) and the texts a
@@ -37,8 +43,10 @@ from __future__ import annotations
 import copy
 import hashlib
 from array import array
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -54,6 +62,7 @@ from arshif.indexer.article import Article
 from arshif.indexer.duplicates import signature
 from arshif.indexer.errors import IndexIntegrityError
 from arshif.indexer.storage.arrayfile import read_arrays, write_arrays
+from arshif.indexer.storage.bitpack import Packed, pack
 from arshif.indexer.storage.docvalues import (
     SIGNATURE_FIELD,
     DocValuesCollector,
@@ -64,17 +73,20 @@ from arshif.indexer.storage.docvalues import (
 )
 from arshif.indexer.storage.schema import TEXT_FIELDS
 from arshif.indexer.storage.texts import Texts, TextsCollector, joined_texts
+from arshif.indexer.storage.wordlist import WordList
 
 FIELDS = TEXT_FIELDS
 SUFFIX = ".arr"
 SEGMENT_ENDS = "segment.ends"
 # Terms whose position starts a field keeps computed (phrases read them per query).
 POSITION_CACHE = 4096
-# The field whose words are kept as strings, and the longest word kept (in UTF-8 bytes:
-# 24 Arabic letters, more than any suggestion is ever made for).
+# Decoded postings a file keeps, for its terms of `DECODED_MIN_POSTINGS` postings or
+# more asked for last (words recur from query to query, and decoding them is most of
+# what the packing costs a query): at most this many postings, 8 bytes each.
+DECODED_POSTINGS = 1 << 20
+DECODED_MIN_POSTINGS = 32
+# The field whose words did-you-mean reads.
 LEXICON_FIELD = "exact"
-WORD_BYTES = 48
-WORD_DTYPE = np.dtype(f"S{WORD_BYTES}")
 
 
 def term_key(term: str | bytes) -> int:
@@ -87,7 +99,7 @@ def postings_path(folder: Path, segment: Segment) -> Path:
     return Path(folder) / segment.make_filename(SUFFIX)
 
 
-class _FieldCollector:
+class FieldCollector:
     """One field's postings in the order they come (documents ascending per term)."""
 
     def __init__(self) -> None:
@@ -125,16 +137,17 @@ class _FieldCollector:
         tfs = tfs[order]
         starts = _starts(np.bincount(posting_rank, minlength=len(terms)))
         positions = np.frombuffer(self.positions, np.int32)[range_indexes(pos_firsts, tfs)]
+        docs = np.frombuffer(self.docs, np.int32)[order]
         return {
             f"{name}.keys": keys,
-            f"{name}.starts": starts,
-            f"{name}.docs": compact(np.frombuffer(self.docs, np.int32)[order]),
-            f"{name}.tfs": compact(tfs),
-            f"{name}.pos_starts": _term_pos_starts(starts, tfs),
-            f"{name}.positions": compact(positions),
+            f"{name}.starts": compact(starts),
+            **packed_arrays(f"{name}.docs", doc_gaps(starts, docs)),
+            **packed_arrays(f"{name}.tfs", tfs - 1),
+            f"{name}.pos_starts": compact(_term_pos_starts(starts, tfs)),
+            **packed_arrays(f"{name}.positions", position_gaps(tfs, positions)),
             f"{name}.lengths": stored_lengths(self.lengths),
             f"{name}.totals": np.array([sum(self.lengths)], np.float64),
-            f"{name}.words": word_array(terms),
+            **WordList.of(t.encode("utf-8") for t in terms).arrays(f"{name}.words"),
         }
 
 
@@ -151,6 +164,74 @@ def compact(values: np.ndarray) -> np.ndarray:
     return values.astype(np.uint64)
 
 
+def packed_arrays(name: str, values: np.ndarray) -> dict[str, np.ndarray]:
+    """The two arrays `values` are stored as, bit-packed (`indexer.storage.bitpack`)."""
+    widths, bits = pack(values)
+    return {f"{name}.widths": widths, f"{name}.bits": bits}
+
+
+def doc_gaps(starts: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """Each posting's document less the one before it of the same term (the first: its
+    document).
+
+    >>> doc_gaps(np.array([0, 3, 4]), np.array([2, 5, 9, 4])).tolist()
+    [2, 3, 4, 4]
+    """
+    firsts = starts[:-1][np.diff(starts) > 0]
+    return _gaps(docs, firsts)
+
+
+def position_gaps(tfs: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Each position less the one before it in the same posting (the first: itself),
+    given each posting's number of positions.
+
+    >>> position_gaps(np.array([2, 1]), np.array([3, 7, 5])).tolist()
+    [3, 4, 5]
+    """
+    return _gaps(positions, _starts(tfs)[:-1][tfs > 0])
+
+
+def _gaps(values: np.ndarray, firsts: np.ndarray) -> np.ndarray:
+    """Each value less the one before it, the values at `firsts` as they are: in one
+    64-bit array (a group's positions are 8 million)."""
+    gaps = values.astype(np.int64)
+    gaps[1:] -= values[:-1]
+    gaps[firsts] = values[firsts]
+    return gaps
+
+
+def undo_gaps(counts: np.ndarray, gaps: np.ndarray) -> np.ndarray:
+    """The values `position_gaps` (or `doc_gaps`) made `gaps` of, given how many each
+    posting (term) has.
+
+    >>> undo_gaps(np.array([2, 1]), np.array([3, 4, 5])).tolist()
+    [3, 7, 5]
+    """
+    if not len(gaps):
+        return gaps.astype(np.int64)
+    summed = np.cumsum(gaps, dtype=np.int64)
+    firsts = _starts(counts)[:-1][counts > 0]
+    base = summed[firsts] - gaps[firsts]
+    return summed - np.repeat(base, counts[counts > 0])
+
+
+# Values whose gaps are undone at a time when a whole field is read (joining): bounds the
+# 64-bit temporaries to a few MB, where the 8 million positions of a group took 250 MB.
+_UNDO_CHUNK = 1 << 20
+
+
+def _undo_all_gaps(packed: Packed, bounds: np.ndarray) -> np.ndarray:
+    """Every value of `packed`, whose gaps restart at each of `bounds` (a posting's
+    positions, a term's documents; `bounds` ends with the count), as uint32."""
+    out = np.empty(packed.count, np.uint32)
+    step = max(1, len(bounds) * _UNDO_CHUNK // max(packed.count, 1))
+    for at in range(0, len(bounds) - 1, step):
+        part = bounds[at : at + step + 1]
+        a, b = int(part[0]), int(part[-1])
+        out[a:b] = undo_gaps(np.diff(part), packed.slice(a, b))
+    return out
+
+
 def _term_pos_starts(starts: np.ndarray, tfs: np.ndarray) -> np.ndarray:
     """Where each term's positions begin, given where its postings do and their tfs."""
     return _starts(tfs)[starts]
@@ -164,30 +245,6 @@ def stored_lengths(lengths: list[int]) -> np.ndarray:
     [0.0, 3.0, 1032.0]
     """
     return np.array([byte_to_length(length_to_byte(n)) for n in lengths], np.float32)
-
-
-def word_array(words: Iterable[str]) -> np.ndarray:
-    """`words` as sorted, distinct UTF-8 byte strings (the longest left out).
-
-    >>> word_array(["ترامب", "ب", "ترامب"]).tolist() == ["ب".encode(), "ترامب".encode()]
-    True
-    """
-    encoded = [b for w in words if len(b := w.encode("utf-8")) <= WORD_BYTES]
-    return distinct_sorted(np.array(encoded, WORD_DTYPE))
-
-
-def distinct_sorted(values: np.ndarray) -> np.ndarray:
-    """`values` sorted, each once: `np.unique` without its hash table, which took
-    twenty times as long on the words of a 43,000-article group. Sorts `values` in place
-    (no second copy of a group's words in memory).
-
-    >>> distinct_sorted(np.array([b"b", b"a", b"b"], WORD_DTYPE)).tolist()
-    [b'a', b'b']
-    """
-    values.sort()
-    if not len(values):
-        return values
-    return values[np.concatenate(([True], values[1:] != values[:-1]))]
 
 
 def _starts(counts: np.ndarray) -> np.ndarray:
@@ -221,7 +278,7 @@ class PostingsBuilder:
     """Collects the searched fields' postings of one segment, article by article."""
 
     def __init__(self) -> None:
-        self._fields = {name: _FieldCollector() for name in FIELDS}
+        self._fields = {name: FieldCollector() for name in FIELDS}
         self.doc_values = DocValuesCollector()
         self.texts = TextsCollector()
 
@@ -277,18 +334,21 @@ def write_segment_postings(
 
 @dataclass
 class FieldPostings:
-    """One field of one postings file (a segment's or a group's), as stored."""
+    """One field of one postings file (a segment's or a group's), as stored: `docs`,
+    `tfs` and `positions` packed and delta-encoded, read through the methods."""
 
     keys: np.ndarray
     starts: np.ndarray
-    docs: np.ndarray
-    tfs: np.ndarray
+    docs: Packed
+    tfs: Packed
     pos_starts: np.ndarray
-    positions: np.ndarray
+    positions: Packed
     lengths: np.ndarray
     totals: np.ndarray
-    words: np.ndarray
+    words: WordList
     _pos_cache: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
+    name: str = ""
+    _decoded: _Decoded = field(default_factory=lambda: _Decoded(DECODED_POSTINGS), repr=False)
 
     def find(self, keys: np.ndarray) -> np.ndarray:
         """Each key's term number in this field, or -1 where the field lacks it."""
@@ -304,15 +364,52 @@ class FieldPostings:
         a, b = self.starts[term : term + 2].tolist()
         if first == 0 and end >= len(self.lengths):
             return a, b
-        lo, hi = np.searchsorted(self.docs[a:b], [first, end]).tolist()
+        lo, hi = np.searchsorted(self.term_docs(term, a, b), [first, end]).tolist()
         return a + lo, a + hi
 
+    def term_docs(self, term: int, start: int, end: int) -> np.ndarray:
+        """The documents of the term's postings [start, end) (indexes among all the
+        field's postings)."""
+        first = int(self.starts[term])
+        return self._term_postings(term)[0][start - first : end - first]
+
+    def term_tfs(self, term: int, start: int, end: int) -> np.ndarray:
+        """The term frequencies of the term's postings [start, end)."""
+        first = int(self.starts[term])
+        return self._term_postings(term)[1][start - first : end - first]
+
+    def _term_postings(self, term: int) -> tuple[np.ndarray, np.ndarray]:
+        """The term's documents (decoded from its first posting on) and frequencies."""
+        found = self._decoded.get((self.name, term))
+        if found is None:
+            a, b = self.starts[term : term + 2].tolist()
+            found = np.cumsum(self.docs.slice(a, b)), self.tfs.slice(a, b) + 1
+            if b - a >= DECODED_MIN_POSTINGS:
+                kept = found[0].astype(np.int32), found[1].astype(np.int32)
+                for decoded in kept:
+                    decoded.flags.writeable = False  # shared by the queries that read it
+                self._decoded.put((self.name, term), kept)
+        return found
+
     def positions_of(self, term: int, postings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The positions of some of a term's postings (indexes into `docs`, ascending):
-        how many each has, and all of them one posting after another."""
-        firsts = self._position_starts(term)[postings - int(self.starts[term])]
-        counts = self.tfs[postings].astype(np.int64)
-        return counts, self.positions[range_indexes(firsts, counts)]
+        """The positions of some of a term's postings (indexes among the field's
+        postings, ascending): how many each has, and all of them one posting after
+        another."""
+        among = postings - int(self.starts[term])
+        firsts = self._position_starts(term)[among]
+        counts = self._term_postings(term)[1][among].astype(np.int64)
+        gaps = self.positions.take(range_indexes(firsts, counts))
+        return counts, undo_gaps(counts, gaps)
+
+    def all_docs(self) -> np.ndarray:
+        """Every posting's document, term after term (joining reads the whole field)."""
+        return _undo_all_gaps(self.docs, self.starts.astype(np.int64))
+
+    def all_tfs(self) -> np.ndarray:
+        return self.tfs.all() + 1
+
+    def all_positions(self) -> np.ndarray:
+        return _undo_all_gaps(self.positions, _starts(self.all_tfs()))
 
     def _position_starts(self, term: int) -> np.ndarray:
         """Where each of the term's postings' positions begin (its tfs summed), kept for
@@ -320,14 +417,42 @@ class FieldPostings:
         found = self._pos_cache.get(term)
         if found is None:
             a, b = self.starts[term : term + 2].tolist()
-            found = int(self.pos_starts[term]) + _starts(self.tfs[a:b])
+            found = int(self.pos_starts[term]) + _starts(self.term_tfs(term, a, b))
             if len(self._pos_cache) >= POSITION_CACHE:
                 self._pos_cache.pop(next(iter(self._pos_cache)))
             self._pos_cache[term] = found
         return found
 
 
-_STORED_PARTS = [name for name in FieldPostings.__dataclass_fields__ if not name.startswith("_")]
+class _Decoded:
+    """Decoded postings of terms (by field and term number), the least recently asked
+    for dropped past `capacity` postings."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.held = 0
+        self._terms: OrderedDict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+
+    def get(self, term: tuple[str, int]) -> tuple[np.ndarray, np.ndarray] | None:
+        found = self._terms.get(term)
+        if found is not None:
+            self._terms.move_to_end(term)
+        return found
+
+    def put(self, term: tuple[str, int], postings: tuple[np.ndarray, np.ndarray]) -> None:
+        self._terms[term] = postings
+        self.held += len(postings[0])
+        while self.held > self.capacity and len(self._terms) > 1:
+            _, dropped = self._terms.popitem(last=False)
+            self.held -= len(dropped[0])
+
+
+_NOT_STORED_AS_IS = ("docs", "tfs", "positions", "words", "name")
+_STORED_PARTS = [
+    name
+    for name in FieldPostings.__dataclass_fields__
+    if not name.startswith("_") and name not in _NOT_STORED_AS_IS
+]
 
 
 def read_segment_postings(folder: Path, segment: Segment) -> dict[str, FieldPostings]:
@@ -339,13 +464,29 @@ def read_postings(path: Path) -> dict[str, FieldPostings]:
 
 
 def postings_of(arrays: dict[str, np.ndarray]) -> dict[str, FieldPostings]:
-    """The fields' postings among the arrays of one postings file."""
-    return {
-        name: FieldPostings(
-            **{part: arrays[f"{name}.{part}"] for part in _STORED_PARTS}
-        )
-        for name in FIELDS
+    """The fields' postings among the arrays of one postings file (sharing one store of
+    decoded postings)."""
+    decoded = _Decoded(DECODED_POSTINGS)
+    return {name: field_postings(arrays, name, decoded) for name in FIELDS}
+
+
+def field_postings(
+    arrays: dict[str, np.ndarray], name: str, decoded: _Decoded | None = None
+) -> FieldPostings:
+    """The field `name` among the arrays of one postings file."""
+    stored = {part: arrays[f"{name}.{part}"] for part in _STORED_PARTS}
+    counts = {
+        "docs": int(stored["starts"][-1]),
+        "tfs": int(stored["starts"][-1]),
+        "positions": int(stored["pos_starts"][-1]),
     }
+    packed = {
+        part: Packed(arrays[f"{name}.{part}.widths"], arrays[f"{name}.{part}.bits"], count)
+        for part, count in counts.items()
+    }
+    words = WordList(arrays[f"{name}.words.utf8"], arrays[f"{name}.words.starts"])
+    kept = decoded or _Decoded(DECODED_POSTINGS)
+    return FieldPostings(**stored, **packed, words=words, name=name, _decoded=kept)
 
 
 @dataclass(frozen=True)
@@ -358,19 +499,67 @@ class PostingsRange:
     segments: int = 1
 
 
-@dataclass
 class _Slice:
-    """One field's postings in a range of a file, documents numbered from the range's
-    first (what `merge_postings` joins)."""
+    """One field's postings in a range [first, end) of a file, documents numbered from
+    the range's first (what `merge_postings` joins): each part decoded when first read,
+    so that each pass of the join decodes only what it uses."""
 
-    keys: np.ndarray
-    counts: np.ndarray
-    docs: np.ndarray
-    tfs: np.ndarray
-    positions: np.ndarray
-    lengths: np.ndarray
-    totals: np.ndarray
-    words: np.ndarray
+    def __init__(self, arrays: dict[str, np.ndarray], name: str, first: int, end: int):
+        self.field = field_postings(arrays, name)
+        self.first, self.end = first, end
+        self.whole = first == 0 and end == len(self.field.lengths)
+        self.totals = self.field.totals[segments_within(arrays[SEGMENT_ENDS], first, end)]
+        self.lengths = self.field.lengths[first:end]
+
+    @cached_property
+    def _all_counts(self) -> np.ndarray:
+        return np.diff(self.field.starts.astype(np.int64))
+
+    @cached_property
+    def _keep(self) -> np.ndarray:
+        """Which of the file's postings are in the range."""
+        docs = self.field.all_docs()
+        return (docs >= self.first) & (docs < self.end)
+
+    @cached_property
+    def _kept(self) -> np.ndarray:
+        """How many postings of each of the file's terms are in the range."""
+        counts = self._all_counts
+        term_of = np.repeat(np.arange(len(counts)), counts)
+        return np.bincount(term_of[self._keep], minlength=len(counts))
+
+    @property
+    def keys(self) -> np.ndarray:
+        return self.field.keys if self.whole else self.field.keys[self._kept > 0]
+
+    @property
+    def counts(self) -> np.ndarray:
+        return self._all_counts if self.whole else self._kept[self._kept > 0]
+
+    @property
+    def docs(self) -> np.ndarray:
+        docs = self.field.all_docs()
+        return docs if self.whole else docs[self._keep] - self.first
+
+    @property
+    def tfs(self) -> np.ndarray:
+        tfs = self.field.all_tfs()
+        return tfs if self.whole else tfs[self._keep]
+
+    @property
+    def positions(self) -> np.ndarray:
+        positions = self.field.all_positions()
+        if self.whole:
+            return positions
+        tfs = self.field.all_tfs().astype(np.int64)
+        return positions[range_indexes(_starts(tfs)[:-1][self._keep], tfs[self._keep])]
+
+    @property
+    def words(self) -> list[bytes]:
+        if self.whole:
+            return self.field.words.tolist()
+        held_keys = set(self.keys.tolist())
+        return [w for w in self.field.words.tolist() if term_key(w) in held_keys]
 
 
 def segments_within(ends: np.ndarray, first: int, end: int) -> np.ndarray:
@@ -382,28 +571,6 @@ def segments_within(ends: np.ndarray, first: int, end: int) -> np.ndarray:
     """
     firsts = np.concatenate(([0], ends[:-1]))
     return (firsts >= first) & (ends <= end)
-
-
-def _slice(arrays: dict[str, np.ndarray], name: str, first: int, end: int) -> _Slice:
-    field = postings_of(arrays)[name]
-    totals = field.totals[segments_within(arrays[SEGMENT_ENDS], first, end)]
-    lengths = field.lengths[first:end]
-    counts = np.diff(field.starts)
-    if first == 0 and end == len(field.lengths):
-        return _Slice(field.keys, counts, field.docs, field.tfs, field.positions, lengths,
-                      totals, field.words)  # fmt: skip
-    keep = (field.docs >= first) & (field.docs < end)
-    term_of = np.repeat(np.arange(len(counts)), counts)
-    kept = np.bincount(term_of[keep], minlength=len(counts))
-    tfs = field.tfs.astype(np.int64)
-    positions = field.positions[range_indexes(_starts(tfs)[:-1][keep], tfs[keep])]
-    held = kept > 0
-    words = field.words
-    word_keys = np.fromiter((term_key(w) for w in words.tolist()), np.uint64, len(words))
-    words = words[np.isin(word_keys, field.keys[held])]
-    docs = (field.docs[keep].astype(np.int64) - first).astype(field.docs.dtype)
-    return _Slice(field.keys[held], kept[held], docs, field.tfs[keep], positions, lengths,
-                  totals, words)  # fmt: skip
 
 
 def merge_postings(ranges: list[PostingsRange]) -> Iterator[tuple[str, np.ndarray]]:
@@ -418,7 +585,7 @@ def merge_postings(ranges: list[PostingsRange]) -> Iterator[tuple[str, np.ndarra
 
     def sliced(name: str) -> Iterator[_Slice]:
         for r in ranges:
-            yield _slice(read_arrays(r.path), name, r.first, r.end)
+            yield _Slice(read_arrays(r.path), name, r.first, r.end)
 
     offsets = np.cumsum([0] + [r.end - r.first for r in ranges]).tolist()
     for name in FIELDS:
@@ -433,7 +600,7 @@ def merge_postings(ranges: list[PostingsRange]) -> Iterator[tuple[str, np.ndarra
         del per_range
         starts = _starts(total)
         yield f"{name}.keys", keys
-        yield f"{name}.starts", starts
+        yield f"{name}.starts", compact(starts)
         filled = starts[:-1].copy()
         docs = np.empty(int(starts[-1]), np.int64)
         tfs = np.empty(int(starts[-1]), np.int64)
@@ -445,22 +612,23 @@ def merge_postings(ranges: list[PostingsRange]) -> Iterator[tuple[str, np.ndarra
             filled[terms] += counts
             docs[place] = part.docs.astype(np.int64) + offset
             tfs[place] = part.tfs
-        yield f"{name}.docs", compact(docs)
+        yield from packed_arrays(f"{name}.docs", doc_gaps(starts, docs)).items()
         del docs
         pos_starts = _starts(tfs)
-        yield f"{name}.tfs", compact(tfs)
-        yield f"{name}.pos_starts", pos_starts[starts]
+        yield from packed_arrays(f"{name}.tfs", tfs - 1).items()
+        yield f"{name}.pos_starts", compact(pos_starts[starts])
         positions = np.empty(int(pos_starts[-1]), np.int64)
         for (_, counts), first, part in zip(firsts, placed, sliced(name), strict=True):
             place = range_indexes(first, counts)
             part_tfs = part.tfs.astype(np.int64)
             positions[range_indexes(pos_starts[place], part_tfs)] = part.positions
-        del tfs, pos_starts
-        yield f"{name}.positions", compact(positions)
-        del positions
+        del pos_starts
+        yield from packed_arrays(f"{name}.positions", position_gaps(tfs, positions)).items()
+        del tfs, positions
         parts = list(sliced(name))
         yield f"{name}.lengths", np.concatenate([p.lengths for p in parts])
-        yield f"{name}.words", distinct_sorted(np.concatenate([p.words for p in parts]))
+        words = WordList.of(chain.from_iterable(p.words for p in parts))
+        yield from words.arrays(f"{name}.words").items()
         yield f"{name}.totals", np.concatenate([p.totals for p in parts])
         del parts
     ends = []

@@ -37,7 +37,9 @@ from arshif.indexer.duplicates import signature
 #     signature in the arrays only; joined groups replace their segments' files; postings
 #     in their smallest types.
 # 13: paths and URLs stored by arshif only, not by Whoosh too.
-SCHEMA_VERSION = 13
+# 14: documents, term frequencies and positions delta-encoded and bit-packed in blocks
+#     (`indexer.storage.bitpack`); word lists one word after another.
+SCHEMA_VERSION = 14
 
 # The analyzed, searchable fields (a query word's terms live in these).
 TEXT_FIELDS = ("text", "title", "exact")
