@@ -1,20 +1,24 @@
 """A damaged index answers exactly as before or says what is damaged; never a traceback.
 
-One index of the sample archive (`data/`, three runs; groups of at most 24 articles, so
-the first two segments' postings are joined into a group file and the third's stay in
-its own, as a large archive's latest run does) is copied for each case; every kind of
-file in it is truncated to half, to nothing, has a run of bytes flipped, is deleted or
-replaced by a folder. Then each of `search`, `show`, `similar`, `stats` and `index`
-gives the undamaged index's exact output, or exits 1 with an `Error:` line naming the
-file; `check` exits 1 naming it.
+An index of the sample archive (`data/`), and one of 600 news_ant articles when
+../shared is there, each in three runs (groups small enough that the first two segments'
+postings are joined into a group file and the third's stay in its own, as a large
+archive's latest run does), is copied for each case; every kind of file in it is
+truncated to half, to nothing, has a run of bytes flipped, is deleted or replaced by a
+folder. Then each of `search`, `show`, `similar`, `stats` and `index` gives the
+undamaged index's exact output, or exits 1 with an `Error:` line naming the file;
+`check` exits 1 naming it.
 """
 
 from __future__ import annotations
 
 import gc
+import gzip
 import json
 import os
 import shutil
+from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 import pytest
@@ -24,9 +28,8 @@ from arshif.indexer.storage import postings_groups, store
 from arshif.indexer.storage.jsonfiles import read_json, write_json
 from arshif.indexer.storage.postings_groups import recorded_files
 from arshif.search.cli import main
-from tests.conftest import DATA, SEED
+from tests.conftest import DATA, SEED, corpus_path
 
-SEED_ID = f"seed/{SEED.name}"
 KINDS = (
     "toc", "trm", "pst", "col", "segment-arr", "group-arr",
     *store.JSON_FILES,
@@ -38,13 +41,28 @@ def invoke(index_dir: Path, *args: str) -> Result:
     return CliRunner().invoke(main, [*args, "--index", str(index_dir)])
 
 
-def read_commands(index_dir: Path) -> dict[str, Result]:
+@dataclass(frozen=True)
+class Pristine:
+    """An undamaged index, what each command answers from it, and what they ask."""
+
+    index_dir: Path
+    answers: dict[str, str]
+    folder: Path  # indexed again by the `index` command
+    article_id: str  # shown and asked for similar articles
+    query: str
+
+
+def read_commands(index_dir: Path, article_id: str, query: str) -> dict[str, Result]:
     return {
-        "search": invoke(index_dir, "search", "--json", "داعش واشنطن"),
-        "show": invoke(index_dir, "show", "--json", SEED_ID),
-        "similar": invoke(index_dir, "similar", "--json", SEED_ID),
+        "search": invoke(index_dir, "search", "--json", query),
+        "show": invoke(index_dir, "show", "--json", article_id),
+        "similar": invoke(index_dir, "similar", "--json", article_id),
         "stats": invoke(index_dir, "stats", "--json"),
     }
+
+
+def answers_of(pristine: Pristine, index_dir: Path) -> dict[str, Result]:
+    return read_commands(index_dir, pristine.article_id, pristine.query)
 
 
 def stable(command: str, output: str) -> str:
@@ -58,25 +76,68 @@ def stable(command: str, output: str) -> str:
     return output
 
 
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    index_dir = tmp_path_factory.mktemp("damage") / "index"
+def build(
+    root: Path, runs: list[list[Path]], group_articles: int, article_id: str, query: str
+) -> Pristine:
+    """An index of `runs` (three runs: groups of `group_articles` join the first two
+    runs' segments, and leave the third's alone) and its answers."""
+    index_dir = root / "index"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(postings_groups, "GROUP_ARTICLES", 24)  # runs of 10, 14, 10 articles
-        for part in (["txt"], ["jsonl", "json"], ["seed", "trec", "html", "legacy"]):
+        patch.setattr(postings_groups, "GROUP_ARTICLES", group_articles)
+        for run in runs:
             result = CliRunner().invoke(
-                main, ["index", "--index", str(index_dir), *(str(DATA / p) for p in part)]
+                main, ["index", "--index", str(index_dir), *(str(path) for path in run)]
             )
             assert result.exit_code == 0, result.output
     assert len(recorded_files(index_dir)) == 1  # the first two segments' postings, joined
     assert file_of_kind(index_dir, "segment-arr").exists()  # the third's, alone
-    results = read_commands(index_dir)
+    folder = Path(os.path.commonpath([path for run in runs for path in run]))
+    results = read_commands(index_dir, article_id, query)
     assert all(r.exit_code == 0 for r in results.values()), results
+    assert json.loads(results["search"].output)["total"] > 0
     answers = {name: stable(name, r.output) for name, r in results.items()}
     copy = index_dir.with_name("copy")
     shutil.copytree(index_dir, copy)
-    answers["index"] = stable("index", invoke(copy, "index", "--json", str(DATA)).output)
-    return index_dir, answers
+    answers["index"] = stable("index", invoke(copy, "index", "--json", str(folder)).output)
+    return Pristine(index_dir, answers, folder, article_id, query)
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Pristine:
+    """The sample archive in runs of 10, 14 and 10 articles."""
+    runs = [["txt"], ["jsonl", "json"], ["seed", "trec", "html", "legacy"]]
+    return build(
+        tmp_path_factory.mktemp("damage"),
+        [[DATA / name for name in run] for run in runs],
+        24,
+        f"seed/{SEED.name}",
+        "داعش واشنطن",
+    )
+
+
+@pytest.fixture(scope="module")
+def news_slice(tmp_path_factory: pytest.TempPathFactory) -> Pristine:
+    """600 news_ant articles in three runs of 200, as JSON Lines files of 50."""
+    corpus = corpus_path("news_ant", "corpus.jsonl.gz")
+    root = tmp_path_factory.mktemp("damage-news")
+    with gzip.open(corpus, "rt", encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in islice(lines, 0, 6000, 10)]
+    runs = []
+    for run in range(3):
+        folder = root / "news" / f"run{run}"
+        folder.mkdir(parents=True)
+        for part in range(4):
+            at = run * 200 + part * 50
+            text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows[at : at + 50])
+            (folder / f"part{part}.jsonl").write_text(text, "utf-8")
+        runs.append([folder])
+    return build(root, runs, 400, rows[0]["id"], "سوريا الحكومة")
+
+
+@pytest.fixture(params=["pristine", pytest.param("news_slice", marks=pytest.mark.corpus)])
+def archive(request: pytest.FixtureRequest) -> Pristine:
+    """Each archive the fault matrix damages: the sample's and a slice of news_ant."""
+    return request.getfixturevalue(request.param)
 
 
 def file_of_kind(index_dir: Path, kind: str) -> Path:
@@ -123,20 +184,19 @@ def assert_exact_or_named(command: str, result: Result, answer: str, name: str) 
 @pytest.mark.parametrize("how", DAMAGES)
 @pytest.mark.parametrize("kind", KINDS)
 def test_damage_is_named_or_harmless(
-    pristine: tuple[Path, dict[str, str]], tmp_path: Path, kind: str, how: str
+    archive: Pristine, tmp_path: Path, kind: str, how: str
 ) -> None:
-    source, answers = pristine
     index_dir = tmp_path / "index"
-    shutil.copytree(source, index_dir)
+    shutil.copytree(archive.index_dir, index_dir)
     path = file_of_kind(index_dir, kind)
     damage(path, how)
-    for command, result in read_commands(index_dir).items():
-        assert_exact_or_named(command, result, answers[command], path.name)
+    for command, result in answers_of(archive, index_dir).items():
+        assert_exact_or_named(command, result, archive.answers[command], path.name)
     checked = invoke(index_dir, "check")
     assert checked.exit_code == 1, checked.output
     assert path.name in checked.output and "Traceback" not in checked.output
-    indexed = invoke(index_dir, "index", "--json", str(DATA))
-    assert_exact_or_named("index", indexed, answers["index"], path.name)
+    indexed = invoke(index_dir, "index", "--json", str(archive.folder))
+    assert_exact_or_named("index", indexed, archive.answers["index"], path.name)
 
 
 @pytest.mark.parametrize("kind", ["trm", "pst", "col"])
@@ -144,7 +204,7 @@ def test_damage_is_named_or_harmless(
     "ignore::pytest.PytestUnraisableExceptionWarning"
 )
 def test_damage_past_the_checks_on_opening_sends_to_the_full_check(
-    pristine: tuple[Path, dict[str, str]],
+    pristine: Pristine,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     kind: str,
@@ -152,25 +212,24 @@ def test_damage_past_the_checks_on_opening_sends_to_the_full_check(
     """Whoosh's files larger than opening verifies (simulated: opening verifies no
     checksum), every byte but the first and last flipped: the exact answer, or an error
     naming the full check; never a traceback."""
-    source, answers = pristine
     index_dir = tmp_path / "index"
-    shutil.copytree(source, index_dir)
+    shutil.copytree(pristine.index_dir, index_dir)
     path = file_of_kind(index_dir, kind)
     data = path.read_bytes()
     path.write_bytes(data[:16] + bytes(b ^ 0x5A for b in data[16:-16]) + data[-16:])
     monkeypatch.setattr(store, "OPEN_CHECK_BYTES", 0)
-    assert_exact_or_sent_to_the_check(index_dir, answers)
+    assert_exact_or_sent_to_the_check(pristine, index_dir)
     gc.collect()  # the files Whoosh left open are closed here, where it is expected
     checked = invoke(index_dir, "check")
     assert checked.exit_code == 1 and path.name in checked.output, checked.output
 
 
-def assert_exact_or_sent_to_the_check(index_dir: Path, answers: dict[str, str]) -> None:
-    for command, result in read_commands(index_dir).items():
+def assert_exact_or_sent_to_the_check(pristine: Pristine, index_dir: Path) -> None:
+    for command, result in answers_of(pristine, index_dir).items():
         assert "Traceback" not in result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)
         if result.exit_code == 0:
-            assert stable(command, result.output) == answers[command], command
+            assert stable(command, result.output) == pristine.answers[command], command
             continue
         error = result.output.splitlines()[0]
         assert error.startswith("Error:") and f"arshif check --index {index_dir}" in error, error
@@ -178,16 +237,15 @@ def assert_exact_or_sent_to_the_check(index_dir: Path, answers: dict[str, str]) 
 
 @pytest.mark.parametrize("name", [store.RUN_LOCK_FILE, store.WHOOSH_LOCK_FILE])
 def test_a_folder_in_place_of_a_lock_file_is_named(
-    pristine: tuple[Path, dict[str, str]], tmp_path: Path, name: str
+    pristine: Pristine, tmp_path: Path, name: str
 ) -> None:
-    source, answers = pristine
     index_dir = tmp_path / "index"
-    shutil.copytree(source, index_dir)
+    shutil.copytree(pristine.index_dir, index_dir)
     damage(index_dir / name, "folder")
-    for command, result in read_commands(index_dir).items():
-        assert_exact_or_named(command, result, answers[command], name)
+    for command, result in answers_of(pristine, index_dir).items():
+        assert_exact_or_named(command, result, pristine.answers[command], name)
     indexed = invoke(index_dir, "index", "--json", str(DATA))
-    assert_exact_or_named("index", indexed, answers["index"], name)
+    assert_exact_or_named("index", indexed, pristine.answers["index"], name)
     assert indexed.exit_code == 1
     checked = invoke(index_dir, "check")
     assert checked.exit_code == 1 and name in checked.output, checked.output
@@ -222,9 +280,9 @@ def test_repair_rebuilds_from_the_archive_and_names_what_is_lost(tmp_path: Path)
 
 
 def test_check_of_a_sound_index_passes_and_lists_nothing(
-    pristine: tuple[Path, dict[str, str]],
+    pristine: Pristine,
 ) -> None:
-    source, _ = pristine
+    source = pristine.index_dir
     result = invoke(source, "check", "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
@@ -234,16 +292,15 @@ def test_check_of_a_sound_index_passes_and_lists_nothing(
 
 @pytest.mark.parametrize("kind", ["trm", "files.json", "segment-arr"])
 def test_a_file_the_user_may_not_read_is_named_with_the_remedy(
-    pristine: tuple[Path, dict[str, str]],
+    pristine: Pristine,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     kind: str,
 ) -> None:
     """Permissions changed under the index (simulated: the tests may run as root, whom
     permissions do not stop)."""
-    source, _ = pristine
     index_dir = tmp_path / "index"
-    shutil.copytree(source, index_dir)
+    shutil.copytree(pristine.index_dir, index_dir)
     path = file_of_kind(index_dir, kind)
     real_access, real_read = os.access, Path.read_bytes
 
@@ -257,7 +314,7 @@ def test_a_file_the_user_may_not_read_is_named_with_the_remedy(
 
     monkeypatch.setattr(os, "access", access)
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
-    for command, result in read_commands(index_dir).items():
+    for command, result in answers_of(pristine, index_dir).items():
         assert result.exit_code == 1, (command, result.output)
         assert result.output == (
             f"Error: cannot read {path}: permission denied. Give your user access to the "
@@ -266,13 +323,12 @@ def test_a_file_the_user_may_not_read_is_named_with_the_remedy(
 
 
 def test_check_compares_the_parts_even_when_every_checksum_holds(
-    pristine: tuple[Path, dict[str, str]], tmp_path: Path
+    pristine: Pristine, tmp_path: Path
 ) -> None:
     """Files rewritten whole (valid checksums) but disagreeing with the articles: what a
     restored backup of one file does."""
-    source, _ = pristine
     index_dir = tmp_path / "index"
-    shutil.copytree(source, index_dir)
+    shutil.copytree(pristine.index_dir, index_dir)
     manifest = read_json(index_dir / store.MANIFEST_FILE, {})
     dropped = sorted(manifest)[0]
     del manifest[dropped]
