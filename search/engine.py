@@ -179,6 +179,9 @@ class Archive:
                 if attempt == attempts - 1:
                     raise DamagedIndexError(exc.filename, "is missing") from exc
                 continue
+            except BaseException:  # a damaged postings file: no Whoosh file left open
+                searcher.close()
+                raise
             self._searcher = searcher
             return
 
