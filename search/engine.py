@@ -535,17 +535,18 @@ class Archive:
     def article(self, article_id: str) -> Article:
         """The whole stored article with this id."""
         docnum = self._docnum(article_id)
-        stored = self.searcher.stored_fields(docnum)
+        # Whoosh stores the small values only a shown article needs (author, locator …).
+        stored = {**self.searcher.stored_fields(docnum), **self.arrays.hit_fields(docnum)}
         date = stored.get("date")
         return Article(
             id=stored["id"],
-            title=self.arrays.hit_text("title", docnum),
-            body=self.arrays.hit_text("body", docnum),
+            title=stored.get("title", ""),
+            body=stored.get("body", ""),
             date=date.date() if date else None,
             source=stored.get("source", ""),
             category=stored.get("category", ""),
-            url=self.arrays.hit_text("url", docnum),
-            path=self.arrays.hit_text("path", docnum),
+            url=stored.get("url", ""),
+            path=stored.get("path", ""),
             author=stored.get("author", ""),
             encoding=stored.get("encoding", ""),
             similar=self.groups.copies(stored["id"]),

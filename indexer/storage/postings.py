@@ -96,7 +96,13 @@ def term_key(term: str | bytes) -> int:
 
 
 def postings_path(folder: Path, segment: Segment) -> Path:
-    return Path(folder) / segment.make_filename(SUFFIX)
+    return own_postings_path(folder, segment.segment_id())
+
+
+def own_postings_path(folder: Path, segment_id: str) -> Path:
+    """A segment's own postings file, named as Whoosh names the segment's files
+    (`Segment.make_filename`), so that Whoosh deletes it with the segment."""
+    return Path(folder) / f"{segment_id}{SUFFIX}"
 
 
 class FieldCollector:

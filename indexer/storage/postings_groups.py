@@ -40,6 +40,7 @@ from arshif.indexer.storage.postings import (
     SUFFIX,
     PostingsRange,
     merge_postings,
+    own_postings_path,
     postings_path,
 )
 from arshif.indexer.storage.texts import Texts
@@ -184,7 +185,7 @@ def replaced_files(folder: Path) -> list[Path]:
         for ids, (name, _) in _recorded(folder).items()
         if (folder / name).exists()
         for segment_id in ids
-        if (own := folder / f"{segment_id}{SUFFIX}").exists()  # as `Segment.make_filename`
+        if (own := own_postings_path(folder, segment_id)).exists()
     ]
 
 
@@ -222,9 +223,14 @@ def segment_texts(folder: Path, segment: Segment) -> tuple[Texts, int]:
 
 def merged_texts(folder: Path, segments: list[Segment]) -> Iterator[tuple[Texts, int]]:
     """The texts of the live articles of `segments`, in the order Whoosh merges them into
-    one segment: each with its file's `Texts` and its document number there."""
+    one segment: each with its file's `Texts` and its document number there. Segments of
+    one group share its file, opened once (and its cache of decompressed blocks)."""
+    groups = _group_places(folder)
+    opened: dict[Path, Texts] = {}
     for segment in segments:
-        texts, first = segment_texts(folder, segment)
+        place = _place(folder, segment, groups)
+        if place.path not in opened:
+            opened[place.path] = Texts(read_arrays(place.path))
         for docnum in range(segment.doc_count_all()):
             if not segment.is_deleted(docnum):
-                yield texts, first + docnum
+                yield opened[place.path], place.first + docnum

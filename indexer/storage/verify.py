@@ -20,7 +20,7 @@ from whoosh.index import Index
 
 from arshif.indexer.duplicates import read_docnums, read_groups
 from arshif.indexer.errors import ArshifError, DamagedIndexError
-from arshif.indexer.storage import filetable, postings_groups, store
+from arshif.indexer.storage import filetable, store
 from arshif.indexer.storage.arrayfile import read_arrays
 from arshif.indexer.storage.checksum import NOT_A_FILE
 from arshif.indexer.storage.docvalues import read_doc_values
@@ -138,8 +138,8 @@ def _postings_places(index_dir: Path, segments: list, report: CheckReport) -> li
     segment's postings are in no file."""
     try:
         return postings_files(index_dir, [s for s, _ in segments])
-    except FileNotFoundError as exc:
-        report.problems.append(Finding(postings_groups.MANIFEST_FILE, str(exc)))
+    except FileNotFoundError as exc:  # named as opening names it (`store.check_segments`)
+        report.problems.append(Finding(Path(exc.filename).name, "is missing"))
         return []
 
 
