@@ -356,18 +356,17 @@ class Archive:
         """The documents matching, and a way to rank them, over the postings arrays (the
         parts on fields only Whoosh indexes scored by Whoosh and added in)."""
         arrays = self.arrays
-        scored = arrays.scorer(self._scored_by_whoosh).score(final)
-        if scored is None:
+        ranking = arrays.scorer(self._scored_by_whoosh).ranking(final)
+        if ranking is None:
             raise UnsupportedQueryError(str(final))
-        keep = arrays.live[scored.docs]
+        keep = arrays.live[ranking.docs]
         if filter_q is not None:
-            keep &= self._whoosh_matches(filter_q)[scored.docs]
+            keep &= self._whoosh_matches(filter_q)[ranking.docs]
         if mask_q is not None:
-            keep &= ~self._whoosh_matches(mask_q)[scored.docs]
-        docs = scored.docs[keep]
+            keep &= ~self._whoosh_matches(mask_q)[ranking.docs]
         if sort == "relevance":
-            return _ArrayMatches(docs, scored.scores[keep])
-        return _DateOrder(docs, self.columns.days(), newest=sort == "newest")
+            return ranking.subset(keep)
+        return _DateOrder(ranking.docs[keep], self.columns.days(), newest=sort == "newest")
 
     def _whoosh_matches(self, q: wq.Query) -> np.ndarray:
         """Which articles a query on fields only Whoosh indexes matches: a mask."""
@@ -644,24 +643,6 @@ class _Matches(Protocol):
     docs: np.ndarray
 
     def ranked(self, depth: int) -> list[tuple[int, float | None]]: ...
-
-
-class _ArrayMatches:
-    """Matches (ascending) and the score of each."""
-
-    def __init__(self, docs: np.ndarray, scores: np.ndarray) -> None:
-        self.docs = docs
-        self.scores = scores
-
-    def ranked(self, depth: int) -> list[tuple[int, float | None]]:
-        """The best `depth` documents by score, ties in document order (as Whoosh)."""
-        docs = self.docs
-        scores = self.scores
-        if len(docs) > depth:
-            best = np.argpartition(-scores, depth - 1)[:depth]
-            docs, scores = docs[best], scores[best]
-        order = np.lexsort((docs, -scores))
-        return list(zip(docs[order].tolist(), scores[order].tolist(), strict=True))
 
 
 class _DateOrder:

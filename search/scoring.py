@@ -52,6 +52,7 @@ from arshif.indexer.storage.postings_groups import live_docs, postings_files, re
 from arshif.indexer.storage.texts import Texts
 from arshif.indexer.storage.wordlist import WORD_BYTES
 from arshif.search.ranking import BM25_B, BM25_K1
+from arshif.search.topk import Ranking
 
 # Scores of a query part by Whoosh: the matching documents (ascending) and their scores.
 WhooshScores = Callable[[wq.Query], tuple[np.ndarray, np.ndarray]]
@@ -361,10 +362,31 @@ class QueryScorer:
         An OR of terms and phrases (most questions) is added up over the documents its
         postings hold, so it costs what it matches; other queries are scored for every
         document of the archive at once."""
+        query = self._prepared(query)
+        return None if query is None else self._score(query)
+
+    def ranking(self, query: wq.Query) -> Ranking | None:
+        """The query's matches, ranked on demand (`search.topk`): the same matches and,
+        for the best, the same scores as `score`, but an OR's phrases are checked only
+        where they can change the best. None when the query has an unsupported part."""
+        query = self._prepared(query)
+        if query is None:
+            return None
+        if _flat_or(query) and not _coordinates(query):
+            return self._lazy_or(query)
+        found = self._score(query)
+        return Ranking(found.docs, found.scores)
+
+    def _prepared(self, query: wq.Query) -> wq.Query | None:
+        """`query` with its patterns expanded and its words found, or None when it has an
+        unsupported part."""
         query = expand_patterns(query, self.index)
         if not _supported(query, whoosh=self.by_whoosh is not None):
             return None
         self._locate(query)
+        return query
+
+    def _score(self, query: wq.Query) -> Matched:
         if _flat_or(query):
             return self._sparse_or(query)
         if _coordinates(query):  # most queries: their own scores, nothing to add them to
@@ -378,33 +400,81 @@ class QueryScorer:
     def _sparse_or(self, q: wq.Or) -> Matched:
         """An OR of terms and phrases, scored as `_add` and `_coordinated` score it (the
         same additions in the same order), over its postings only."""
-        boost = q.boost if len(q.subqueries) > 1 else 1.0  # Whoosh skips a lone part's OR
-        docs, values, counts = [np.zeros(0, np.int64)], [np.zeros(0)], [np.zeros(0)]
-        for sub in q.subqueries:
-            if isinstance(sub, wq.Term):
-                found, scores = self._term(sub.fieldname, sub.text)
-            else:
-                found, scores = self._phrase(sub)
-            docs.append(found)
-            values.append(scores * (boost * sub.boost))
-            counts.append(np.full(len(found), len(sub.words) if isinstance(sub, wq.Phrase) else 1))
-        postings = np.concatenate(docs)
-        if len(postings) * SPARSE_SHARE < self.index.doc_count:  # few: sort them
-            matched, at = np.unique(postings, return_inverse=True)
-            size = len(matched)
-        else:  # many: count them in place, in one pass over the archive
-            at, size = postings, self.index.doc_count
-            matched = np.flatnonzero(np.bincount(postings, minlength=size))
-        scores = np.bincount(at, np.concatenate(values), size)
+        parts = [self._or_part(sub) for sub in q.subqueries]
+        weights = _or_weights(q)
+        counts = [
+            np.full(len(found), len(sub.words) if isinstance(sub, wq.Phrase) else 1)
+            for sub, (found, _) in zip(q.subqueries, parts, strict=True)
+        ]
+        matched, at, size = self._united([found for found, _ in parts])
+        values = [scores * weight for (_, scores), weight in zip(parts, weights, strict=True)]
+        scores = np.bincount(at, np.concatenate([np.zeros(0), *values]), size)
         if _coordinates(q):
             terms, scale = float(self._term_matchers(q)), q.scale
             if terms in (0, scale):
                 return Matched(matched, np.zeros(len(matched)))
-            count = np.bincount(at, np.concatenate(counts), size)
+            count = np.bincount(at, np.concatenate([np.zeros(0), *counts]), size)
             scores = (scores + (count - 1) / (terms - scale) ** 2) * (terms - 1) / terms
         if size != len(matched):
             scores = scores[matched]
         return Matched(matched, scores)
+
+    def _lazy_or(self, q: wq.Or) -> Ranking:
+        """An OR of terms and phrases without coordination, as `_sparse_or` scores it,
+        but a phrase one of whose words is a term of the OR (in its field) checked only
+        where `Ranking` asks: its articles are among the terms' matches already."""
+        terms = {(s.fieldname, term_text(s.text)) for s in q.subqueries if isinstance(s, wq.Term)}
+        lazy, parts = [], []
+        for sub, weight in zip(q.subqueries, _or_weights(q), strict=True):
+            if isinstance(sub, wq.Phrase) and any(
+                (sub.fieldname, term_text(w)) in terms for w in sub.words
+            ):
+                found, scores = self._phrase_candidates(sub)
+                lazy.append(sub)
+            else:
+                found, scores = self._or_part(sub)
+                lazy.append(None)
+            parts.append((found, scores * weight))
+        sure = [part for part, phrase in zip(parts, lazy, strict=True) if phrase is None]
+        matched, at, size = self._united([found for found, _ in sure])
+        scores = np.bincount(at, np.concatenate([np.zeros(0), *(v for _, v in sure)]), size)
+        if size != len(matched):
+            scores = scores[matched]
+        bonus = np.zeros(len(matched))
+        for (found, values), phrase in zip(parts, lazy, strict=True):
+            if phrase is not None:
+                bonus[np.searchsorted(matched, found)] += values
+
+        def exact(docs: np.ndarray) -> np.ndarray:
+            """The parts' values added in the OR's order, as `_sparse_or` adds them."""
+            total = np.zeros(len(docs))
+            for (found, values), phrase in zip(parts, lazy, strict=True):
+                hit = _members(docs, found)
+                if not hit.any():
+                    continue  # adding nothing leaves the sums as they are
+                if phrase is not None:
+                    hit[hit] = self._phrase_holds(phrase, docs[hit])
+                at = np.minimum(np.searchsorted(found, docs), len(found) - 1)
+                total += np.where(hit, values[at], 0.0)
+            return total
+
+        return Ranking(matched, scores, bonus, exact)
+
+    def _or_part(self, sub: wq.Term | wq.Phrase) -> tuple[np.ndarray, np.ndarray]:
+        if isinstance(sub, wq.Term):
+            return self._term(sub.fieldname, sub.text)
+        return self._phrase(sub)
+
+    def _united(self, docs: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, int]:
+        """The documents any of `docs` holds (ascending), each posting's place among
+        them, and the size of the numbering those places are in (the matches', or the
+        archive's when counting over it is cheaper than sorting)."""
+        postings = np.concatenate([np.zeros(0, np.int64), *docs])
+        if len(postings) * SPARSE_SHARE < self.index.doc_count:  # few: sort them
+            matched, at = np.unique(postings, return_inverse=True)
+            return matched, at, len(matched)
+        size = self.index.doc_count  # many: count them in place, in one pass
+        return np.flatnonzero(np.bincount(postings, minlength=size)), postings, size
 
     # -- the query tree ---------------------------------------------------------------
 
@@ -586,13 +656,29 @@ class QueryScorer:
     def _phrase(self, q: wq.Phrase) -> tuple[np.ndarray, np.ndarray]:
         """Documents where the words stand in order, each 1..slop positions after the last,
         scored as the sum of the words' own scores."""
+        among, scores = self._phrase_candidates(q)
+        holds = self._phrase_holds(q, among) if len(among) else np.zeros(0, bool)
+        return among[holds], scores[holds]
+
+    def _phrase_candidates(self, q: wq.Phrase) -> tuple[np.ndarray, np.ndarray]:
+        """The documents holding every word of the phrase, and the phrase's score in each
+        if its words stand in order there (the sum of the words' own scores)."""
         words = [self._postings(q.fieldname, w) for w in q.words]
         if not words or any(not w.df for w in words):
             return np.zeros(0, np.int64), np.zeros(0)
-        # Positions are read only in the documents holding every word.
         among = self._term(q.fieldname, q.words[0])[0]
         for w in q.words[1:]:
             among = among[_members(among, self._term(q.fieldname, w)[0])]
+        total = np.zeros(len(among))
+        for w in q.words:
+            term_docs, values = self._term(q.fieldname, w)
+            total += values[np.searchsorted(term_docs, among)]
+        return among, total
+
+    def _phrase_holds(self, q: wq.Phrase, among: np.ndarray) -> np.ndarray:
+        """Where in `among` (ascending, each holding every word) the words stand in order:
+        a mask. Positions are read only there."""
+        words = [self._postings(q.fieldname, w) for w in q.words]
         starts = ends = words[0].position_keys(among)
         for word in words[1:]:
             keys = word.position_keys(among)
@@ -606,14 +692,15 @@ class QueryScorer:
                 found_ends.append(wanted[hit])
             starts, ends = np.concatenate(found_starts), np.concatenate(found_ends)
             if not len(starts):
-                return np.zeros(0, np.int64), np.zeros(0)
-        docs = np.unique(starts // _STRIDE)
-        total = np.zeros(len(docs))
-        for w in q.words:
-            term_docs, values = self._term(q.fieldname, w)
-            at = np.searchsorted(term_docs, docs)
-            total += values[at]
-        return docs, total
+                break
+        return _members(among, np.unique(starts // _STRIDE))
+
+
+def _or_weights(q: wq.Or) -> list[float]:
+    """What each part of an OR's scores are multiplied by: its boost and the OR's
+    (Whoosh skips a lone part's OR, and its boost)."""
+    boost = q.boost if len(q.subqueries) > 1 else 1.0
+    return [boost * sub.boost for sub in q.subqueries]
 
 
 def _members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
