@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from arshif.search.scoring import members
 from arshif.search.suggest import Candidate, Suggester, Suggestion
 
 # A held word is corrected only to a spelling in this many times as many articles.
@@ -76,7 +77,7 @@ class Corrector:
 
     def fit(self, docs: np.ndarray, context: list[np.ndarray]) -> int:
         """Articles of `docs` holding one of the other query words, summed over them."""
-        return sum(np.intersect1d(docs, other, assume_unique=True).size for other in context)
+        return sum(shared(docs, other) for other in context)
 
     def correct(
         self, typed: str, normalized: str, stem: str, context: list[np.ndarray]
@@ -108,6 +109,17 @@ class Corrector:
         if best is None:
             return None
         return Correction(typed, normalized, self.suggester.suggestion(best[1]))
+
+
+def shared(a: np.ndarray, b: np.ndarray) -> int:
+    """How many values two ascending arrays of distinct values share: the shorter looked
+    up in the longer, so a rare word costs little beside a common one.
+
+    >>> shared(np.array([2, 5, 9]), np.array([1, 2, 3, 9, 12]))
+    2
+    """
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    return int(np.count_nonzero(members(small, large)))
 
 
 def rewrite(text: str, corrections: Iterable[Correction]) -> str:

@@ -44,6 +44,7 @@ from arshif.indexer.storage.postings import (
     LEXICON_FIELD,
     SEGMENT_ENDS,
     FieldPostings,
+    RecentPostings,
     postings_of,
     segments_within,
     term_key,
@@ -60,6 +61,12 @@ WhooshScores = Callable[[wq.Query], tuple[np.ndarray, np.ndarray]]
 # An OR's postings are sorted when fewer than one in this many of the archive's articles
 # (cost follows them), else counted over the archive in one pass (cheaper than sorting).
 SPARSE_SHARE = 8
+# Scored terms an opened index keeps, for terms of `SCORED_MIN_POSTINGS` postings or more
+# asked for last: words recur from question to question, and a common word's postings,
+# decoded from every file and scored, are most of a question's cost in a large archive.
+# At most this many postings, 12 bytes each (document and score).
+SCORED_POSTINGS = 1 << 22
+SCORED_MIN_POSTINGS = 256
 # Document number and position packed in one int64: positions stay below 2**32.
 _STRIDE = np.int64(1 << 32)
 
@@ -140,6 +147,8 @@ class ArrayIndex:
         }
         self._doc_frequencies: dict[tuple[str, str], int] = {}
         self._norms: dict[tuple[str, float, float], np.ndarray] = {}
+        # (field, word, k1, b): the live and deleted documents holding it, and its score.
+        self.scored_terms = RecentPostings(SCORED_POSTINGS)
 
     def length_norms(self, fieldname: str, k1: float, b: float) -> np.ndarray:
         """BM25's length normalization of every document in `fieldname`, computed once
@@ -322,14 +331,14 @@ class _TermPostings:
         """Every (document, position) of the term in the documents `among` (sorted, each
         holding the term), packed and sorted."""
         out = []
-        for (part, p, term, a, _), held in zip(self.ranges, self._own_docs(), strict=True):
+        for part, p, term, a, b in self.ranges:
             bounds = [part.offset, part.offset + part.end - part.first]
             lo, hi = np.searchsorted(among, bounds).tolist()
             if lo == hi:
-                continue  # none of `among` in this part
+                continue  # none of `among` in this part: its postings are not decoded
             docs = among[lo:hi]
             own = docs - part.offset + part.first
-            at = a + np.searchsorted(held, own)
+            at = a + np.searchsorted(p.term_docs(term, a, b), own)
             counts, positions = p.positions_of(term, at)
             out.append(np.repeat(docs, counts) * _STRIDE + positions)
         return np.concatenate(out) if out else np.zeros(0, np.int64)
@@ -449,7 +458,7 @@ class QueryScorer:
             """The parts' values added in the OR's order, as `_sparse_or` adds them."""
             total = np.zeros(len(docs))
             for (found, values), phrase in zip(parts, lazy, strict=True):
-                hit = _members(docs, found)
+                hit = members(docs, found)
                 if not hit.any():
                     continue  # adding nothing leaves the sums as they are
                 if phrase is not None:
@@ -637,10 +646,20 @@ class QueryScorer:
         return self._terms[(fieldname, word)]
 
     def _term(self, fieldname: str, text: str | bytes) -> tuple[np.ndarray, np.ndarray]:
-        """The documents holding a term and its BM25 score in each (Whoosh's formula)."""
+        """The documents holding a term and its BM25 score in each (Whoosh's formula);
+        a common term's kept by the index for the next queries."""
         found = self._scored.get((fieldname, text))
         if found is None:
-            found = self._scored[(fieldname, text)] = self._bm25(fieldname, text)
+            key = (fieldname, term_text(text), self.k1, self.b)
+            found = self.index.scored_terms.get(key)
+            if found is None:
+                found = self._bm25(fieldname, text)
+                if len(found[0]) >= SCORED_MIN_POSTINGS:
+                    found = found[0].astype(np.int32), found[1]
+                    for array in found:
+                        array.flags.writeable = False  # shared by the queries that read it
+                    self.index.scored_terms.put(key, found)
+            self._scored[(fieldname, text)] = found
         return found
 
     def _bm25(self, fieldname: str, text: str | bytes) -> tuple[np.ndarray, np.ndarray]:
@@ -668,7 +687,7 @@ class QueryScorer:
             return np.zeros(0, np.int64), np.zeros(0)
         among = self._term(q.fieldname, q.words[0])[0]
         for w in q.words[1:]:
-            among = among[_members(among, self._term(q.fieldname, w)[0])]
+            among = among[members(among, self._term(q.fieldname, w)[0])]
         total = np.zeros(len(among))
         for w in q.words:
             term_docs, values = self._term(q.fieldname, w)
@@ -693,7 +712,7 @@ class QueryScorer:
             starts, ends = np.concatenate(found_starts), np.concatenate(found_ends)
             if not len(starts):
                 break
-        return _members(among, np.unique(starts // _STRIDE))
+        return members(among, np.unique(starts // _STRIDE))
 
 
 def _or_weights(q: wq.Or) -> list[float]:
@@ -703,10 +722,10 @@ def _or_weights(q: wq.Or) -> list[float]:
     return [boost * sub.boost for sub in q.subqueries]
 
 
-def _members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+def members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     """Which `values` are in `sorted_set` (a sorted array): a mask.
 
-    >>> _members(np.array([3, 5, 9]), np.array([1, 5, 9])).tolist()
+    >>> members(np.array([3, 5, 9]), np.array([1, 5, 9])).tolist()
     [False, True, True]
     """
     if not len(sorted_set):

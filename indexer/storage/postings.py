@@ -44,7 +44,7 @@ import copy
 import hashlib
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain
@@ -354,7 +354,9 @@ class FieldPostings:
     words: WordList
     _pos_cache: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
     name: str = ""
-    _decoded: _Decoded = field(default_factory=lambda: _Decoded(DECODED_POSTINGS), repr=False)
+    _decoded: RecentPostings = field(
+        default_factory=lambda: RecentPostings(DECODED_POSTINGS), repr=False
+    )
 
     def find(self, keys: np.ndarray) -> np.ndarray:
         """Each key's term number in this field, or -1 where the field lacks it."""
@@ -430,22 +432,22 @@ class FieldPostings:
         return found
 
 
-class _Decoded:
-    """Decoded postings of terms (by field and term number), the least recently asked
-    for dropped past `capacity` postings."""
+class RecentPostings:
+    """Postings of terms as a query reads them (decoded here, scored by
+    `search.scoring`), the least recently asked for dropped past `capacity` postings."""
 
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
         self.held = 0
-        self._terms: OrderedDict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._terms: OrderedDict[Hashable, tuple[np.ndarray, np.ndarray]] = OrderedDict()
 
-    def get(self, term: tuple[str, int]) -> tuple[np.ndarray, np.ndarray] | None:
+    def get(self, term: Hashable) -> tuple[np.ndarray, np.ndarray] | None:
         found = self._terms.get(term)
         if found is not None:
             self._terms.move_to_end(term)
         return found
 
-    def put(self, term: tuple[str, int], postings: tuple[np.ndarray, np.ndarray]) -> None:
+    def put(self, term: Hashable, postings: tuple[np.ndarray, np.ndarray]) -> None:
         self._terms[term] = postings
         self.held += len(postings[0])
         while self.held > self.capacity and len(self._terms) > 1:
@@ -472,12 +474,12 @@ def read_postings(path: Path) -> dict[str, FieldPostings]:
 def postings_of(arrays: dict[str, np.ndarray]) -> dict[str, FieldPostings]:
     """The fields' postings among the arrays of one postings file (sharing one store of
     decoded postings)."""
-    decoded = _Decoded(DECODED_POSTINGS)
+    decoded = RecentPostings(DECODED_POSTINGS)
     return {name: field_postings(arrays, name, decoded) for name in FIELDS}
 
 
 def field_postings(
-    arrays: dict[str, np.ndarray], name: str, decoded: _Decoded | None = None
+    arrays: dict[str, np.ndarray], name: str, decoded: RecentPostings | None = None
 ) -> FieldPostings:
     """The field `name` among the arrays of one postings file."""
     stored = {part: arrays[f"{name}.{part}"] for part in _STORED_PARTS}
@@ -491,7 +493,7 @@ def field_postings(
         for part, count in counts.items()
     }
     words = WordList(arrays[f"{name}.words.utf8"], arrays[f"{name}.words.starts"])
-    kept = decoded or _Decoded(DECODED_POSTINGS)
+    kept = decoded or RecentPostings(DECODED_POSTINGS)
     return FieldPostings(**stored, **packed, words=words, name=name, _decoded=kept)
 
 
