@@ -61,12 +61,12 @@ WhooshScores = Callable[[wq.Query], tuple[np.ndarray, np.ndarray]]
 # An OR's postings are sorted when fewer than one in this many of the archive's articles
 # (cost follows them), else counted over the archive in one pass (cheaper than sorting).
 SPARSE_SHARE = 8
-# Scored terms an opened index keeps, for terms of `SCORED_MIN_POSTINGS` postings or more
-# asked for last: words recur from question to question, and a common word's postings,
-# decoded from every file and scored, are most of a question's cost in a large archive.
-# At most this many postings, 12 bytes each (document and score).
-SCORED_POSTINGS = 1 << 22
-SCORED_MIN_POSTINGS = 256
+# Terms whose postings an opened index keeps, across its files, for terms of
+# `RECENT_MIN_POSTINGS` postings or more asked for last: words recur from question to
+# question, and a common word's postings, decoded from every file, are most of a
+# question's cost in a large archive. At most this many postings, 8 bytes each.
+RECENT_POSTINGS = 1 << 23
+RECENT_MIN_POSTINGS = 256
 # Document number and position packed in one int64: positions stay below 2**32.
 _STRIDE = np.int64(1 << 32)
 
@@ -147,8 +147,8 @@ class ArrayIndex:
         }
         self._doc_frequencies: dict[tuple[str, str], int] = {}
         self._norms: dict[tuple[str, float, float], np.ndarray] = {}
-        # (field, word, k1, b): the live and deleted documents holding it, and its score.
-        self.scored_terms = RecentPostings(SCORED_POSTINGS)
+        # (field, word): the documents holding it (deleted ones too) and its frequencies.
+        self._recent = RecentPostings(RECENT_POSTINGS)
 
     def length_norms(self, fieldname: str, k1: float, b: float) -> np.ndarray:
         """BM25's length normalization of every document in `fieldname`, computed once
@@ -218,8 +218,26 @@ class ArrayIndex:
 
     def docs(self, fieldname: str, word: str) -> np.ndarray:
         """The live articles holding `word` in `fieldname`, by document number."""
-        docs, _ = self.locate(fieldname, [word])[word].docs_and_weights()
+        docs, _ = self.term_postings(fieldname, word)
         return docs[self.live[docs]]
+
+    def term_postings(
+        self, fieldname: str, word: str, located: _TermPostings | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The documents holding `word` in `fieldname` (ascending, deleted ones too) and
+        its frequency in each, read from every file (`located`: where, when known); a
+        common word's kept for the next queries."""
+        key = (fieldname, word)
+        found = self._recent.get(key)
+        if found is None:
+            located = located or self.locate(fieldname, [word])[word]
+            found = located.docs_and_weights()
+            if len(found[0]) >= RECENT_MIN_POSTINGS:
+                found = found[0].astype(np.int32), found[1].astype(np.float32)
+                for array in found:
+                    array.flags.writeable = False  # shared by the queries that read it
+                self._recent.put(key, found)
+        return found
 
     def doc_frequency(self, fieldname: str, word: str) -> int:
         return self.doc_frequencies(fieldname, [word])[0]
@@ -646,27 +664,18 @@ class QueryScorer:
         return self._terms[(fieldname, word)]
 
     def _term(self, fieldname: str, text: str | bytes) -> tuple[np.ndarray, np.ndarray]:
-        """The documents holding a term and its BM25 score in each (Whoosh's formula);
-        a common term's kept by the index for the next queries."""
+        """The documents holding a term and its BM25 score in each (Whoosh's formula)."""
         found = self._scored.get((fieldname, text))
         if found is None:
-            key = (fieldname, term_text(text), self.k1, self.b)
-            found = self.index.scored_terms.get(key)
-            if found is None:
-                found = self._bm25(fieldname, text)
-                if len(found[0]) >= SCORED_MIN_POSTINGS:
-                    found = found[0].astype(np.int32), found[1]
-                    for array in found:
-                        array.flags.writeable = False  # shared by the queries that read it
-                    self.index.scored_terms.put(key, found)
-            self._scored[(fieldname, text)] = found
+            found = self._scored[(fieldname, text)] = self._bm25(fieldname, text)
         return found
 
     def _bm25(self, fieldname: str, text: str | bytes) -> tuple[np.ndarray, np.ndarray]:
         postings = self._postings(fieldname, text)
-        docs, tf = postings.docs_and_weights()
+        docs, frequencies = self.index.term_postings(fieldname, term_text(text), postings)
         if not len(docs):
-            return docs, tf
+            return docs, frequencies
+        tf = frequencies.astype(np.float64)
         index = self.index
         idf = math.log(index.doc_count / (postings.df + 1)) + 1
         norm = index.length_norms(fieldname, self.k1, self.b)[docs]
