@@ -399,8 +399,9 @@ class QueryScorer:
         query = self._prepared(query)
         if query is None:
             return None
-        if _flat_or(query) and not _coordinates(query):
-            return self._lazy_or(query)
+        leaves = _or_leaves(query)
+        if leaves is not None and not _coordinates(query):
+            return self._lazy_or(leaves)
         found = self._score(query)
         return Ranking(found.docs, found.scores)
 
@@ -414,8 +415,9 @@ class QueryScorer:
         return query
 
     def _score(self, query: wq.Query) -> Matched:
-        if _flat_or(query):
-            return self._sparse_or(query)
+        leaves = _or_leaves(query)
+        if leaves is not None:
+            return self._sparse_or(query, leaves)
         if _coordinates(query):  # most queries: their own scores, nothing to add them to
             found = self._coordinated(query)
         else:
@@ -424,17 +426,16 @@ class QueryScorer:
         docs = np.flatnonzero(found.matched)
         return Matched(docs, found.scores[docs])
 
-    def _sparse_or(self, q: wq.Or) -> Matched:
-        """An OR of terms and phrases, scored as `_add` and `_coordinated` score it (the
-        same additions in the same order), over its postings only."""
-        parts = [self._or_part(sub) for sub in q.subqueries]
-        weights = _or_weights(q)
+    def _sparse_or(self, q: wq.Or, leaves: list[_Leaf]) -> Matched:
+        """An OR of terms and phrases (`leaves`), scored as `_add` and `_coordinated`
+        score it (the same additions in the same order), over its postings only."""
+        parts = [self._or_part(leaf) for leaf, _ in leaves]
         counts = [
-            np.full(len(found), len(sub.words) if isinstance(sub, wq.Phrase) else 1)
-            for sub, (found, _) in zip(q.subqueries, parts, strict=True)
+            np.full(len(found), len(leaf.words) if isinstance(leaf, wq.Phrase) else 1)
+            for (leaf, _), (found, _) in zip(leaves, parts, strict=True)
         ]
         matched, at, size = self._united([found for found, _ in parts])
-        values = [scores * weight for (_, scores), weight in zip(parts, weights, strict=True)]
+        values = [scores * weight for (_, scores), (_, weight) in zip(parts, leaves, strict=True)]
         scores = np.bincount(at, np.concatenate([np.zeros(0), *values]), size)
         if _coordinates(q):
             terms, scale = float(self._term_matchers(q)), q.scale
@@ -446,13 +447,13 @@ class QueryScorer:
             scores = scores[matched]
         return Matched(matched, scores)
 
-    def _lazy_or(self, q: wq.Or) -> Ranking:
-        """An OR of terms and phrases without coordination, as `_sparse_or` scores it,
-        but a phrase one of whose words is a term of the OR (in its field) checked only
-        where `Ranking` asks: its articles are among the terms' matches already."""
-        terms = {(s.fieldname, term_text(s.text)) for s in q.subqueries if isinstance(s, wq.Term)}
+    def _lazy_or(self, leaves: list[_Leaf]) -> Ranking:
+        """An OR of terms and phrases (`leaves`) without coordination, as `_sparse_or`
+        scores it, but a phrase one of whose words is a term of the OR (in its field)
+        checked only where `Ranking` asks: its articles are among the terms' matches."""
+        terms = {(s.fieldname, term_text(s.text)) for s, _ in leaves if isinstance(s, wq.Term)}
         lazy, parts = [], []
-        for sub, weight in zip(q.subqueries, _or_weights(q), strict=True):
+        for sub, weight in leaves:
             if isinstance(sub, wq.Phrase) and any(
                 (sub.fieldname, term_text(w)) in terms for w in sub.words
             ):
@@ -724,11 +725,28 @@ class QueryScorer:
         return members(among, np.unique(starts // _STRIDE))
 
 
-def _or_weights(q: wq.Or) -> list[float]:
-    """What each part of an OR's scores are multiplied by: its boost and the OR's
-    (Whoosh skips a lone part's OR, and its boost)."""
-    boost = q.boost if len(q.subqueries) > 1 else 1.0
-    return [boost * sub.boost for sub in q.subqueries]
+# A term or phrase an OR adds up, and what its scores are multiplied by.
+_Leaf = tuple[wq.Term | wq.Phrase, float]
+
+
+def _or_leaves(q: wq.Query, boost: float = 1.0) -> list[_Leaf] | None:
+    """The terms and phrases (of the searched fields) an OR adds up, with the ORs
+    without coordination inside it (a word's other spellings) flattened, each with the
+    weight `_add` gives it: its boost times its ORs', multiplied in the same order
+    (Whoosh skips a lone part's OR, and its boost). None when it holds another part."""
+    if not isinstance(q, wq.Or) or q.minmatch:
+        return None
+    inner = boost * q.boost if len(q.subqueries) > 1 else boost
+    leaves: list[_Leaf] = []
+    for sub in q.subqueries:
+        if isinstance(sub, wq.Term | wq.Phrase) and sub.fieldname in FIELDS:
+            leaves.append((sub, inner * sub.boost))
+            continue
+        nested = _or_leaves(sub, inner) if isinstance(sub, wq.Or) and not sub.scale else None
+        if nested is None:
+            return None
+        leaves.extend(nested)
+    return leaves
 
 
 def members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
@@ -745,15 +763,6 @@ def members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
 
 def _excludes(q: wq.Query) -> bool:
     return any(isinstance(s, wq.Not) for s in q.subqueries)
-
-
-def _flat_or(q: wq.Query) -> bool:
-    """Whether `q` is an OR of terms and phrases on the searched fields only."""
-    return (
-        isinstance(q, wq.Or)
-        and not q.minmatch
-        and all(isinstance(s, wq.Term | wq.Phrase) and s.fieldname in FIELDS for s in q.subqueries)
-    )
 
 
 def _coordinates(q: wq.Query) -> bool:

@@ -504,18 +504,25 @@ def test_joining_drops_group_files_no_longer_listed(tmp_path: Path) -> None:
 def test_an_or_of_terms_scores_over_its_postings_as_over_every_article(
     data_index: Path, scale: float, share: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The OR of terms and phrases most questions are is added up over its postings
-    only: the same matches and the same scores as the whole-archive scoring."""
+    """The OR of terms and phrases most questions are (a word's other spellings an OR
+    inside it) is added up over its postings only: the same matches and the same scores
+    as the whole-archive scoring."""
     monkeypatch.setattr(scoring, "SPARSE_SHARE", share)
     with Archive(data_index) as archive:
         parsed = archive.parse("داعش واشنطن التحالف الدولي الأهلي")
-        q = wq.Or([*parsed.subqueries, wq.Phrase("text", ["تحالف", "دول"])], scale=scale)
+        spellings = wq.Or(archive.parse("ترامب ترمب").subqueries, boost=0.7)
+        q = wq.Or(
+            [*parsed.subqueries, wq.Phrase("text", ["تحالف", "دول"]), spellings], scale=scale
+        )
         scorer = archive.arrays.scorer()
         sparse = scorer.score(q)
         dense = scorer._coordinated(q) if scale else scorer._empty()
         if not scale:
             scorer._add(q, dense, 1.0)
         assert sparse is not None and len(sparse.docs) > 10
+        spelled = scorer.score(spellings)
+        assert spelled is not None and 0 < len(spelled.docs) < len(sparse.docs)
+        assert set(spelled.docs.tolist()) <= set(sparse.docs.tolist())
         assert sparse.docs.tolist() == np.flatnonzero(dense.matched).tolist()
         assert sparse.scores.tolist() == dense.scores[sparse.docs].tolist()
 

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from whoosh import query as wq
 
 from arshif.indexer.storage.writer import update_index
 from arshif.search.engine import Archive
@@ -25,6 +26,7 @@ QUESTIONS = [
     "من فاز بالدوري المصري هذا الموسم",
     "الأهلي والزمالك",
     '"التحالف الدولي" واشنطن',
+    "قمة ترمب بوتن",  # names spelled two ways: an OR of spellings inside the question's
 ]
 
 
@@ -75,14 +77,19 @@ def test_a_subset_keeps_what_was_checked_and_what_was_not() -> None:
     assert kept.ranked(3) == [(1, 5.0), (4, 3.0), (9, 1.0)]
 
 
-def assert_same_order_as_full_scoring(archive: Archive, text: str) -> None:
+def assert_same_order_as_full_scoring(archive: Archive, text: str) -> bool:
+    """Whether the phrases were checked lazily (the order is the full scoring's)."""
     plan = archive._plan(text, None, exact=False, names=True, suggest=False)
     full = archive.arrays.scorer(archive._scored_by_whoosh).score(plan.query)
     ranking = archive.arrays.scorer(archive._scored_by_whoosh).ranking(plan.query)
     assert full is not None and ranking is not None and len(full.docs)
+    near = [leaf for leaf in plan.query.leaves() if isinstance(leaf, wq.Phrase)]
+    if near and '"' not in text:  # a phrase typed is searched for, not checked later
+        assert ranking._bonus is not None, "the question's phrases are checked lazily"
     assert ranking.docs.tolist() == full.docs.tolist(), "the same matches, phrases unchecked"
     for depth in (1, 3, 10, 100):
         assert ranking.ranked(depth) == brute_force(full.docs, full.scores, depth), depth
+    return ranking._bonus is not None
 
 
 @pytest.fixture(scope="module")
@@ -117,5 +124,5 @@ def test_news_questions_rank_as_the_full_scoring_ranks_them(news_archive: Path) 
     with gzip.open(corpus, "rt", encoding="utf-8") as lines:
         titles = [json.loads(row)["title"] for row in islice(lines, 5, 20_000, 400)]
     with Archive(news_archive) as archive:
-        for text in [*QUESTIONS, *titles]:
-            assert_same_order_as_full_scoring(archive, text)
+        lazy = [assert_same_order_as_full_scoring(archive, text) for text in titles]
+    assert sum(lazy) > len(titles) / 2
