@@ -67,6 +67,10 @@ SPARSE_SHARE = 8
 # question's cost in a large archive. At most this many postings, 8 bytes each.
 RECENT_POSTINGS = 1 << 23
 RECENT_MIN_POSTINGS = 256
+# A document list is looked up through a table over the archive (`ArrayIndex.places`)
+# when it holds more than one in this many of the archive's documents: a binary search
+# per document costs more than writing the list's places into the table and back.
+TABLE_SHARE = 32
 # Document number and position packed in one int64: positions stay below 2**32.
 _STRIDE = np.int64(1 << 32)
 
@@ -149,6 +153,22 @@ class ArrayIndex:
         self._norms: dict[tuple[str, float, float], np.ndarray] = {}
         # (field, word): the documents holding it (deleted ones too) and its frequencies.
         self._recent = RecentPostings(RECENT_POSTINGS)
+        # Every document's place in the list being looked up (`places`), else -1.
+        self._table = np.full(self.doc_count, -1, np.int32)
+
+    def places(self, found: np.ndarray, docs: np.ndarray) -> np.ndarray:
+        """Where each of `docs` stands in `found` (ascending, distinct), -1 where it is
+        not: a binary search each, or for a long list one pass over it and one over
+        `docs` through a table over the archive, left as it was found."""
+        if len(found) * TABLE_SHARE < self.doc_count:
+            at = np.minimum(np.searchsorted(found, docs), max(len(found) - 1, 0))
+            return np.where(found[at] == docs, at, -1) if len(found) else np.full(len(docs), -1)
+        table = self._table
+        table[found] = np.arange(len(found), dtype=np.int32)
+        try:
+            return table[docs].astype(np.int64)
+        finally:
+            table[found] = -1
 
     def length_norms(self, fieldname: str, k1: float, b: float) -> np.ndarray:
         """BM25's length normalization of every document in `fieldname`, computed once
@@ -695,13 +715,13 @@ class QueryScorer:
         words = [self._postings(q.fieldname, w) for w in q.words]
         if not words or any(not w.df for w in words):
             return np.zeros(0, np.int64), np.zeros(0)
-        among = self._term(q.fieldname, q.words[0])[0]
-        for w in q.words[1:]:
-            among = among[members(among, self._term(q.fieldname, w)[0])]
+        scored = [self._term(q.fieldname, w) for w in q.words]
+        among = scored[0][0]
+        for docs, _ in scored[1:]:
+            among = among[self.index.places(docs, among) >= 0]
         total = np.zeros(len(among))
-        for w in q.words:
-            term_docs, values = self._term(q.fieldname, w)
-            total += values[np.searchsorted(term_docs, among)]
+        for docs, values in scored:
+            total += values[self.index.places(docs, among)]
         return among, total
 
     def _phrase_holds(self, q: wq.Phrase, among: np.ndarray) -> np.ndarray:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from whoosh import query as wq
 
 from arshif.indexer.storage.writer import update_index
+from arshif.search import scoring
 from arshif.search.engine import Archive
 from arshif.search.topk import Ranking
 from tests.conftest import DATA, corpus_path
@@ -99,8 +100,12 @@ def data_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return index_dir
 
 
+@pytest.mark.parametrize("share", [0, 10**9])  # lists looked up by binary search / table
 @pytest.mark.parametrize("text", QUESTIONS)
-def test_questions_rank_as_the_full_scoring_ranks_them(data_archive: Path, text: str) -> None:
+def test_questions_rank_as_the_full_scoring_ranks_them(
+    data_archive: Path, text: str, share: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scoring, "TABLE_SHARE", share)
     with Archive(data_archive) as archive:
         assert_same_order_as_full_scoring(archive, text)
 
