@@ -24,7 +24,7 @@ import math
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +40,11 @@ from arshif.indexer.storage.docvalues import (
     slice_doc_values,
 )
 from arshif.indexer.storage.postings import (
+    DECODED_BYTES,
     FIELDS,
     LEXICON_FIELD,
     SEGMENT_ENDS,
+    DecodedPostings,
     FieldPostings,
     postings_of,
     segments_within,
@@ -61,6 +63,10 @@ WhooshScores = Callable[[wq.Query], tuple[np.ndarray, np.ndarray]]
 SPARSE_SHARE = 8
 # Document number and position packed in one int64: positions stay below 2**32.
 _STRIDE = np.int64(1 << 32)
+# Document frequencies an opened index remembers at most (then forgets them all): the
+# corrections ask for hundreds of candidate spellings of each rare word, nearly all once
+# (all the dev questions in one process: 340,000 words, some 50 MB).
+DOC_FREQUENCIES_KEPT = 100_000
 
 
 @dataclass
@@ -102,7 +108,8 @@ class Matched:
 class ArrayIndex:
     """The postings arrays of every segment an index reader sees, in its numbering, with
     which documents are live, each document's field lengths, and the article values and
-    hit texts kept beside them (`indexer.storage.docvalues`)."""
+    hit texts kept beside them (`indexer.storage.docvalues`; not the near-duplicate
+    signatures, which searching never reads)."""
 
     def __init__(self, folder: Path, reader: Any) -> None:
         self.parts: list[_Part] = []
@@ -111,12 +118,15 @@ class ArrayIndex:
         self.live = live_docs(segments, self.doc_count)
         offset = 0
         doc_values = []
+        decoded = DecodedPostings(DECODED_BYTES)  # one budget for all the files
         for place in postings_files(folder, [segment for segment, _ in segments]):
             arrays = read_arrays(place.path)
-            fields, texts = postings_of(arrays), Texts(arrays)
+            fields, texts = postings_of(arrays, decoded), Texts(arrays)
             ends = arrays[SEGMENT_ENDS]
             self.parts.append(_Part(offset, place.first, place.end, fields, texts, ends))
-            doc_values.append(slice_doc_values(read_doc_values(arrays), place.first, place.end))
+            values = slice_doc_values(read_doc_values(arrays), place.first, place.end)
+            # Joined, the signatures were a copy of 256 bytes an article (107 MB at ×10).
+            doc_values.append(replace(values, signatures=values.signatures[:0]))
             offset += place.end - place.first
         self._part_offsets = [part.offset for part in self.parts]
         # Every article's day, source and category, in the reader's numbering.
@@ -197,9 +207,12 @@ class ArrayIndex:
 
     def doc_frequencies(self, fieldname: str, words: Iterable[str]) -> list[int]:
         """How many articles hold each word in `fieldname`, as Whoosh counts them (deleted
-        articles too, until their segment is merged). Remembered per opened index."""
+        articles too, until their segment is merged). Remembered per opened index, up to
+        `DOC_FREQUENCIES_KEPT` words."""
         words = list(words)
         cache = self._doc_frequencies
+        if len(cache) > DOC_FREQUENCIES_KEPT:
+            cache.clear()
         missing = [w for w in dict.fromkeys(words) if (fieldname, w) not in cache]
         if missing:
             for word, postings in self.locate(fieldname, missing).items():
