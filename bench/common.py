@@ -154,9 +154,10 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def _tree_pss(pid: int) -> int:
-    """Bytes of memory the process tree uses, each shared page counted once (PSS)."""
-    total = 0
+def _tree_pss(pid: int) -> tuple[int, int]:
+    """Bytes of memory the process tree uses, each shared page counted once (PSS): in
+    all, and anonymous (not mapped from files: what it allocated itself)."""
+    total = anonymous = 0
     for member in _descendants(pid):
         try:
             rollup = Path(f"/proc/{member}/smaps_rollup").read_text()
@@ -165,8 +166,9 @@ def _tree_pss(pid: int) -> int:
         for line in rollup.splitlines():
             if line.startswith("Pss:"):
                 total += int(line.split()[1]) * 1024
-                break
-    return total
+            elif line.startswith("Pss_Anon:"):
+                anonymous += int(line.split()[1]) * 1024
+    return total, anonymous
 
 
 class _PeakSampler(threading.Thread):
@@ -175,18 +177,20 @@ class _PeakSampler(threading.Thread):
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
-        self.peak = 0
+        self.peak = self.peak_anonymous = 0
         self._stop_event = threading.Event()
 
     def run(self) -> None:
         while not self._stop_event.is_set():
-            self.peak = max(self.peak, _tree_pss(self.pid))
+            total, anonymous = _tree_pss(self.pid)
+            self.peak = max(self.peak, total)
+            self.peak_anonymous = max(self.peak_anonymous, anonymous)
             self._stop_event.wait(SAMPLE_SECONDS)
 
-    def stop(self) -> int:
+    def stop(self) -> tuple[int, int]:
         self._stop_event.set()
         self.join()
-        return self.peak
+        return self.peak, self.peak_anonymous
 
 
 @dataclass
@@ -197,11 +201,15 @@ class Measured:
     getrusage. `peak_tree`: the largest PSS total of the child and every descendant
     (workers under a forkserver included), sampled every SAMPLE_SECONDS from /proc; PSS
     counts a page shared by forked workers once, so the total is real memory, not N copies.
+    `peak_anonymous`: the same for anonymous memory only, what the processes allocated
+    (the rest is mapped files: an opened index's pages, also in the page cache, shared
+    with every process mapping them).
     """
 
     value: Any
     peak_main: int
     peak_tree: int
+    peak_anonymous: int
 
 
 def _child_main(target: Callable[..., Any], args: tuple, conn: Any) -> None:
@@ -232,7 +240,7 @@ def run_measured(target: Callable[..., Any], *args: Any) -> Measured:
     except EOFError:
         status, value, peak_main = "error", "the child process died without a result", 0
     child.join()
-    peak_tree = sampler.stop()
+    peak_tree, peak_anonymous = sampler.stop()
     if status != "ok":
         raise RuntimeError(f"measured step failed in its child process:\n{value}")
-    return Measured(value, peak_main, peak_tree)
+    return Measured(value, peak_main, peak_tree, peak_anonymous)

@@ -6,7 +6,9 @@
 Measures indexing (news_ant, and news_ant + retrieval_arwiki_qa "mixed"), query latency
 on the mixed index (the 2,500 dev questions and 200 short headline queries), re-indexing
 an unchanged folder and one with 1% of its files changed, and a synthetic archive N times
-news_ant. Prints the tables and writes them to bench/results/speed.md.
+news_ant: its indexing, query latency, the peak memory of a process answering every dev
+question, and adding 1% new files to it. Prints the tables and writes them to
+bench/results/speed.md.
 With --warc it measures instead web archives against saved pages (`web_archive`), into
 bench/results/web_archive.md.
 
@@ -26,7 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +91,10 @@ TARGET_SCALE_DEV_P50 = 2.0
 TARGET_SCALE_DEV_P95 = 2.5
 # "Indexes at the same rate" at scale: within noise of the 1x rate.
 TARGET_SCALE_RATE = 0.9
+# A process answering all the dev questions (batch path) on the scaled archive, at most;
+# and adding 1% new files to it, as a share of indexing it whole.
+TARGET_SEARCH_PEAK_MB = 600
+TARGET_ADD_FRACTION = 0.03
 
 _ARABIC_WORD = re.compile("[\u0621-\u063a\u0641-\u064a]{3,}")
 # Frequent function words of three letters or more: a reader types names and topics.
@@ -391,15 +397,41 @@ def time_queries(
         search.close()
 
 
+def answer_questions(index_dir: str, questions: list[str]) -> int:
+    """Every question on the batch path in one process, as a long-running evaluation or
+    server answers them (`run_measured` takes its peak memory)."""
+    search = ArshifBatch(Path(index_dir))
+    try:
+        for question in questions:
+            search(question)
+    finally:
+        search.close()
+    return len(questions)
+
+
+def measure_search_memory(index_dir: Path, questions: list[str]) -> Measured:
+    measured = run_measured(answer_questions, str(index_dir), questions)
+    log(
+        f"  peak memory {mb(measured.peak_tree)} (anonymous {mb(measured.peak_anonymous)}),"
+        f" main process {mb(measured.peak_main)}"
+    )
+    return measured
+
+
 # --- re-indexing ----------------------------------------------------------------------
+
+
+def spread_files(folder: Path, fraction: float) -> list[Path]:
+    """An evenly spread `fraction` of the folder's JSONL files (one at least)."""
+    files = sorted(folder.glob("*.jsonl"))
+    count = max(1, round(len(files) * fraction))
+    return files[:: len(files) // count][:count]
 
 
 def change_files(folder: Path, fraction: float) -> tuple[int, int]:
     """Edit every article of an evenly spread `fraction` of the files, as a correction
     run would; returns (files changed, articles in them)."""
-    files = sorted(folder.glob("*.jsonl"))
-    count = max(1, round(len(files) * fraction))
-    chosen = files[:: len(files) // count][:count]
+    chosen = spread_files(folder, fraction)
     articles = 0
     for file in chosen:
         records = [json.loads(line) for line in read_lines(file)]
@@ -407,6 +439,18 @@ def change_files(folder: Path, fraction: float) -> tuple[int, int]:
             record["body"] = (record.get("body") or "") + "\nتحديث: صُحّح هذا الخبر."
         file.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
         articles += len(records)
+    return len(chosen), articles
+
+
+def add_files(folder: Path, fraction: float) -> tuple[int, int]:
+    """Add new files, as a day's news arrives: copies of an evenly spread `fraction` of
+    the folder's files with new ids (`<id>~new`); returns (files added, articles in them)."""
+    chosen = spread_files(folder, fraction)
+    articles = 0
+    for file in chosen:
+        lines = list(with_new_ids(read_lines(file), "~new"))
+        (folder / f"new-{file.name}").write_bytes(b"".join(lines))
+        articles += len(lines)
     return len(chosen), articles
 
 
@@ -420,21 +464,34 @@ class ReindexRun:
     peak_tree: int
 
 
+def measure_update(
+    case: str, index_dir: Path, collection: Collection, changed: tuple[int, int] = (0, 0)
+) -> ReindexRun:
+    """`update_index` again on a collection's indexed folders, after `changed` (files,
+    articles) were edited or added; the article count is checked after it."""
+    log(f"re-indexing {collection.name} with arshif: {case}")
+    measured = run_measured(index_arshif, str(index_dir), [str(f) for f in collection.folders])
+    value = measured.value
+    if value["docs"] != collection.articles:
+        raise SystemExit(f"re-indexing left {value['docs']} articles, not {collection.articles}")
+    log(f"  {value['seconds']:.1f} s, {value['added']:,} articles indexed")
+    return ReindexRun(case, *changed, value["seconds"], value["added"], measured.peak_tree)
+
+
 def measure_reindex(index_dir: Path, news: Collection) -> list[ReindexRun]:
     """`update_index` again on the indexed folder: as is, then with 1% of files changed."""
-    runs = []
-    folders = [str(f) for f in news.folders]
-    for case in ("unchanged folder", f"{CHANGED_FRACTION:.0%} of files changed"):
-        changed = (0, 0) if not runs else change_files(news.folders[0], CHANGED_FRACTION)
-        log(f"re-indexing news_ant with arshif: {case}")
-        measured = run_measured(index_arshif, str(index_dir), folders)
-        value = measured.value
-        if value["docs"] != news.articles:
-            raise SystemExit(f"re-indexing left {value['docs']} articles, not {news.articles}")
-        runs.append(
-            ReindexRun(case, *changed, value["seconds"], value["added"], measured.peak_tree)
-        )
+    runs = [measure_update("unchanged folder", index_dir, news)]
+    edited = change_files(news.folders[0], CHANGED_FRACTION)
+    runs.append(measure_update(f"{CHANGED_FRACTION:.0%} of files changed", index_dir, news, edited))
     return runs
+
+
+def measure_additions(index_dir: Path, collection: Collection) -> ReindexRun:
+    """`update_index` on an indexed archive after `CHANGED_FRACTION` of the files of its
+    first folder were added as new ones."""
+    added = add_files(collection.folders[0], CHANGED_FRACTION)
+    grown = replace(collection, articles=collection.articles + added[1])
+    return measure_update(f"{CHANGED_FRACTION:.0%} new files added", index_dir, grown, added)
 
 
 # --- the run --------------------------------------------------------------------------
@@ -452,6 +509,10 @@ class Results:
     short_p50: dict[str, float] = field(default_factory=dict)
     # Dev questions on the batch path, on the mixed archive and the scaled one.
     scale_dev: dict[str, dict[str, float]] = field(default_factory=dict)
+    # Peak memory of a process answering every dev question there (batch path).
+    search_memory: dict[str, Measured] = field(default_factory=dict)
+    # 1% new files added to the scaled archive.
+    scale_add: ReindexRun | None = None
 
     def index_run(self, system: str, collection_name: str) -> IndexRun:
         return next(
@@ -522,6 +583,13 @@ def run(options: Options, work: Path) -> Results:
             results.scale_dev[key] = time_queries(
                 ARSHIF_BATCH, index_dir(ARSHIF, collection), dev, options.query_repeats
             )
+        every_question = dev_questions(quick=False, count=None)
+        for key, collection in (("1×", mixed), (f"{options.scale}×", scaled)):
+            log(f"answering {len(every_question)} dev questions on {collection.name}, one process")
+            results.search_memory[key] = measure_search_memory(
+                index_dir(ARSHIF, collection), every_question
+            )
+        results.scale_add = measure_additions(index_dir(ARSHIF, scaled), scaled)
     return results
 
 
@@ -702,7 +770,67 @@ def scale_section(results: Results) -> str:
         + table(headers, rows)
         + "\n\nDev questions on the batch path (`run_topics`, top 100, no snippets):\n\n"
         + table(dev_headers, dev_rows)
+        + "\n\n"
+        + search_memory_table(results)
+        + "\n\n"
+        + additions_table(results)
     )
+
+
+def search_memory_table(results: Results) -> str:
+    """The peak memory of one process answering every dev question, 1× and scaled."""
+    assert results.scale is not None
+    (one_key, one), (big_key, big) = results.search_memory.items()
+    mixed = results.index_run(ARSHIF, "mixed")
+    big_name, big_articles = results.scale.collection.name, results.scale.collection.articles
+    rows = [
+        [f"mixed {one_key}", f"{mixed.collection.articles:,}", mb(mixed.index_bytes),
+         f"{one.value:,}", mb(one.peak_tree), mb(one.peak_anonymous), mb(one.peak_main)],
+        [big_name, f"{big_articles:,}", mb(results.scale.index_bytes), f"{big.value:,}",
+         mb(big.peak_tree), mb(big.peak_anonymous), mb(big.peak_main)],
+        [f"{big_key} / {one_key}", "", "", "", ratio(big.peak_tree, one.peak_tree),
+         ratio(big.peak_anonymous, one.peak_anonymous), ratio(big.peak_main, one.peak_main)],
+    ]  # fmt: skip
+    headers = [
+        "archive",
+        "articles",
+        "index size",
+        "questions",
+        "peak memory, all processes",
+        "peak anonymous",
+        "peak RSS, main process",
+    ]
+    return (
+        "One process answering every dev question on the batch path, open index to the last"
+        " answer (the rest of its memory is the index's pages it mapped, shared with every"
+        " process mapping them):\n\n" + table(headers, rows)
+    )
+
+
+def additions_table(results: Results) -> str:
+    """New files added to the scaled archive, against indexing it whole."""
+    assert results.scale is not None and results.scale_add is not None
+    added, full = results.scale_add, results.scale
+    rows = [
+        [
+            full.collection.name,
+            f"{added.files_changed} ({added.articles_expected:,} articles)",
+            f"{added.seconds:.1f}",
+            f"{added.articles_added:,}",
+            f"{added.seconds / full.seconds:.1%}",
+            mb(added.peak_tree),
+        ]
+    ]
+    headers = [
+        "archive",
+        "new files",
+        "arshif s",
+        "articles indexed",
+        "of arshif full index",
+        "peak memory",
+    ]
+    title = f"{CHANGED_FRACTION:.0%} new files (new ids) added to the scaled archive:"
+    return f"{title}\n\n{table(headers, rows)}"
 
 
 def targets_section(results: Results) -> str:
@@ -767,6 +895,9 @@ def targets_section(results: Results) -> str:
                 )
             )
         factor = results.scale.collection.articles / one.collection.articles
+        search_peak = results.search_memory[big_key].peak_tree
+        assert results.scale_add is not None
+        added = results.scale_add.seconds / results.scale.seconds
         checks += [
             (
                 f"{big_key} archive indexes at the same rate (≥ {TARGET_SCALE_RATE:.0%} of 1×)",
@@ -777,6 +908,18 @@ def targets_section(results: Results) -> str:
                 f"short-query p50 grows sub-linearly ({big_key} p50 / 1× p50 < {factor:.1f})",
                 ratio(big_p50, one_p50),
                 big_p50 / one_p50 < factor,
+            ),
+            (
+                f"a process answering all dev questions on the {big_key} archive peaks at"
+                f" ≤ {TARGET_SEARCH_PEAK_MB} MB",
+                mb(search_peak),
+                search_peak <= TARGET_SEARCH_PEAK_MB * MB,
+            ),
+            (
+                f"{CHANGED_FRACTION:.0%} new files added to the {big_key} index"
+                f" ≤ {TARGET_ADD_FRACTION:.0%} of its full indexing",
+                f"{added:.1%}",
+                added <= TARGET_ADD_FRACTION,
             ),
         ]
     rows = [[name, value, "met" if ok else "**not met**"] for name, value, ok in checks]
@@ -807,7 +950,14 @@ def method_section(options: Options) -> str:
 - Re-indexing: `update_index` again on the indexed news_ant folder, unchanged, then with
   every article of {CHANGED_FRACTION:.0%} of the files edited (a line appended to the body).
 - Scale: news_ant written {options.scale}× with new ids (`<id>~x<copy>`), indexed by arshif;
-  its short-query p50 is compared with that of the 1× news_ant index."""
+  its short-query p50 is compared with that of the 1× news_ant index.
+- Search memory: a fresh child process opens the index and answers all the dev questions
+  (whatever `--questions` times) with `Archive.run_topics(q, 100)`; its peak is measured as
+  indexing's is (PSS of the process tree, mapped index pages included; "anonymous": the
+  peak of its anonymous PSS alone, what the process allocated).
+- New files: {CHANGED_FRACTION:.0%} of the scaled archive's news files, evenly spread, copied
+  with new ids (`<id>~new`) as new files beside them, then `update_index` on its folders;
+  its time is a share of indexing the scaled archive whole."""
 
 
 def whoosh_version() -> str:

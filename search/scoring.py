@@ -24,7 +24,7 @@ import math
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,11 +40,12 @@ from arshif.indexer.storage.docvalues import (
     slice_doc_values,
 )
 from arshif.indexer.storage.postings import (
+    DECODED_BYTES,
     FIELDS,
     LEXICON_FIELD,
     SEGMENT_ENDS,
+    DecodedPostings,
     FieldPostings,
-    RecentPostings,
     postings_of,
     segments_within,
     term_key,
@@ -61,11 +62,10 @@ WhooshScores = Callable[[wq.Query], tuple[np.ndarray, np.ndarray]]
 # An OR's postings are sorted when fewer than one in this many of the archive's articles
 # (cost follows them), else counted over the archive in one pass (cheaper than sorting).
 SPARSE_SHARE = 8
-# Terms whose postings an opened index keeps, across its files, for terms of
-# `RECENT_MIN_POSTINGS` postings or more asked for last: words recur from question to
-# question, and a common word's postings, decoded from every file, are most of a
-# question's cost in a large archive. At most this many postings, 8 bytes each.
-RECENT_POSTINGS = 1 << 23
+# A term's postings read from every file are kept with the decoded postings, for terms
+# of this many postings or more: words recur from question to question, and a common
+# word's postings, decoded from each file and put together, are most of a question's
+# cost in a large archive.
 RECENT_MIN_POSTINGS = 256
 # A document list is looked up through a table over the archive (`ArrayIndex.places`)
 # when it holds more than one in this many of the archive's documents: a binary search
@@ -73,6 +73,10 @@ RECENT_MIN_POSTINGS = 256
 TABLE_SHARE = 32
 # Document number and position packed in one int64: positions stay below 2**32.
 _STRIDE = np.int64(1 << 32)
+# Document frequencies an opened index remembers at most (then forgets them all): the
+# corrections ask for hundreds of candidate spellings of each rare word, nearly all once
+# (all the dev questions in one process: 340,000 words, some 50 MB).
+DOC_FREQUENCIES_KEPT = 100_000
 
 
 @dataclass
@@ -114,7 +118,8 @@ class Matched:
 class ArrayIndex:
     """The postings arrays of every segment an index reader sees, in its numbering, with
     which documents are live, each document's field lengths, and the article values and
-    hit texts kept beside them (`indexer.storage.docvalues`)."""
+    hit texts kept beside them (`indexer.storage.docvalues`; not the near-duplicate
+    signatures, which searching never reads)."""
 
     def __init__(self, folder: Path, reader: Any) -> None:
         self.parts: list[_Part] = []
@@ -123,12 +128,15 @@ class ArrayIndex:
         self.live = live_docs(segments, self.doc_count)
         offset = 0
         doc_values = []
+        decoded = DecodedPostings(DECODED_BYTES)  # one budget for all the files
         for place in postings_files(folder, [segment for segment, _ in segments]):
             arrays = read_arrays(place.path)
-            fields, texts = postings_of(arrays), Texts(arrays)
+            fields, texts = postings_of(arrays, decoded), Texts(arrays)
             ends = arrays[SEGMENT_ENDS]
             self.parts.append(_Part(offset, place.first, place.end, fields, texts, ends))
-            doc_values.append(slice_doc_values(read_doc_values(arrays), place.first, place.end))
+            values = slice_doc_values(read_doc_values(arrays), place.first, place.end)
+            # Joined, the signatures were a copy of 256 bytes an article (107 MB at ×10).
+            doc_values.append(replace(values, signatures=values.signatures[:0]))
             offset += place.end - place.first
         self._part_offsets = [part.offset for part in self.parts]
         # Every article's day, source and category, in the reader's numbering.
@@ -151,8 +159,8 @@ class ArrayIndex:
         }
         self._doc_frequencies: dict[tuple[str, str], int] = {}
         self._norms: dict[tuple[str, float, float], np.ndarray] = {}
-        # (field, word): the documents holding it (deleted ones too) and its frequencies.
-        self._recent = RecentPostings(RECENT_POSTINGS)
+        # Also a word's postings across the files (`term_postings`), by ("term", field, word).
+        self._decoded = decoded
         # Every document's place in the list being looked up (`places`), else -1.
         self._table = np.full(self.doc_count, -1, np.int32)
 
@@ -227,9 +235,12 @@ class ArrayIndex:
 
     def doc_frequencies(self, fieldname: str, words: Iterable[str]) -> list[int]:
         """How many articles hold each word in `fieldname`, as Whoosh counts them (deleted
-        articles too, until their segment is merged). Remembered per opened index."""
+        articles too, until their segment is merged). Remembered per opened index, up to
+        `DOC_FREQUENCIES_KEPT` words."""
         words = list(words)
         cache = self._doc_frequencies
+        if len(cache) > DOC_FREQUENCIES_KEPT:
+            cache.clear()
         missing = [w for w in dict.fromkeys(words) if (fieldname, w) not in cache]
         if missing:
             for word, postings in self.locate(fieldname, missing).items():
@@ -247,17 +258,15 @@ class ArrayIndex:
         """The documents holding `word` in `fieldname` (ascending, deleted ones too) and
         its frequency in each, read from every file (`located`: where, when known); a
         common word's kept for the next queries."""
-        key = (fieldname, word)
-        found = self._recent.get(key)
+        key = ("term", fieldname, word)
+        found = self._decoded.get(key)
         if found is None:
             located = located or self.locate(fieldname, [word])[word]
             found = located.docs_and_weights()
             if len(found[0]) >= RECENT_MIN_POSTINGS:
                 found = found[0].astype(np.int32), found[1].astype(np.float32)
-                for array in found:
-                    array.flags.writeable = False  # shared by the queries that read it
-                self._recent.put(key, found)
-        return found
+                self._decoded.put(key, found)
+        return found[0], found[1]
 
     def doc_frequency(self, fieldname: str, word: str) -> int:
         return self.doc_frequencies(fieldname, [word])[0]

@@ -25,7 +25,7 @@ from arshif.indexer.article import Article
 from arshif.indexer.boilerplate import BoilerplateDetector
 from arshif.indexer.duplicates import signature
 from arshif.indexer.readers import find_files, read_file
-from arshif.indexer.storage import postings_groups, store, writer
+from arshif.indexer.storage import postings, postings_groups, store, writer
 from arshif.indexer.storage.arrayfile import read_arrays
 from arshif.indexer.storage.docvalues import (
     VALUE_FIELDS,
@@ -475,6 +475,53 @@ def test_a_group_losing_merged_segments_is_read_in_ranges_then_joined_again(
     assert not (index_dir / before["file"]).exists()
     (after,) = read_json(index_dir / postings_groups.MANIFEST_FILE, None)
     assert len(after["segments"]) == 3 and not list(index_dir.glob("MAIN_*.arr"))
+
+
+@pytest.mark.parametrize(("budget", "kept"), [(0, 0), (1 << 30, 10**9)])  # nothing / all
+def test_what_an_opened_index_keeps_decoded_changes_no_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, budget: int, kept: int
+) -> None:
+    """The files of an opened index keep their decoded postings (and document
+    frequencies) in one bounded store: one file's term numbers never answer for
+    another's, whatever the store holds."""
+    monkeypatch.setattr(postings_groups, "GROUP_ARTICLES", 1)  # a file per segment
+    _, index_dir = index_in_runs(tmp_path, ("txt", "jsonl", "trec", "json"))
+    queries = ["داعش واشنطن", '"التحالف الدولي"', "سوريا -التحالف", "الأهلي الإسماعيلي"]
+
+    def answers(archive: Archive) -> list[list[tuple[str, float | None]]]:
+        return [[(h.id, h.score) for h in archive.search(q, limit=50).hits] for q in queries]
+
+    with Archive(index_dir) as archive:
+        expected = answers(archive)
+    monkeypatch.setattr(postings, "DECODED_MIN_POSTINGS", 1)  # every term kept
+    monkeypatch.setattr(scoring, "DECODED_BYTES", budget)
+    monkeypatch.setattr(scoring, "DOC_FREQUENCIES_KEPT", kept)
+    with Archive(index_dir) as archive:
+        parts = archive.arrays.parts
+        assert len(parts) > 1
+        assert len({id(f._decoded) for part in parts for f in part.fields.values()}) == 1
+        assert answers(archive) == answers(archive) == expected  # the second from the store
+
+
+def test_files_sharing_a_store_of_decoded_postings_read_their_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Term numbers are a file's own: the same number read from each file, in turn,
+    through one store gives each file's postings."""
+    monkeypatch.setattr(postings_groups, "GROUP_ARTICLES", 1)  # a file per segment
+    monkeypatch.setattr(postings, "DECODED_MIN_POSTINGS", 1)  # every term kept
+    _, index_dir = index_in_runs(tmp_path, ("txt", "jsonl", "trec"))
+    files = [read_arrays(path) for path in sorted(index_dir.glob("*.arr"))]
+    store = postings.DecodedPostings(1 << 30)
+    shared = [postings_of(arrays, store)["text"] for arrays in files]
+    alone = [postings_of(arrays)["text"] for arrays in files]
+    assert len(files) == 3
+    for term in range(min(len(field.keys) for field in alone)):
+        for own, kept in zip(alone, shared, strict=True):
+            a, b = own.starts[term : term + 2].tolist()
+            assert kept.term_docs(term, a, b).tolist() == own.term_docs(term, a, b).tolist()
+            assert kept.term_tfs(term, a, b).tolist() == own.term_tfs(term, a, b).tolist()
+    assert store.held > 0
 
 
 @pytest.mark.parametrize("sort", ["newest", "oldest"])

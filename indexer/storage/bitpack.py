@@ -119,9 +119,11 @@ class Packed:
         return self.widths.nbytes + self.bits.nbytes
 
     def _byte_starts(self) -> np.ndarray:
-        """Where each block begins (summed once, at the first read)."""
+        """Where each block begins (summed once, at the first read; 4 bytes a block where
+        the bits allow, not 8: an opened index keeps them for all its packed arrays)."""
         if self._starts is None:
-            self._starts = _block_byte_starts(self.widths)
+            starts = _block_byte_starts(self.widths)
+            self._starts = starts.astype(np.uint32) if len(self.bits) < 1 << 32 else starts
         return self._starts
 
     def take(self, indexes: np.ndarray) -> np.ndarray:

@@ -78,12 +78,13 @@ from arshif.indexer.storage.wordlist import WordList
 FIELDS = TEXT_FIELDS
 SUFFIX = ".arr"
 SEGMENT_ENDS = "segment.ends"
-# Terms whose position starts a field keeps computed (phrases read them per query).
-POSITION_CACHE = 4096
-# Decoded postings a file keeps, for its terms of `DECODED_MIN_POSTINGS` postings or
-# more asked for last (words recur from query to query, and decoding them is most of
-# what the packing costs a query): at most this many postings, 8 bytes each.
-DECODED_POSTINGS = 1 << 20
+# Bytes of decoded postings an opened index keeps for all its files together (a budget
+# per file grew with the archive: 72 MB, and 224 MB of position starts, at ×10), for its
+# terms of `DECODED_MIN_POSTINGS` postings or more asked for last: words recur from
+# query to query, and decoding them is most of what the packing costs a query. A term's
+# documents and frequencies take 8 bytes a posting, where its positions begin 8 more;
+# the scorer keeps a common word's postings put together from every file there too.
+DECODED_BYTES = 64 << 20
 DECODED_MIN_POSTINGS = 32
 # The field whose words did-you-mean reads.
 LEXICON_FIELD = "exact"
@@ -352,10 +353,9 @@ class FieldPostings:
     lengths: np.ndarray
     totals: np.ndarray
     words: WordList
-    _pos_cache: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
     name: str = ""
-    _decoded: RecentPostings = field(
-        default_factory=lambda: RecentPostings(DECODED_POSTINGS), repr=False
+    _decoded: DecodedPostings = field(
+        default_factory=lambda: DecodedPostings(DECODED_BYTES), repr=False
     )
 
     def find(self, keys: np.ndarray) -> np.ndarray:
@@ -388,16 +388,16 @@ class FieldPostings:
 
     def _term_postings(self, term: int) -> tuple[np.ndarray, np.ndarray]:
         """The term's documents (decoded from its first posting on) and frequencies."""
-        found = self._decoded.get((self.name, term))
+        # The store may be shared by every field of an opened index's files, all living
+        # as long as it: a field's id() names it there.
+        key = (id(self), "postings", term)
+        found = self._decoded.get(key)
         if found is None:
             a, b = self.starts[term : term + 2].tolist()
             found = np.cumsum(self.docs.slice(a, b)), self.tfs.slice(a, b) + 1
             if b - a >= DECODED_MIN_POSTINGS:
-                kept = found[0].astype(np.int32), found[1].astype(np.int32)
-                for decoded in kept:
-                    decoded.flags.writeable = False  # shared by the queries that read it
-                self._decoded.put((self.name, term), kept)
-        return found
+                self._decoded.put(key, (found[0].astype(np.int32), found[1].astype(np.int32)))
+        return found[0], found[1]
 
     def positions_of(self, term: int, postings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The positions of some of a term's postings (indexes among the field's
@@ -420,39 +420,43 @@ class FieldPostings:
         return _undo_all_gaps(self.positions, _starts(self.all_tfs()))
 
     def _position_starts(self, term: int) -> np.ndarray:
-        """Where each of the term's postings' positions begin (its tfs summed), kept for
-        the terms phrases asked for last."""
-        found = self._pos_cache.get(term)
+        """Where each of the term's postings' positions begin (its tfs summed), kept
+        beside its decoded postings for the terms phrases asked for last."""
+        key = (id(self), "positions", term)
+        found = self._decoded.get(key)
         if found is None:
             a, b = self.starts[term : term + 2].tolist()
-            found = int(self.pos_starts[term]) + _starts(self.term_tfs(term, a, b))
-            if len(self._pos_cache) >= POSITION_CACHE:
-                self._pos_cache.pop(next(iter(self._pos_cache)))
-            self._pos_cache[term] = found
-        return found
+            found = (int(self.pos_starts[term]) + _starts(self.term_tfs(term, a, b)),)
+            if b - a >= DECODED_MIN_POSTINGS:
+                self._decoded.put(key, found)
+        return found[0]
 
 
-class RecentPostings:
-    """Postings of terms as a query reads them (decoded here, scored by
-    `search.scoring`), the least recently asked for dropped past `capacity` postings."""
+class DecodedPostings:
+    """Arrays decoded from postings files (a term's documents and frequencies, where its
+    positions begin), by key; the least recently asked for dropped past `capacity`
+    bytes. One store serves every file of an opened index, so that what it holds does
+    not grow with the number of files."""
 
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
         self.held = 0
-        self._terms: OrderedDict[Hashable, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._arrays: OrderedDict[Hashable, tuple[np.ndarray, ...]] = OrderedDict()
 
-    def get(self, term: Hashable) -> tuple[np.ndarray, np.ndarray] | None:
-        found = self._terms.get(term)
+    def get(self, key: Hashable) -> tuple[np.ndarray, ...] | None:
+        found = self._arrays.get(key)
         if found is not None:
-            self._terms.move_to_end(term)
+            self._arrays.move_to_end(key)
         return found
 
-    def put(self, term: Hashable, postings: tuple[np.ndarray, np.ndarray]) -> None:
-        self._terms[term] = postings
-        self.held += len(postings[0])
-        while self.held > self.capacity and len(self._terms) > 1:
-            _, dropped = self._terms.popitem(last=False)
-            self.held -= len(dropped[0])
+    def put(self, key: Hashable, arrays: tuple[np.ndarray, ...]) -> None:
+        for values in arrays:
+            values.flags.writeable = False  # shared by the queries that read it
+        self._arrays[key] = arrays
+        self.held += sum(a.nbytes for a in arrays)
+        while self.held > self.capacity and len(self._arrays) > 1:
+            _, dropped = self._arrays.popitem(last=False)
+            self.held -= sum(a.nbytes for a in dropped)
 
 
 _NOT_STORED_AS_IS = ("docs", "tfs", "positions", "words", "name")
@@ -471,15 +475,17 @@ def read_postings(path: Path) -> dict[str, FieldPostings]:
     return postings_of(read_arrays(path))
 
 
-def postings_of(arrays: dict[str, np.ndarray]) -> dict[str, FieldPostings]:
-    """The fields' postings among the arrays of one postings file (sharing one store of
-    decoded postings)."""
-    decoded = RecentPostings(DECODED_POSTINGS)
-    return {name: field_postings(arrays, name, decoded) for name in FIELDS}
+def postings_of(
+    arrays: dict[str, np.ndarray], decoded: DecodedPostings | None = None
+) -> dict[str, FieldPostings]:
+    """The fields' postings among the arrays of one postings file, keeping what they
+    decode in `decoded` (an opened index's, shared by its files) or a store of their own."""
+    kept = DecodedPostings(DECODED_BYTES) if decoded is None else decoded
+    return {name: field_postings(arrays, name, kept) for name in FIELDS}
 
 
 def field_postings(
-    arrays: dict[str, np.ndarray], name: str, decoded: RecentPostings | None = None
+    arrays: dict[str, np.ndarray], name: str, decoded: DecodedPostings | None = None
 ) -> FieldPostings:
     """The field `name` among the arrays of one postings file."""
     stored = {part: arrays[f"{name}.{part}"] for part in _STORED_PARTS}
@@ -493,7 +499,7 @@ def field_postings(
         for part, count in counts.items()
     }
     words = WordList(arrays[f"{name}.words.utf8"], arrays[f"{name}.words.starts"])
-    kept = decoded or RecentPostings(DECODED_POSTINGS)
+    kept = DecodedPostings(DECODED_BYTES) if decoded is None else decoded
     return FieldPostings(**stored, **packed, words=words, name=name, _decoded=kept)
 
 
