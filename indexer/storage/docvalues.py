@@ -7,10 +7,11 @@ the postings, written by the same workers and joined with them, they are a memor
 The texts a hit shows are kept beside them too (`indexer.storage.texts`).
 
 - `doc.day`: the date as a day number (`date.toordinal()`), -1 for an undated article;
-- `doc.minhash`: the near-duplicate signature (`indexer.duplicates`), zero bytes for
-  none (no real signature is: it would need 64 hashes of 0), read by the grouping after
-  each run (from Whoosh's stored fields that took seconds); a void dtype, as numpy's
-  bytes dtype would drop a signature's trailing zero bytes;
+- `doc.minhash`: the near-duplicate signature (`indexer.duplicates`: 64 hashes of 16
+  bits, `SIGNATURE_BYTES`), zero bytes for none (no real signature is: it would need 64
+  hashes of 0), read by the grouping after each run (from Whoosh's stored fields that
+  took seconds); a void dtype, as numpy's bytes dtype would drop a signature's trailing
+  zero bytes;
 - `<field>.names`: the field's distinct values, UTF-8, sorted; `<field>.codes`: each
   article's value as an index into them, -1 for none;
 """
@@ -23,12 +24,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from arshif.indexer.duplicates import BINS
+from arshif.indexer.duplicates import SIGNATURE_BYTES
 
 VALUE_FIELDS = ("source", "category")
 # The stored field holding an article's signature, and its array here.
 SIGNATURE_FIELD = "minhash"
-SIGNATURE_BYTES = BINS * 4
 DAY, SIGNATURES = "doc.day", "doc.minhash"
 
 

@@ -39,7 +39,8 @@ from arshif.indexer.duplicates import signature
 # 13: paths and URLs stored by arshif only, not by Whoosh too.
 # 14: documents, term frequencies and positions delta-encoded and bit-packed in blocks
 #     (`indexer.storage.bitpack`); word lists one word after another.
-SCHEMA_VERSION = 14
+# 15: near-duplicate signatures of 16-bit hashes (b-bit MinHash): 128 bytes, not 256.
+SCHEMA_VERSION = 15
 
 # The analyzed, searchable fields (a query word's terms live in these).
 TEXT_FIELDS = ("text", "title", "exact")
