@@ -558,13 +558,13 @@ class Archive:
         docnum = self.searcher.document_number(id=article_id)
         if docnum is None:
             return None
-        stored = self.searcher.stored_fields(docnum)
-        date = stored.get("date")
+        shown = self.arrays.hit_fields(docnum)
+        date = shown.get("date")
         return {
             "id": article_id,
-            "title": self.arrays.hit_text("title", docnum),
+            "title": shown.get("title", ""),
             "date": date.date() if date else None,
-            "source": stored.get("source", ""),
+            "source": shown.get("source", ""),
         }
 
     def briefs(self, article_ids: list[str]) -> list[dict[str, Any]]:

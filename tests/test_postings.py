@@ -10,6 +10,7 @@ scores.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from itertools import pairwise
 from pathlib import Path
@@ -32,6 +33,7 @@ from arshif.indexer.storage.docvalues import (
     DocValues,
     read_doc_values,
     slice_doc_values,
+    stored_values,
 )
 from arshif.indexer.storage.jsonfiles import read_json
 from arshif.indexer.storage.postings import (
@@ -43,7 +45,7 @@ from arshif.indexer.storage.postings import (
     term_key,
 )
 from arshif.indexer.storage.schema import article_fields, whoosh_fields
-from arshif.indexer.storage.texts import HIT_FIELDS
+from arshif.indexer.storage.texts import HIT_FIELDS, Texts
 from arshif.indexer.storage.wordlist import WORD_BYTES
 from arshif.indexer.storage.writer import MAX_TINY_SEGMENTS, _id_base, update_index
 from arshif.search import scoring
@@ -69,10 +71,13 @@ def reference_index(index_dir: Path, folder: Path, readers: list[Any] | None = N
         subs = readers if readers is not None else [sub for sub, _ in reader.leaf_readers()]
         writer = reference.writer()
         for sub in subs:
-            texts, first = postings_groups.segment_texts(index_dir, sub.segment())
+            (place,) = postings_groups.postings_files(index_dir, [sub.segment()])
+            arrays = read_arrays(place.path)
+            texts, values = Texts(arrays), read_doc_values(arrays)
             for docnum in range(sub.doc_count_all()):
-                shown = texts.fields(first + docnum)
-                article = stored_article({**sub.stored_fields(docnum), **shown})
+                at = place.first + docnum
+                kept = {**stored_values(values, at), **texts.fields(at)}
+                article = stored_article({**sub.stored_fields(docnum), **kept})
                 writer.add_document(**whoosh_fields(article_fields(article), ix.schema))
         writer.commit()
     return reference
@@ -169,7 +174,7 @@ def assert_arrays_equal_whoosh(index_dir: Path, work: Path, roots: list[Path]) -
                     assert field.words.tolist() == words
             reference.close()
             values = slice_doc_values(read_doc_values(arrays), first, end)
-            assert_doc_values_are_stored_values(values, sub)
+            assert_doc_values_are_the_articles(values, sub, articles)
             texts, at = postings_groups.segment_texts(index_dir, segment)
             assert at == first
             for docnum in range(segment.doc_count_all()):
@@ -179,29 +184,34 @@ def assert_arrays_equal_whoosh(index_dir: Path, work: Path, roots: list[Path]) -
     return compared
 
 
-def assert_doc_values_are_stored_values(values: DocValues, reader: Any) -> None:
-    """Each article's day, source and category in the arrays are its stored ones."""
+def assert_doc_values_are_the_articles(
+    values: DocValues, reader: Any, articles: dict[str, Article]
+) -> None:
+    """Each article's day, source and category in the arrays are those of the article
+    read from its file (`source_articles`); Whoosh stores none of them."""
     for docnum in range(reader.doc_count_all()):
         stored = reader.stored_fields(docnum)
-        date = stored.get("date")
-        assert values.days[docnum] == (date.toordinal() if date else -1)
+        assert not {"date", *VALUE_FIELDS} & set(stored)
+        article = articles[stored["id"]]
+        assert values.days[docnum] == (article.date.toordinal() if article.date else -1)
         for name in VALUE_FIELDS:
             code = values.codes[name][docnum]
             value = values.names[name][code].decode("utf-8") if code >= 0 else ""
-            assert value == stored.get(name, ""), (docnum, name)
+            assert value == getattr(article, name), (docnum, name)
 
 
-def assert_hit_fields_are_stored_fields(archive: Archive, roots: list[Path]) -> None:
-    """What a hit shows, read from the arrays, is what Whoosh stored and the article's
-    texts in the files under `roots`, article by article."""
+def assert_hit_fields_are_the_articles(archive: Archive, roots: list[Path]) -> None:
+    """What a hit shows, read from the arrays, is the id Whoosh stored and the article's
+    date, values and texts in the files under `roots`, article by article."""
     articles = source_articles(archive.index_dir, roots)
     for docnum in range(archive.arrays.doc_count):
-        stored = archive.searcher.stored_fields(docnum)
-        values = ("id", "date", *VALUE_FIELDS)
-        expected = {name: stored[name] for name in values if stored.get(name)}
-        article = articles[stored["id"]]
-        texts = ("title", "body", "url", "path")
-        expected.update({n: t for n in texts if (t := getattr(article, n))})
+        doc_id = archive.searcher.stored_fields(docnum)["id"]
+        article = articles[doc_id]
+        expected: dict[str, Any] = {"id": doc_id}
+        if article.date:
+            expected["date"] = dt.datetime.combine(article.date, dt.time())
+        shown = ("title", "body", "url", "path", *VALUE_FIELDS)
+        expected.update({n: t for n in shown if (t := getattr(article, n))})
         assert archive.arrays.hit_fields(docnum) == expected, docnum
 
 
@@ -373,8 +383,8 @@ def test_deleted_articles_are_never_matched(tmp_path: Path) -> None:
 def test_live_articles_are_the_stored_ones_after_deletions_and_joins(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """What the grouping reads from the postings files is each article's id and day as
-    Whoosh stored them, its URL and signature as its file gives them, article by article,
+    """What the grouping reads from the postings files is each article's id as Whoosh
+    stored it, its URL, day and signature as its file gives them, article by article,
     with deleted articles left out, across joined groups and lone segments."""
     monkeypatch.setattr(postings_groups, "GROUP_ARTICLES", 12)
     folder, index_dir = index_in_runs(tmp_path, ("txt", "jsonl", "trec"))
@@ -384,10 +394,10 @@ def test_live_articles_are_the_stored_ones_after_deletions_and_joins(
     with store.open_index(index_dir).reader() as reader:
         assert reader.has_deletions()
         expected = [
-            (f["id"], signature(articles[f["id"]].text), articles[f["id"]].url,
-             f["date"].toordinal() if f.get("date") else -1, docnum)
+            (f["id"], signature(a.text), a.url, a.date.toordinal() if a.date else -1, docnum)
             for docnum, f in reader.iter_docs()
-        ]  # fmt: skip
+            if (a := articles[f["id"]])
+        ]
         assert any(row[1] for row in expected) and any(row[3] >= 0 for row in expected)
         assert list(postings_groups.live_articles(index_dir, reader)) == expected
 
@@ -421,8 +431,10 @@ def test_consecutive_segments_are_joined_and_score_the_same(
     with Archive(index_dir) as archive:
         assert len(archive.arrays.parts) < len(archive.ix._segments())
         joined = [archive.search(q, limit=50) for q in queries]
-        assert_doc_values_are_stored_values(archive.arrays.doc_values, archive.searcher)
-        assert_hit_fields_are_stored_fields(archive, [tmp_path / "joined" / "articles"])
+        roots = [tmp_path / "joined" / "articles"]
+        articles = source_articles(archive.index_dir, roots)
+        assert_doc_values_are_the_articles(archive.arrays.doc_values, archive.searcher, articles)
+        assert_hit_fields_are_the_articles(archive, roots)
         joined_words = [archive.arrays.words_with_prefix(p, 40) for p in prefixes]
         with reference_index(index_dir, tmp_path).reader() as whoosh:
             lexicon = [b.decode() for b in whoosh.lexicon(LEXICON_FIELD)]
@@ -463,7 +475,7 @@ def test_a_group_losing_merged_segments_is_read_in_ranges_then_joined_again(
         assert archive.arrays.parts[0].end < before["counts"][0] + MAX_TINY_SEGMENTS
         found = [archive.search(q, limit=50) for q in ("داعش", "الأهلي", '"التحالف الدولي"')]
         assert all(result.total for result in found)
-        assert_hit_fields_are_stored_fields(archive, [folder])
+        assert_hit_fields_are_the_articles(archive, [folder])
     (tmp_path / "reference").mkdir()
     assert assert_arrays_equal_whoosh(index_dir, tmp_path / "reference", [folder]) > 300
     monkeypatch.setattr(writer, "join_segments", postings_groups.join_segments)

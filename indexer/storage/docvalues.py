@@ -13,7 +13,10 @@ The texts a hit shows are kept beside them too (`indexer.storage.texts`).
   took seconds); a void dtype, as numpy's bytes dtype would drop a signature's trailing
   zero bytes;
 - `<field>.names`: the field's distinct values, UTF-8, sorted; `<field>.codes`: each
-  article's value as an index into them, -1 for none;
+  article's value as an index into them, -1 for none.
+
+Whoosh indexes the dates, sources and categories (`date:`, `source:` queries) but does
+not store them: these arrays are the only copy of the values (`stored_values`).
 """
 
 from __future__ import annotations
@@ -84,6 +87,27 @@ def signature_of(values: DocValues, docnum: int) -> bytes:
     """An article's signature, b"" for none."""
     signature = values.signatures[docnum].tobytes()
     return b"" if signature == _NO_SIGNATURE else signature
+
+
+def stored_values(values: DocValues, docnum: int) -> dict[str, object]:
+    """An article's date (a datetime), source and category, as Whoosh's stored fields
+    held them (empty values left out).
+
+    >>> names = {"source": np.array([b"BBC"]), "category": np.array([], "S1")}
+    >>> values = DocValues(np.array([737000]), names, {"source": np.array([0]),
+    ...                    "category": np.array([-1])}, np.array([b""], "V1"))
+    >>> stored_values(values, 0)
+    {'date': datetime.datetime(2018, 11, 14, 0, 0), 'source': 'BBC'}
+    """
+    found: dict[str, object] = {}
+    day = int(values.days[docnum])
+    if day >= 0:
+        found["date"] = dt.datetime.combine(dt.date.fromordinal(day), dt.time())
+    for name in VALUE_FIELDS:
+        code = int(values.codes[name][docnum])
+        if code >= 0:
+            found[name] = values.names[name][code].decode("utf-8")
+    return found
 
 
 def read_doc_values(arrays: Mapping[str, np.ndarray]) -> DocValues:

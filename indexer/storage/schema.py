@@ -7,7 +7,9 @@
 - headline, body, path and URL are stored by arshif once, in its own files
   (`indexer.storage.texts`); Whoosh indexes ids, paths and URLs (lookups, deletions,
   `id:` and `path:` queries) and stores ids (`arshif check` compares them with
-  arshif's), dates, outlets and other small values;
+  arshif's) and other small values;
+- dates, outlets and categories are indexed by Whoosh (`date:`, `source:` …) and kept in
+  the arrays (`indexer.storage.docvalues`), not stored by Whoosh too;
 - `locator` is stored only: `show` says where in its file an article was found;
 - `minhash` is the near-duplicate signature, grouped after each run (`duplicates`): kept
   in the arrays only (`indexer.storage.docvalues`), not stored by Whoosh.
@@ -40,7 +42,8 @@ from arshif.indexer.duplicates import signature
 # 14: documents, term frequencies and positions delta-encoded and bit-packed in blocks
 #     (`indexer.storage.bitpack`); word lists one word after another.
 # 15: near-duplicate signatures of 16-bit hashes (b-bit MinHash): 128 bytes, not 256.
-SCHEMA_VERSION = 15
+# 16: dates, outlets and categories kept in the arrays only, not stored by Whoosh too.
+SCHEMA_VERSION = 16
 
 # The analyzed, searchable fields (a query word's terms live in these).
 TEXT_FIELDS = ("text", "title", "exact")
@@ -55,9 +58,9 @@ def build_schema() -> Schema:
         text=TEXT(analyzer=stemmed, phrase=True),
         title=TEXT(analyzer=stemmed, phrase=True),
         exact=TEXT(analyzer=exact, phrase=True),
-        date=DATETIME(stored=True),
-        source=ID(stored=True),
-        category=ID(stored=True),
+        date=DATETIME(),
+        source=ID(),
+        category=ID(),
         url=ID(),
         author=STORED(),
         encoding=STORED(),
