@@ -44,7 +44,7 @@ from arshif.indexer.storage.postings import (
     segments_within,
     term_key,
 )
-from arshif.indexer.storage.schema import article_fields, whoosh_fields
+from arshif.indexer.storage.schema import article_fields
 from arshif.indexer.storage.texts import HIT_FIELDS, Texts
 from arshif.indexer.storage.wordlist import WORD_BYTES
 from arshif.indexer.storage.writer import MAX_TINY_SEGMENTS, _id_base, update_index
@@ -64,7 +64,8 @@ def data_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def reference_index(index_dir: Path, folder: Path, readers: list[Any] | None = None) -> Index:
     """Whoosh's own index of the archive's articles (of `readers`' segments only, when
-    given), documents numbered as in the archive, deleted ones too."""
+    given), every field of the schema indexed (URLs too), documents numbered as in the
+    archive, deleted ones too."""
     ix = store.open_index(index_dir)
     reference = whoosh_index.create_in(str(folder), ix.schema)
     with ix.reader() as reader:
@@ -78,7 +79,8 @@ def reference_index(index_dir: Path, folder: Path, readers: list[Any] | None = N
                 at = place.first + docnum
                 kept = {**stored_values(values, at), **texts.fields(at)}
                 article = stored_article({**sub.stored_fields(docnum), **kept})
-                writer.add_document(**whoosh_fields(article_fields(article), ix.schema))
+                fields = article_fields(article)
+                writer.add_document(**{k: v for k, v in fields.items() if k in ix.schema})
         writer.commit()
     return reference
 
@@ -257,6 +259,14 @@ QUERIES = [
     "داعش REQUIRE واشنطن",
     'id:"data/txt/anbar-operation.txt" OR الأنبار',
     'داعش ANDNOT path:"data/txt/anbar-operation.txt"',
+    # URLs, which Whoosh does not index: answered from the arrays' texts (search.urls).
+    'url:"https://almanardaily.example/economy/imf-cuts-regional-growth-forecast" OR صندوق',
+    "url:https://almanardaily.example/economy/imf-cuts-regional-growth-forecast^2.5 تونس",
+    "url:https://www.ana-news.example/economy* OR النفط",
+    "url:https://*.example/tech/* OR الحكومة",
+    "url:[https://almadar-tv.example/ TO https://almadar-tv.example/z]",
+    "صندوق ANDNOT url:https://almanardaily.example/*",
+    "النقد AND url:https://almanardaily.example/economy*",
 ]
 
 
@@ -298,6 +308,25 @@ def test_not_excludes_what_it_names(data_index: Path, reference: Index, text: st
         assert result.total == len(with_a - with_b)
         kept = {archive.searcher.document_number(id=hit.id) for hit in result.hits}
         assert kept == with_a - with_b
+
+
+def test_url_queries_find_each_url_whoosh_no_longer_indexes(tmp_path: Path) -> None:
+    """Every URL of data/, asked for exactly, finds the articles with that URL, in
+    whichever of the index's segments they are (Whoosh runs a query segment by segment)."""
+    _, index_dir = index_in_runs(tmp_path, ("txt", "jsonl", "json", "feeds"))
+    with Archive(index_dir) as archive:
+        reader = archive.searcher.reader()
+        assert not list(reader.lexicon("url"))
+        assert len(reader.leaf_readers()) > 1
+        by_url: dict[str, set[str]] = {}
+        for docnum in range(archive.arrays.doc_count):
+            if url := archive.arrays.hit_text("url", docnum):
+                by_url.setdefault(url, set()).add(archive.arrays.hit_text("id", docnum))
+        assert len(by_url) >= 10
+        for url, ids in by_url.items():
+            result = archive.search(f'url:"{url}"', limit=50)
+            assert {hit.id for hit in result.hits} == ids, url
+        assert archive.search('url:"https://almanardaily.example/economy"').total == 0
 
 
 def test_patterns_become_the_words_they_stand_for(data_index: Path) -> None:

@@ -5,9 +5,12 @@
 - `exact` is headline and body normalized but unstemmed, so exact forms outrank mere
   stem matches and exact phrases can be asked for;
 - headline, body, path and URL are stored by arshif once, in its own files
-  (`indexer.storage.texts`); Whoosh indexes ids, paths and URLs (lookups, deletions,
-  `id:` and `path:` queries) and stores ids (`arshif check` compares them with
-  arshif's) and other small values;
+  (`indexer.storage.texts`); Whoosh indexes ids and paths (lookups, deletions, `id:` and
+  `path:` queries) and stores ids (`arshif check` compares them with arshif's) and other
+  small values;
+- `url` is in the schema for the parser only: Whoosh neither indexes nor stores URLs
+  (their term dictionary took 10 MB of the mixed index), `url:` parts are answered from
+  arshif's texts (`search.urls`);
 - dates, outlets and categories are indexed by Whoosh (`date:`, `source:` …) and kept in
   the arrays (`indexer.storage.docvalues`), not stored by Whoosh too;
 - `locator` is stored only: `show` says where in its file an article was found;
@@ -43,7 +46,11 @@ from arshif.indexer.duplicates import signature
 #     (`indexer.storage.bitpack`); word lists one word after another.
 # 15: near-duplicate signatures of 16-bit hashes (b-bit MinHash): 128 bytes, not 256.
 # 16: dates, outlets and categories kept in the arrays only, not stored by Whoosh too.
-SCHEMA_VERSION = 16
+# 17: URLs not indexed by Whoosh: `url:` answered from arshif's texts (`search.urls`).
+SCHEMA_VERSION = 17
+
+# Fields of the schema Whoosh is never given (the parser still reads them).
+PARSED_ONLY = ("url",)
 
 # The analyzed, searchable fields (a query word's terms live in these).
 TEXT_FIELDS = ("text", "title", "exact")
@@ -95,5 +102,5 @@ def article_fields(article: Article) -> dict[str, object]:
 
 
 def whoosh_fields(fields: dict[str, object], schema: Schema) -> dict[str, object]:
-    """The `article_fields` Whoosh's own schema holds."""
-    return {name: value for name, value in fields.items() if name in schema}
+    """The `article_fields` Whoosh itself indexes or stores."""
+    return {k: v for k, v in fields.items() if k in schema and k not in PARSED_ONLY}

@@ -7,7 +7,8 @@ headlines, bodies and paths are compressed together (zstandard) in blocks of abo
 `BLOCK_BYTES`: reading one article decompresses its block only, and joining files copies
 the blocks as they are. Ids and URLs stay uncompressed: ranking reads them for every
 article it considers (evaluation's top 100, the copies of one story dropped from a page),
-the other texts only for the page's hits.
+and a `url:` query every URL (Whoosh does not index them: `search.urls`); the other
+texts are read only for the page's hits.
 
 In a postings file (`indexer.storage.postings`):
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -121,6 +123,13 @@ class Texts:
     def fields(self, docnum: int) -> dict[str, str]:
         """The article's `HIT_FIELDS`, "" for none."""
         return {name: self.text(name, docnum) for name in HIT_FIELDS}
+
+    def raw_texts(self, name: str, first: int, end: int) -> list[str]:
+        """One of `RAW_FIELDS` of the articles [first, end), "" for none."""
+        utf8, starts = self.raw[name]
+        bounds = (starts[first : end + 1] - starts[first]).tolist()
+        data = utf8[starts[first] : starts[end]].tobytes()
+        return [data[a:b].decode("utf-8", "surrogatepass") for a, b in pairwise(bounds)]
 
     def text(self, name: str, docnum: int) -> str:
         if name in self.raw:
