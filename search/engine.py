@@ -48,7 +48,7 @@ from arshif.search.ranking import weighting
 from arshif.search.scoring import ArrayIndex, expand_patterns, matching_docs, term_text
 from arshif.search.snippets import QueryWords, Snippet, make_snippet
 from arshif.search.suggest import Suggester, Suggestion
-from arshif.search.urls import UrlLexicon, answer_urls, has_url_part
+from arshif.search.unindexed import Unindexed
 from arshif.search.variants import Variant, VariantFinder, exact_words, expand
 
 __all__ = ["SORTS", "Archive", "Article", "Filters", "Hit", "SearchResult", "WordReport"]
@@ -153,7 +153,7 @@ class Archive:
         self._arrays: ArrayIndex | None = None
         self._columns: FacetColumns | None = None
         self._names: NameFinder | None = None
-        self._urls: UrlLexicon | None = None
+        self._unindexed: Unindexed | None = None
 
     @property
     def searcher(self) -> Searcher:
@@ -200,11 +200,11 @@ class Archive:
         return self._names
 
     @property
-    def urls(self) -> UrlLexicon:
-        """Every article's URL, read once `url:` is asked for (Whoosh indexes none)."""
-        if self._urls is None:
-            self._urls = UrlLexicon.of(self.arrays, self.schema)
-        return self._urls
+    def unindexed(self) -> Unindexed:
+        """Answers to query parts on the fields Whoosh does not index (URLs, dates)."""
+        if self._unindexed is None:
+            self._unindexed = Unindexed(self.arrays, self.schema)
+        return self._unindexed
 
     @property
     def groups(self) -> Groups:
@@ -216,7 +216,7 @@ class Archive:
         self._arrays = None
         self._columns = None
         self._names = None
-        self._urls = None
+        self._unindexed = None
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
@@ -380,8 +380,8 @@ class Archive:
         return _DateOrder(docs, self.columns.days(), newest=sort == "newest")
 
     def _by_whoosh(self, q: wq.Query) -> wq.Query:
-        """`q` as Whoosh can run it: its `url:` parts answered (`search.urls`)."""
-        return answer_urls(q, self.urls, self.arrays.live) if has_url_part(q) else q
+        """`q` as Whoosh can run it: its URL and date parts answered (`search.unindexed`)."""
+        return self.unindexed.answer(q)
 
     def _whoosh_matches(self, q: wq.Query) -> np.ndarray:
         """Which articles a query on fields only Whoosh indexes matches: a mask."""
@@ -389,9 +389,9 @@ class Archive:
         return matching_docs(found, self.arrays.doc_count)
 
     def _scored_by_whoosh(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
-        """The articles matching `q` (on fields only Whoosh indexes: ids, paths, dates,
-        and URLs answered from the arrays) with Whoosh's score of each, by document
-        number."""
+        """The articles matching `q` (on fields only Whoosh indexes: ids, paths, outlets,
+        and URLs and dates answered from the arrays) with Whoosh's score of each, by
+        document number."""
         top = self.searcher.search(self._by_whoosh(q), limit=None).top_n  # (score, docnum)
         scores = np.array([score for score, _ in top], np.float64)
         docs = np.array([docnum for _, docnum in top], np.int64)

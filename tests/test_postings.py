@@ -51,6 +51,7 @@ from arshif.indexer.storage.writer import MAX_TINY_SEGMENTS, _id_base, update_in
 from arshif.search import scoring
 from arshif.search.engine import Archive
 from arshif.search.errors import UnsupportedQueryError
+from arshif.search.filters import Filters
 from arshif.search.ranking import weighting
 from tests.conftest import DATA
 
@@ -259,7 +260,7 @@ QUERIES = [
     "داعش REQUIRE واشنطن",
     'id:"data/txt/anbar-operation.txt" OR الأنبار',
     'داعش ANDNOT path:"data/txt/anbar-operation.txt"',
-    # URLs, which Whoosh does not index: answered from the arrays' texts (search.urls).
+    # URLs, which Whoosh does not index: answered from the arrays' texts (search.unindexed).
     'url:"https://almanardaily.example/economy/imf-cuts-regional-growth-forecast" OR صندوق',
     "url:https://almanardaily.example/economy/imf-cuts-regional-growth-forecast^2.5 تونس",
     "url:https://www.ana-news.example/economy* OR النفط",
@@ -327,6 +328,31 @@ def test_url_queries_find_each_url_whoosh_no_longer_indexes(tmp_path: Path) -> N
             result = archive.search(f'url:"{url}"', limit=50)
             assert {hit.id for hit in result.hits} == ids, url
         assert archive.search('url:"https://almanardaily.example/economy"').total == 0
+
+
+def test_date_ranges_match_and_score_as_whoosh_indexing_dates_did(
+    data_index: Path, reference: Index
+) -> None:
+    """Dates Whoosh no longer indexes: ranges, bounds included or not, at midnight or
+    not, either end open, and a `--from/--to` restriction, answered from the arrays."""
+    with Archive(data_index) as archive, reference.searcher(weighting=weighting()) as whoosh:
+        assert not list(archive.searcher.reader().lexicon("date"))
+        days = sorted(set(archive.arrays.doc_values.days.tolist()) - {-1})
+        assert len(days) > 5
+        first, last = dt.datetime.fromordinal(days[1]), dt.datetime.fromordinal(days[-2])
+        ranges = [
+            wq.DateRange("date", first, last),
+            wq.DateRange("date", first, last, startexcl=True, endexcl=True, boost=2.0),
+            wq.DateRange("date", first + dt.timedelta(hours=1), None),
+            wq.DateRange("date", None, last - dt.timedelta(seconds=1)),
+            Filters(date_from=first.date(), date_to=last.date()).query(),
+        ]
+        for q in ranges:
+            expected = {hit.docnum: hit.score for hit in whoosh.search(q, limit=None)}
+            assert expected and len(expected) < archive.arrays.doc_count, q
+            assert set(np.flatnonzero(archive._whoosh_matches(q)).tolist()) == set(expected)
+            docs, scores = archive._scored_by_whoosh(q)
+            assert dict(zip(docs.tolist(), scores.tolist(), strict=True)) == expected, q
 
 
 def test_patterns_become_the_words_they_stand_for(data_index: Path) -> None:

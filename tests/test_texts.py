@@ -38,6 +38,8 @@ def test_texts_read_back_as_written(
     assert len(texts) == len(articles)
     for docnum in reversed(range(len(articles))):  # out of order: blocks from the cache too
         assert texts.fields(docnum) == articles[docnum]
+    middle = len(articles) // 2  # a range's URLs at once, as `url:` queries read them
+    assert texts.raw_texts("url", middle, len(articles)) == [a["url"] for a in articles[middle:]]
 
 
 def test_joined_ranges_copy_the_blocks_of_each(tmp_path: Path, monkeypatch) -> None:

@@ -15,8 +15,9 @@ The texts a hit shows are kept beside them too (`indexer.storage.texts`).
 - `<field>.names`: the field's distinct values, UTF-8, sorted; `<field>.codes`: each
   article's value as an index into them, -1 for none.
 
-Whoosh indexes the dates, sources and categories (`date:`, `source:` queries) but does
-not store them: these arrays are the only copy of the values (`stored_values`).
+Whoosh indexes sources and categories (`source:`, `category:` restrictions), not dates
+(`search.unindexed` answers `date:` from `doc.day`), and stores none of them: these
+arrays are the only copy of the values (`stored_values`).
 """
 
 from __future__ import annotations
@@ -94,8 +95,9 @@ def stored_values(values: DocValues, docnum: int) -> dict[str, object]:
     held them (empty values left out).
 
     >>> names = {"source": np.array([b"BBC"]), "category": np.array([], "S1")}
-    >>> values = DocValues(np.array([737000]), names, {"source": np.array([0]),
-    ...                    "category": np.array([-1])}, np.array([b""], "V1"))
+    >>> day = np.array([dt.date(2018, 11, 14).toordinal()])
+    >>> values = DocValues(day, names, {"source": np.array([0]), "category": np.array([-1])},
+    ...                    np.array([b""], "V1"))
     >>> stored_values(values, 0)
     {'date': datetime.datetime(2018, 11, 14, 0, 0), 'source': 'BBC'}
     """

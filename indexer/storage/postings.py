@@ -3,8 +3,9 @@
 Whoosh answers a query by walking posting lists one posting at a time in Python: about
 0.7 s for a question on 43,000 articles. The same postings held as arrays let a query be
 scored for every article at once (`search.scoring`) in milliseconds. They are the only
-postings of these fields: Whoosh keeps the articles' ids, dates, outlets and small stored
-values, but writing the searched fields' postings too took most of the indexing time.
+postings of these fields: Whoosh indexes the articles' ids, paths and outlets and stores
+ids and small values, but writing the searched fields' postings too took most of the
+indexing time.
 
 A worker writes one file per segment, named after it (`MAIN_<id>.arr`, so Whoosh deletes
 it with the segment); after each run neighbouring segments' files are joined into group

@@ -8,11 +8,12 @@
   (`indexer.storage.texts`); Whoosh indexes ids and paths (lookups, deletions, `id:` and
   `path:` queries) and stores ids (`arshif check` compares them with arshif's) and other
   small values;
-- `url` is in the schema for the parser only: Whoosh neither indexes nor stores URLs
-  (their term dictionary took 10 MB of the mixed index), `url:` parts are answered from
-  arshif's texts (`search.urls`);
-- dates, outlets and categories are indexed by Whoosh (`date:`, `source:` …) and kept in
-  the arrays (`indexer.storage.docvalues`), not stored by Whoosh too;
+- `url` and `date` are in the schema for the parser only (`PARSED_ONLY`): Whoosh neither
+  indexes nor stores them (URL terms took 10 MB of the mixed index, dates eight numeric
+  terms an article), their query parts are answered from arshif's arrays
+  (`search.unindexed`); outlets and categories are indexed by Whoosh (`source:` and
+  `category:` restrictions); dates, outlets and categories are kept in the arrays
+  (`indexer.storage.docvalues`), not stored by Whoosh;
 - `locator` is stored only: `show` says where in its file an article was found;
 - `minhash` is the near-duplicate signature, grouped after each run (`duplicates`): kept
   in the arrays only (`indexer.storage.docvalues`), not stored by Whoosh.
@@ -47,10 +48,11 @@ from arshif.indexer.duplicates import signature
 # 15: near-duplicate signatures of 16-bit hashes (b-bit MinHash): 128 bytes, not 256.
 # 16: dates, outlets and categories kept in the arrays only, not stored by Whoosh too.
 # 17: URLs not indexed by Whoosh: `url:` answered from arshif's texts (`search.urls`).
-SCHEMA_VERSION = 17
+# 18: dates not indexed by Whoosh either: answered from the arrays (`search.unindexed`).
+SCHEMA_VERSION = 18
 
 # Fields of the schema Whoosh is never given (the parser still reads them).
-PARSED_ONLY = ("url",)
+PARSED_ONLY = ("url", "date")
 
 # The analyzed, searchable fields (a query word's terms live in these).
 TEXT_FIELDS = ("text", "title", "exact")

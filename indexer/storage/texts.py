@@ -7,7 +7,7 @@ headlines, bodies and paths are compressed together (zstandard) in blocks of abo
 `BLOCK_BYTES`: reading one article decompresses its block only, and joining files copies
 the blocks as they are. Ids and URLs stay uncompressed: ranking reads them for every
 article it considers (evaluation's top 100, the copies of one story dropped from a page),
-and a `url:` query every URL (Whoosh does not index them: `search.urls`); the other
+and a `url:` query every URL (Whoosh does not index them: `search.unindexed`); the other
 texts are read only for the page's hits.
 
 In a postings file (`indexer.storage.postings`):
