@@ -140,10 +140,11 @@ class Unindexed:
         if query.is_leaf():
             return self._answered(query)
         answered = copy.copy(query)  # a copy keeps an OR's coordination `scale`
-        if isinstance(query, wq.CompoundQuery):
-            answered.subqueries = [self.answer(sub) for sub in query.subqueries]
-        elif isinstance(query, wq.BinaryQuery):
+        if isinstance(query, wq.BinaryQuery):  # a compound query whose matcher reads a, b
             answered.a, answered.b = self.answer(query.a), self.answer(query.b)
+            answered.subqueries = (answered.a, answered.b)
+        elif isinstance(query, wq.CompoundQuery):
+            answered.subqueries = [self.answer(sub) for sub in query.subqueries]
         elif isinstance(query, wq.Not):
             answered.query = self.answer(query.query)
         elif isinstance(query, wq.WrappingQuery):

@@ -268,6 +268,7 @@ QUERIES = [
     "url:[https://almadar-tv.example/ TO https://almadar-tv.example/z]",
     "صندوق ANDNOT url:https://almanardaily.example/*",
     "النقد AND url:https://almanardaily.example/economy*",
+    "url:https://almanardaily.example/* ANDNOT url:https://almanardaily.example/tech/*",
 ]
 
 
@@ -328,6 +329,20 @@ def test_url_queries_find_each_url_whoosh_no_longer_indexes(tmp_path: Path) -> N
             result = archive.search(f'url:"{url}"', limit=50)
             assert {hit.id for hit in result.hits} == ids, url
         assert archive.search('url:"https://almanardaily.example/economy"').total == 0
+
+
+def test_url_parts_inside_any_query_whoosh_runs_are_answered(
+    data_index: Path, reference: Index
+) -> None:
+    """A wrapping query (constant score) around an OR of a URL and an id: Whoosh runs
+    the whole, the URL answered from the arrays."""
+    url = "https://almanardaily.example/economy/imf-cuts-regional-growth-forecast"
+    q = wq.ConstantScoreQuery(wq.Or([wq.Term("url", url), wq.Term("id", "ana-2019-04-0602")]))
+    with Archive(data_index) as archive, reference.searcher(weighting=weighting()) as whoosh:
+        expected = {hit.docnum: hit.score for hit in whoosh.search(q, limit=None)}
+        assert len(expected) == 2
+        docs, scores = archive._scored_by_whoosh(q)
+        assert dict(zip(docs.tolist(), scores.tolist(), strict=True)) == expected
 
 
 def test_date_ranges_match_and_score_as_whoosh_indexing_dates_did(
