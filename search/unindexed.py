@@ -9,10 +9,12 @@ each leaf on these fields (`UNINDEXED`) becomes an `Answered`, the live articles
 matches with the score Whoosh gave them:
 
 - a URL term (`url:https://…`, quoted or not) matches the articles with exactly that
-  URL, scoring its boost, as a term of Whoosh's unscored `ID` field does;
+  URL (its bytes searched for among the URLs', `Texts.find_raw`), scoring its boost, as
+  a term of Whoosh's unscored `ID` field does;
 - a URL prefix, wildcard or range (`url:https://site/economy/*`, `url:[a TO b]`) stands
   for the URLs it would expand to in Whoosh's term dictionary (its own `_btexts`, over
-  `UrlLexicon`) and, constant-scored as the parser makes it, scores 1;
+  `UrlLexicon`, made when a pattern is first asked for) and, constant-scored as the
+  parser makes it, scores 1;
 - a date range matches the articles dated inside it (an article's date is its day at
   midnight), scoring its boost, as Whoosh's constant-score numeric range does.
 """
@@ -120,8 +122,8 @@ def has_unindexed_part(query: wq.Query) -> bool:
 
 
 class Unindexed:
-    """An opened archive's answers to parts on the `UNINDEXED` fields; its URLs are read
-    when a `url:` part is first asked for."""
+    """An opened archive's answers to parts on the `UNINDEXED` fields; its URLs are
+    sorted when a `url:` pattern is first asked for."""
 
     def __init__(self, arrays: ArrayIndex, schema: Schema) -> None:
         self.arrays, self.schema = arrays, schema
@@ -155,7 +157,7 @@ class Unindexed:
 
     def _answered(self, q: wq.Query) -> Answered:
         if q.field() == URL_FIELD and isinstance(q, wq.Term):
-            docs, score = self.urls.docs([term_text(q.text).encode("utf-8")]), q.boost
+            docs, score = self._with_url(term_text(q.text)), q.boost
         elif q.field() == URL_FIELD and isinstance(q, wq.MultiTerm) and q.constantscore:
             docs, score = self.urls.docs(list(q._btexts(self.urls))), 1.0
         elif isinstance(q, wq.DateRange) and q.constantscore:
@@ -163,6 +165,15 @@ class Unindexed:
         else:
             raise UnsupportedQueryError(str(q))
         return Answered(q, docs[self.arrays.live[docs]], score)
+
+    def _with_url(self, url: str) -> np.ndarray:
+        """The articles whose URL is exactly `url`, ascending."""
+        found = [
+            part.offset + docnum - part.first
+            for part in self.arrays.parts
+            for docnum in part.texts.find_raw(URL_FIELD, url, part.first, part.end)
+        ]
+        return np.array(found, np.int64)
 
     def _dated(self, q: wq.DateRange) -> np.ndarray:
         """The articles whose date (midnight of their day) lies in the range."""

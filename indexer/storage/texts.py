@@ -131,6 +131,26 @@ class Texts:
         data = utf8[starts[first] : starts[end]].tobytes()
         return [data[a:b].decode("utf-8", "surrogatepass") for a, b in pairwise(bounds)]
 
+    def find_raw(self, name: str, value: str, first: int, end: int) -> list[int]:
+        """The articles of [first, end) whose `RAW_FIELDS` text is exactly `value`: its
+        bytes searched for in the field's (in C), each place kept if an article's text
+        begins and ends there."""
+        utf8, starts = self.raw[name]
+        wanted = _utf8(value)
+        if not wanted:
+            return []
+        base = int(starts[first])
+        data = utf8[base : starts[end]].tobytes()
+        found = []
+        at = data.find(wanted)
+        while at >= 0:
+            # The last article beginning there: those before it, if any, are empty.
+            docnum = int(np.searchsorted(starts, base + at, side="right")) - 1
+            if starts[docnum] == base + at and starts[docnum + 1] == base + at + len(wanted):
+                found.append(docnum)
+            at = data.find(wanted, at + 1)
+        return found
+
     def text(self, name: str, docnum: int) -> str:
         if name in self.raw:
             utf8, starts = self.raw[name]
