@@ -2,7 +2,8 @@
 
 - `signature(text)` is a one-permutation MinHash (64 bins, densified) over the
   normalized word 2-shingles of an article: the same wire story at two outlets, with one
-  sentence reworded, still shares most of its shingles;
+  sentence reworded, still shares most of its shingles. Each bin keeps only the low
+  `HASH_BITS` of its minimum (b-bit MinHash: 128 bytes an article, not 256);
 - `group(...)` finds candidate pairs with LSH (16 bands of 4 bins, which catches pairs
   above a Jaccard of about 0.5) and keeps those whose estimated Jaccard is at least
   `THRESHOLD`; each group is a star around its leader (the first article offered, the
@@ -50,7 +51,14 @@ _EMPTY = _MASK32 + 1
 # Rotation densification offset: an empty bin borrows its right neighbour's value plus
 # distance × offset, so borrowed values rarely equal real ones.
 _OFFSET = 0x9E3779B1
-_FORMAT = f"<{BINS}I"
+# b-bit MinHash: the minimum is taken over 32-bit hashes, then only its low 16 bits are
+# kept. Two different minima then agree by chance 1 time in 65,536, which raises the
+# expected count of equal bins by at most 64 / 65,536 of a bin, far below one bin (the
+# estimate's step): the fraction of equal bins stays the estimate, uncorrected, and
+# news_ant groups exactly as with whole hashes (8 bits would add 7 false groups of 2,371).
+HASH_BITS = 16
+_FORMAT = f"<{BINS}H"
+SIGNATURE_BYTES = BINS * HASH_BITS // 8
 # LSH buckets larger than this are checked against their first members only.
 _MAX_BUCKET_PAIRS = 64
 
@@ -72,11 +80,11 @@ def shingles(text: str) -> set[str]:
 
 
 def signature(text: str) -> bytes:
-    """The MinHash signature of `text` (BINS × 4 bytes), or b"" for a very short text.
+    """The MinHash signature of `text` (`SIGNATURE_BYTES`), or b"" for a very short text.
 
     >>> len(signature("خفض صندوق النقد الدولي توقعاته لنمو اقتصادات منطقة الشرق الأوسط "
     ...     "وشمال أفريقيا خلال العام الجاري مرجعا ذلك إلى تراجع إنتاج النفط"))
-    256
+    128
     >>> signature("خبر قصير")
     b''
     """
@@ -87,7 +95,8 @@ def signature(text: str) -> bytes:
     hashes = np.frombuffer(b"".join(digests), ">u8")  # each digest as a big-endian number
     mins = np.full(BINS, _EMPTY, np.uint64)
     np.minimum.at(mins, (hashes >> _BIN_SHIFT).astype(np.intp), (hashes >> 16) & _MASK32)
-    return struct.pack(_FORMAT, *_densify(mins.tolist()))
+    low_bits = (1 << HASH_BITS) - 1
+    return struct.pack(_FORMAT, *(value & low_bits for value in _densify(mins.tolist())))
 
 
 def _densify(mins: list[int]) -> list[int]:
@@ -118,7 +127,7 @@ def _bands(sig: bytes) -> Iterator[int]:
     """One key per LSH band: a hash of the band's number and bins. (A hash, not the
     bins themselves: an archive's leaders hold ~16 buckets each, and a colliding hash
     only adds a candidate that `similarity` then turns down.)"""
-    width = BAND_ROWS * 4
+    width = BAND_ROWS * HASH_BITS // 8
     for band in range(BANDS):
         yield hash((band, sig[band * width : (band + 1) * width]))
 

@@ -48,6 +48,7 @@ from arshif.search.ranking import weighting
 from arshif.search.scoring import ArrayIndex, expand_patterns, matching_docs, term_text
 from arshif.search.snippets import QueryWords, Snippet, make_snippet
 from arshif.search.suggest import Suggester, Suggestion
+from arshif.search.unindexed import Unindexed
 from arshif.search.variants import Variant, VariantFinder, exact_words, expand
 
 __all__ = ["SORTS", "Archive", "Article", "Filters", "Hit", "SearchResult", "WordReport"]
@@ -152,6 +153,7 @@ class Archive:
         self._arrays: ArrayIndex | None = None
         self._columns: FacetColumns | None = None
         self._names: NameFinder | None = None
+        self._unindexed: Unindexed | None = None
 
     @property
     def searcher(self) -> Searcher:
@@ -198,6 +200,13 @@ class Archive:
         return self._names
 
     @property
+    def unindexed(self) -> Unindexed:
+        """Answers to query parts on the fields Whoosh does not index (URLs, dates)."""
+        if self._unindexed is None:
+            self._unindexed = Unindexed(self.arrays, self.schema)
+        return self._unindexed
+
+    @property
     def groups(self) -> Groups:
         if self._groups is None:
             self._groups = Groups(self.index_dir, self.ix.latest_generation())
@@ -207,6 +216,7 @@ class Archive:
         self._arrays = None
         self._columns = None
         self._names = None
+        self._unindexed = None
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
@@ -368,14 +378,20 @@ class Archive:
             return ranking.subset(keep)
         return _DateOrder(ranking.docs[keep], self.columns.days(), newest=sort == "newest")
 
+    def _by_whoosh(self, q: wq.Query) -> wq.Query:
+        """`q` as Whoosh can run it: its URL and date parts answered (`search.unindexed`)."""
+        return self.unindexed.answer(q)
+
     def _whoosh_matches(self, q: wq.Query) -> np.ndarray:
         """Which articles a query on fields only Whoosh indexes matches: a mask."""
-        return matching_docs(self.searcher.docs_for_query(q), self.arrays.doc_count)
+        found = self.searcher.docs_for_query(self._by_whoosh(q))
+        return matching_docs(found, self.arrays.doc_count)
 
     def _scored_by_whoosh(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
-        """The articles matching `q` (on fields only Whoosh indexes: ids, paths, dates …)
-        with Whoosh's score of each, by document number."""
-        top = self.searcher.search(q, limit=None).top_n  # (score, docnum) pairs
+        """The articles matching `q` (on fields only Whoosh indexes: ids, paths, outlets,
+        and URLs and dates answered from the arrays) with Whoosh's score of each, by
+        document number."""
+        top = self.searcher.search(self._by_whoosh(q), limit=None).top_n  # (score, docnum)
         scores = np.array([score for score, _ in top], np.float64)
         docs = np.array([docnum for _, docnum in top], np.int64)
         order = np.argsort(docs)
@@ -557,13 +573,13 @@ class Archive:
         docnum = self.searcher.document_number(id=article_id)
         if docnum is None:
             return None
-        stored = self.searcher.stored_fields(docnum)
-        date = stored.get("date")
+        shown = self.arrays.hit_fields(docnum)
+        date = shown.get("date")
         return {
             "id": article_id,
-            "title": self.arrays.hit_text("title", docnum),
+            "title": shown.get("title", ""),
             "date": date.date() if date else None,
-            "source": stored.get("source", ""),
+            "source": shown.get("source", ""),
         }
 
     def briefs(self, article_ids: list[str]) -> list[dict[str, Any]]:

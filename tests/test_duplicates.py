@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import struct
+from hashlib import blake2b
 from itertools import islice
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from hypothesis import strategies as st
 
 from arshif.indexer.duplicates import (
     BINS,
+    SIGNATURE_BYTES,
     compute_groups,
     group,
     shingles,
@@ -55,7 +58,7 @@ def test_shingles_are_normalized_word_pairs_without_stopwords() -> None:
 
 
 def test_signature_shape() -> None:
-    assert len(signature(LEAD)) == BINS * 4
+    assert len(signature(LEAD)) == SIGNATURE_BYTES == 128
     assert signature(LEAD) == signature(LEAD)
     assert signature("خبر قصير جدا") == b""  # too short to be evidence
 
@@ -85,10 +88,26 @@ def test_group_joins_records_of_one_url_whatever_their_text() -> None:
     assert found == {"x": "x", "z": "x"}
 
 
+def test_signature_keeps_the_low_16_bits_of_each_bins_32_bit_minimum() -> None:
+    """b-bit MinHash, against a reference: each bin's minimum over whole 32-bit hashes
+    (the top 6 bits of a shingle's 64-bit BLAKE2b choose its bin, the next 32 are its
+    hash), of which only the low 16 bits are kept."""
+    lines = (DATA / "jsonl" / "wire.jsonl").read_text("utf-8").splitlines()
+    text = " ".join(json.loads(line)["body"] for line in lines)  # every bin filled
+    mins: dict[int, int] = {}
+    for gram in shingles(text):
+        value = int.from_bytes(blake2b(gram.encode("utf-8"), digest_size=8).digest(), "big")
+        bin_, hash32 = value >> 58, (value >> 16) & 0xFFFFFFFF
+        mins[bin_] = min(mins.get(bin_, hash32), hash32)
+    assert len(mins) == BINS
+    expected = [mins[b] & 0xFFFF for b in range(BINS)]
+    assert list(struct.unpack(f"<{BINS}H", signature(text))) == expected
+
+
 @given(st.text(max_size=300))
 def test_signature_never_raises(text: str) -> None:
     sig = signature(text)
-    assert sig == b"" or len(sig) == BINS * 4
+    assert sig == b"" or len(sig) == SIGNATURE_BYTES
 
 
 def test_groups_on_the_sample_index(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -170,7 +189,7 @@ def test_filter_clauses_leave_the_words() -> None:
 def test_signatures_kept_with_the_doc_values_round_trip_whole(tmp_path: Path) -> None:
     """A signature can end in zero bytes (numpy's bytes dtype would drop them), and an
     article without one reads back as b""."""
-    ending_in_zero = bytes(range(1, BINS * 4)) + b"\0"
+    ending_in_zero = bytes(range(1, SIGNATURE_BYTES)) + b"\0"
     collector = DocValuesCollector()
     for sig in (ending_in_zero, b"", signature(LEAD)):
         collector.add({"id": "x", "minhash": sig})

@@ -10,6 +10,7 @@ scores.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from itertools import pairwise
 from pathlib import Path
@@ -32,6 +33,7 @@ from arshif.indexer.storage.docvalues import (
     DocValues,
     read_doc_values,
     slice_doc_values,
+    stored_values,
 )
 from arshif.indexer.storage.jsonfiles import read_json
 from arshif.indexer.storage.postings import (
@@ -42,13 +44,14 @@ from arshif.indexer.storage.postings import (
     segments_within,
     term_key,
 )
-from arshif.indexer.storage.schema import article_fields, whoosh_fields
-from arshif.indexer.storage.texts import HIT_FIELDS
+from arshif.indexer.storage.schema import article_fields
+from arshif.indexer.storage.texts import HIT_FIELDS, Texts
 from arshif.indexer.storage.wordlist import WORD_BYTES
 from arshif.indexer.storage.writer import MAX_TINY_SEGMENTS, _id_base, update_index
 from arshif.search import scoring
 from arshif.search.engine import Archive
 from arshif.search.errors import UnsupportedQueryError
+from arshif.search.filters import Filters
 from arshif.search.ranking import weighting
 from tests.conftest import DATA
 
@@ -62,18 +65,23 @@ def data_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def reference_index(index_dir: Path, folder: Path, readers: list[Any] | None = None) -> Index:
     """Whoosh's own index of the archive's articles (of `readers`' segments only, when
-    given), documents numbered as in the archive, deleted ones too."""
+    given), every field of the schema indexed (URLs too), documents numbered as in the
+    archive, deleted ones too."""
     ix = store.open_index(index_dir)
     reference = whoosh_index.create_in(str(folder), ix.schema)
     with ix.reader() as reader:
         subs = readers if readers is not None else [sub for sub, _ in reader.leaf_readers()]
         writer = reference.writer()
         for sub in subs:
-            texts, first = postings_groups.segment_texts(index_dir, sub.segment())
+            (place,) = postings_groups.postings_files(index_dir, [sub.segment()])
+            arrays = read_arrays(place.path)
+            texts, values = Texts(arrays), read_doc_values(arrays)
             for docnum in range(sub.doc_count_all()):
-                shown = texts.fields(first + docnum)
-                article = stored_article({**sub.stored_fields(docnum), **shown})
-                writer.add_document(**whoosh_fields(article_fields(article), ix.schema))
+                at = place.first + docnum
+                kept = {**stored_values(values, at), **texts.fields(at)}
+                article = stored_article({**sub.stored_fields(docnum), **kept})
+                fields = article_fields(article)
+                writer.add_document(**{k: v for k, v in fields.items() if k in ix.schema})
         writer.commit()
     return reference
 
@@ -169,7 +177,7 @@ def assert_arrays_equal_whoosh(index_dir: Path, work: Path, roots: list[Path]) -
                     assert field.words.tolist() == words
             reference.close()
             values = slice_doc_values(read_doc_values(arrays), first, end)
-            assert_doc_values_are_stored_values(values, sub)
+            assert_doc_values_are_the_articles(values, sub, articles)
             texts, at = postings_groups.segment_texts(index_dir, segment)
             assert at == first
             for docnum in range(segment.doc_count_all()):
@@ -179,29 +187,34 @@ def assert_arrays_equal_whoosh(index_dir: Path, work: Path, roots: list[Path]) -
     return compared
 
 
-def assert_doc_values_are_stored_values(values: DocValues, reader: Any) -> None:
-    """Each article's day, source and category in the arrays are its stored ones."""
+def assert_doc_values_are_the_articles(
+    values: DocValues, reader: Any, articles: dict[str, Article]
+) -> None:
+    """Each article's day, source and category in the arrays are those of the article
+    read from its file (`source_articles`); Whoosh stores none of them."""
     for docnum in range(reader.doc_count_all()):
         stored = reader.stored_fields(docnum)
-        date = stored.get("date")
-        assert values.days[docnum] == (date.toordinal() if date else -1)
+        assert not {"date", *VALUE_FIELDS} & set(stored)
+        article = articles[stored["id"]]
+        assert values.days[docnum] == (article.date.toordinal() if article.date else -1)
         for name in VALUE_FIELDS:
             code = values.codes[name][docnum]
             value = values.names[name][code].decode("utf-8") if code >= 0 else ""
-            assert value == stored.get(name, ""), (docnum, name)
+            assert value == getattr(article, name), (docnum, name)
 
 
-def assert_hit_fields_are_stored_fields(archive: Archive, roots: list[Path]) -> None:
-    """What a hit shows, read from the arrays, is what Whoosh stored and the article's
-    texts in the files under `roots`, article by article."""
+def assert_hit_fields_are_the_articles(archive: Archive, roots: list[Path]) -> None:
+    """What a hit shows, read from the arrays, is the id Whoosh stored and the article's
+    date, values and texts in the files under `roots`, article by article."""
     articles = source_articles(archive.index_dir, roots)
     for docnum in range(archive.arrays.doc_count):
-        stored = archive.searcher.stored_fields(docnum)
-        values = ("id", "date", *VALUE_FIELDS)
-        expected = {name: stored[name] for name in values if stored.get(name)}
-        article = articles[stored["id"]]
-        texts = ("title", "body", "url", "path")
-        expected.update({n: t for n in texts if (t := getattr(article, n))})
+        doc_id = archive.searcher.stored_fields(docnum)["id"]
+        article = articles[doc_id]
+        expected: dict[str, Any] = {"id": doc_id}
+        if article.date:
+            expected["date"] = dt.datetime.combine(article.date, dt.time())
+        shown = ("title", "body", "url", "path", *VALUE_FIELDS)
+        expected.update({n: t for n in shown if (t := getattr(article, n))})
         assert archive.arrays.hit_fields(docnum) == expected, docnum
 
 
@@ -247,6 +260,15 @@ QUERIES = [
     "داعش REQUIRE واشنطن",
     'id:"data/txt/anbar-operation.txt" OR الأنبار',
     'داعش ANDNOT path:"data/txt/anbar-operation.txt"',
+    # URLs, which Whoosh does not index: answered from the arrays' texts (search.unindexed).
+    'url:"https://almanardaily.example/economy/imf-cuts-regional-growth-forecast" OR صندوق',
+    "url:https://almanardaily.example/economy/imf-cuts-regional-growth-forecast^2.5 تونس",
+    "url:https://www.ana-news.example/economy* OR النفط",
+    "url:https://*.example/tech/* OR الحكومة",
+    "url:[https://almadar-tv.example/ TO https://almadar-tv.example/z]",
+    "صندوق ANDNOT url:https://almanardaily.example/*",
+    "النقد AND url:https://almanardaily.example/economy*",
+    "url:https://almanardaily.example/* ANDNOT url:https://almanardaily.example/tech/*",
 ]
 
 
@@ -288,6 +310,64 @@ def test_not_excludes_what_it_names(data_index: Path, reference: Index, text: st
         assert result.total == len(with_a - with_b)
         kept = {archive.searcher.document_number(id=hit.id) for hit in result.hits}
         assert kept == with_a - with_b
+
+
+def test_url_queries_find_each_url_whoosh_no_longer_indexes(tmp_path: Path) -> None:
+    """Every URL of data/, asked for exactly, finds the articles with that URL, in
+    whichever of the index's segments they are (Whoosh runs a query segment by segment)."""
+    _, index_dir = index_in_runs(tmp_path, ("txt", "jsonl", "json", "feeds"))
+    with Archive(index_dir) as archive:
+        reader = archive.searcher.reader()
+        assert not list(reader.lexicon("url"))
+        assert len(reader.leaf_readers()) > 1
+        by_url: dict[str, set[str]] = {}
+        for docnum in range(archive.arrays.doc_count):
+            if url := archive.arrays.hit_text("url", docnum):
+                by_url.setdefault(url, set()).add(archive.arrays.hit_text("id", docnum))
+        assert len(by_url) >= 10
+        for url, ids in by_url.items():
+            result = archive.search(f'url:"{url}"', limit=50)
+            assert {hit.id for hit in result.hits} == ids, url
+        assert archive.search('url:"https://almanardaily.example/economy"').total == 0
+
+
+def test_url_parts_inside_any_query_whoosh_runs_are_answered(
+    data_index: Path, reference: Index
+) -> None:
+    """A wrapping query (constant score) around an OR of a URL and an id: Whoosh runs
+    the whole, the URL answered from the arrays."""
+    url = "https://almanardaily.example/economy/imf-cuts-regional-growth-forecast"
+    q = wq.ConstantScoreQuery(wq.Or([wq.Term("url", url), wq.Term("id", "ana-2019-04-0602")]))
+    with Archive(data_index) as archive, reference.searcher(weighting=weighting()) as whoosh:
+        expected = {hit.docnum: hit.score for hit in whoosh.search(q, limit=None)}
+        assert len(expected) == 2
+        docs, scores = archive._scored_by_whoosh(q)
+        assert dict(zip(docs.tolist(), scores.tolist(), strict=True)) == expected
+
+
+def test_date_ranges_match_and_score_as_whoosh_indexing_dates_did(
+    data_index: Path, reference: Index
+) -> None:
+    """Dates Whoosh no longer indexes: ranges, bounds included or not, at midnight or
+    not, either end open, and a `--from/--to` restriction, answered from the arrays."""
+    with Archive(data_index) as archive, reference.searcher(weighting=weighting()) as whoosh:
+        assert not list(archive.searcher.reader().lexicon("date"))
+        days = sorted(set(archive.arrays.doc_values.days.tolist()) - {-1})
+        assert len(days) > 5
+        first, last = dt.datetime.fromordinal(days[1]), dt.datetime.fromordinal(days[-2])
+        ranges = [
+            wq.DateRange("date", first, last),
+            wq.DateRange("date", first, last, startexcl=True, endexcl=True, boost=2.0),
+            wq.DateRange("date", first + dt.timedelta(hours=1), None),
+            wq.DateRange("date", None, last - dt.timedelta(seconds=1)),
+            Filters(date_from=first.date(), date_to=last.date()).query(),
+        ]
+        for q in ranges:
+            expected = {hit.docnum: hit.score for hit in whoosh.search(q, limit=None)}
+            assert expected and len(expected) < archive.arrays.doc_count, q
+            assert set(np.flatnonzero(archive._whoosh_matches(q)).tolist()) == set(expected)
+            docs, scores = archive._scored_by_whoosh(q)
+            assert dict(zip(docs.tolist(), scores.tolist(), strict=True)) == expected, q
 
 
 def test_patterns_become_the_words_they_stand_for(data_index: Path) -> None:
@@ -373,8 +453,8 @@ def test_deleted_articles_are_never_matched(tmp_path: Path) -> None:
 def test_live_articles_are_the_stored_ones_after_deletions_and_joins(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """What the grouping reads from the postings files is each article's id and day as
-    Whoosh stored them, its URL and signature as its file gives them, article by article,
+    """What the grouping reads from the postings files is each article's id as Whoosh
+    stored it, its URL, day and signature as its file gives them, article by article,
     with deleted articles left out, across joined groups and lone segments."""
     monkeypatch.setattr(postings_groups, "GROUP_ARTICLES", 12)
     folder, index_dir = index_in_runs(tmp_path, ("txt", "jsonl", "trec"))
@@ -384,10 +464,10 @@ def test_live_articles_are_the_stored_ones_after_deletions_and_joins(
     with store.open_index(index_dir).reader() as reader:
         assert reader.has_deletions()
         expected = [
-            (f["id"], signature(articles[f["id"]].text), articles[f["id"]].url,
-             f["date"].toordinal() if f.get("date") else -1, docnum)
+            (f["id"], signature(a.text), a.url, a.date.toordinal() if a.date else -1, docnum)
             for docnum, f in reader.iter_docs()
-        ]  # fmt: skip
+            if (a := articles[f["id"]])
+        ]
         assert any(row[1] for row in expected) and any(row[3] >= 0 for row in expected)
         assert list(postings_groups.live_articles(index_dir, reader)) == expected
 
@@ -421,8 +501,10 @@ def test_consecutive_segments_are_joined_and_score_the_same(
     with Archive(index_dir) as archive:
         assert len(archive.arrays.parts) < len(archive.ix._segments())
         joined = [archive.search(q, limit=50) for q in queries]
-        assert_doc_values_are_stored_values(archive.arrays.doc_values, archive.searcher)
-        assert_hit_fields_are_stored_fields(archive, [tmp_path / "joined" / "articles"])
+        roots = [tmp_path / "joined" / "articles"]
+        articles = source_articles(archive.index_dir, roots)
+        assert_doc_values_are_the_articles(archive.arrays.doc_values, archive.searcher, articles)
+        assert_hit_fields_are_the_articles(archive, roots)
         joined_words = [archive.arrays.words_with_prefix(p, 40) for p in prefixes]
         with reference_index(index_dir, tmp_path).reader() as whoosh:
             lexicon = [b.decode() for b in whoosh.lexicon(LEXICON_FIELD)]
@@ -463,7 +545,7 @@ def test_a_group_losing_merged_segments_is_read_in_ranges_then_joined_again(
         assert archive.arrays.parts[0].end < before["counts"][0] + MAX_TINY_SEGMENTS
         found = [archive.search(q, limit=50) for q in ("داعش", "الأهلي", '"التحالف الدولي"')]
         assert all(result.total for result in found)
-        assert_hit_fields_are_stored_fields(archive, [folder])
+        assert_hit_fields_are_the_articles(archive, [folder])
     (tmp_path / "reference").mkdir()
     assert assert_arrays_equal_whoosh(index_dir, tmp_path / "reference", [folder]) > 300
     monkeypatch.setattr(writer, "join_segments", postings_groups.join_segments)

@@ -38,6 +38,11 @@ def test_texts_read_back_as_written(
     assert len(texts) == len(articles)
     for docnum in reversed(range(len(articles))):  # out of order: blocks from the cache too
         assert texts.fields(docnum) == articles[docnum]
+    middle = len(articles) // 2  # a range's URLs at once, as `url:` queries read them
+    assert texts.raw_texts("url", middle, len(articles)) == [a["url"] for a in articles[middle:]]
+    for url in {a["url"] for a in articles}:  # as `url:` finds one URL exactly
+        expected = [d for d in range(middle, len(articles)) if url and articles[d]["url"] == url]
+        assert texts.find_raw("url", url, middle, len(articles)) == expected
 
 
 def test_joined_ranges_copy_the_blocks_of_each(tmp_path: Path, monkeypatch) -> None:
@@ -62,3 +67,13 @@ def test_joined_ranges_copy_the_blocks_of_each(tmp_path: Path, monkeypatch) -> N
 def test_a_segment_without_articles_has_texts_too(tmp_path: Path) -> None:
     texts = Texts(read_arrays(write(tmp_path / "empty.arr", [])))
     assert len(texts) == 0
+
+
+def test_a_url_is_found_exactly_not_inside_another(tmp_path: Path) -> None:
+    urls = ["https://a.example/1", "", "https://a.example/1", "https://a.example/10", "ر"]
+    urls.append("ينظر https://a.example/1")
+    texts = Texts(read_arrays(write(tmp_path / "a.arr", [{"url": url} for url in urls])))
+    assert texts.find_raw("url", "https://a.example/1", 0, len(urls)) == [0, 2]
+    assert texts.find_raw("url", "https://a.example/1", 1, len(urls)) == [2]
+    assert texts.find_raw("url", "ر", 0, len(urls)) == [4]
+    assert texts.find_raw("url", "", 0, len(urls)) == []

@@ -7,12 +7,17 @@ the postings, written by the same workers and joined with them, they are a memor
 The texts a hit shows are kept beside them too (`indexer.storage.texts`).
 
 - `doc.day`: the date as a day number (`date.toordinal()`), -1 for an undated article;
-- `doc.minhash`: the near-duplicate signature (`indexer.duplicates`), zero bytes for
-  none (no real signature is: it would need 64 hashes of 0), read by the grouping after
-  each run (from Whoosh's stored fields that took seconds); a void dtype, as numpy's
-  bytes dtype would drop a signature's trailing zero bytes;
+- `doc.minhash`: the near-duplicate signature (`indexer.duplicates`: 64 hashes of 16
+  bits, `SIGNATURE_BYTES`), zero bytes for none (no real signature is: it would need 64
+  hashes of 0), read by the grouping after each run (from Whoosh's stored fields that
+  took seconds); a void dtype, as numpy's bytes dtype would drop a signature's trailing
+  zero bytes;
 - `<field>.names`: the field's distinct values, UTF-8, sorted; `<field>.codes`: each
-  article's value as an index into them, -1 for none;
+  article's value as an index into them, -1 for none.
+
+Whoosh indexes sources and categories (`source:`, `category:` restrictions), not dates
+(`search.unindexed` answers `date:` from `doc.day`), and stores none of them: these
+arrays are the only copy of the values (`stored_values`).
 """
 
 from __future__ import annotations
@@ -23,12 +28,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from arshif.indexer.duplicates import BINS
+from arshif.indexer.duplicates import SIGNATURE_BYTES
 
 VALUE_FIELDS = ("source", "category")
 # The stored field holding an article's signature, and its array here.
 SIGNATURE_FIELD = "minhash"
-SIGNATURE_BYTES = BINS * 4
 DAY, SIGNATURES = "doc.day", "doc.minhash"
 
 
@@ -84,6 +88,28 @@ def signature_of(values: DocValues, docnum: int) -> bytes:
     """An article's signature, b"" for none."""
     signature = values.signatures[docnum].tobytes()
     return b"" if signature == _NO_SIGNATURE else signature
+
+
+def stored_values(values: DocValues, docnum: int) -> dict[str, object]:
+    """An article's date (a datetime), source and category, as Whoosh's stored fields
+    held them (empty values left out).
+
+    >>> names = {"source": np.array([b"BBC"]), "category": np.array([], "S1")}
+    >>> day = np.array([dt.date(2018, 11, 14).toordinal()])
+    >>> values = DocValues(day, names, {"source": np.array([0]), "category": np.array([-1])},
+    ...                    np.array([b""], "V1"))
+    >>> stored_values(values, 0)
+    {'date': datetime.datetime(2018, 11, 14, 0, 0), 'source': 'BBC'}
+    """
+    found: dict[str, object] = {}
+    day = int(values.days[docnum])
+    if day >= 0:
+        found["date"] = dt.datetime.combine(dt.date.fromordinal(day), dt.time())
+    for name in VALUE_FIELDS:
+        code = int(values.codes[name][docnum])
+        if code >= 0:
+            found[name] = values.names[name][code].decode("utf-8")
+    return found
 
 
 def read_doc_values(arrays: Mapping[str, np.ndarray]) -> DocValues:

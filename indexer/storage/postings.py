@@ -3,8 +3,9 @@
 Whoosh answers a query by walking posting lists one posting at a time in Python: about
 0.7 s for a question on 43,000 articles. The same postings held as arrays let a query be
 scored for every article at once (`search.scoring`) in milliseconds. They are the only
-postings of these fields: Whoosh keeps the articles' ids, dates, outlets and small stored
-values, but writing the searched fields' postings too took most of the indexing time.
+postings of these fields: Whoosh indexes the articles' ids, paths and outlets and stores
+ids and small values, but writing the searched fields' postings too took most of the
+indexing time.
 
 A worker writes one file per segment, named after it (`MAIN_<id>.arr`, so Whoosh deletes
 it with the segment); after each run neighbouring segments' files are joined into group
@@ -65,11 +66,13 @@ from arshif.indexer.storage.arrayfile import read_arrays, write_arrays
 from arshif.indexer.storage.bitpack import Packed, pack
 from arshif.indexer.storage.docvalues import (
     SIGNATURE_FIELD,
+    DocValues,
     DocValuesCollector,
     doc_values_arrays,
     join_doc_values,
     read_doc_values,
     slice_doc_values,
+    stored_values,
 )
 from arshif.indexer.storage.schema import TEXT_FIELDS
 from arshif.indexer.storage.texts import Texts, TextsCollector, joined_texts
@@ -318,17 +321,21 @@ class PostingsBuilder:
 
 
 def write_segment_postings(
-    folder: Path, segment: Segment, reader: Any, sources: Iterable[tuple[Texts, int]]
+    folder: Path,
+    segment: Segment,
+    reader: Any,
+    sources: Iterable[tuple[Texts, DocValues, int]],
 ) -> None:
     """Write the arrays of a segment Whoosh wrote by itself (a merge of small segments),
-    analyzing its articles again: `sources` gives each article's texts (the merged
-    segments' `Texts` and document number, in the new segment's order), Whoosh's stored
-    fields the rest."""
+    analyzing its articles again: `sources` gives each article's texts and values (the
+    merged segments' `Texts`, `DocValues` and document number, in the new segment's
+    order), Whoosh's stored fields the rest."""
     builder = PostingsBuilder()
-    for docnum, (texts, source) in enumerate(sources):
+    for docnum, (texts, values, source) in enumerate(sources):
         shown = texts.fields(source)
         text = Article(shown["id"], shown["title"], shown["body"]).text
-        found = {**reader.stored_fields(docnum), **shown, "text": text}
+        stored = {**reader.stored_fields(docnum), **stored_values(values, source)}
+        found = {**stored, **shown, "text": text}
         builder.add(docnum, {**found, SIGNATURE_FIELD: signature(text)})
     if builder.texts.count != segment.doc_count_all():
         raise IndexIntegrityError(

@@ -34,7 +34,7 @@ from whoosh.codec.base import Segment
 from arshif.indexer.duplicates import ArticleRow
 from arshif.indexer.storage import stops
 from arshif.indexer.storage.arrayfile import read_arrays, write_arrays
-from arshif.indexer.storage.docvalues import read_doc_values, signature_of
+from arshif.indexer.storage.docvalues import DocValues, read_doc_values, signature_of
 from arshif.indexer.storage.jsonfiles import read_json, write_json
 from arshif.indexer.storage.postings import (
     SUFFIX,
@@ -221,16 +221,20 @@ def segment_texts(folder: Path, segment: Segment) -> tuple[Texts, int]:
     return Texts(read_arrays(place.path)), place.first
 
 
-def merged_texts(folder: Path, segments: list[Segment]) -> Iterator[tuple[Texts, int]]:
-    """The texts of the live articles of `segments`, in the order Whoosh merges them into
-    one segment: each with its file's `Texts` and its document number there. Segments of
-    one group share its file, opened once (and its cache of decompressed blocks)."""
+def merged_articles(
+    folder: Path, segments: list[Segment]
+) -> Iterator[tuple[Texts, DocValues, int]]:
+    """The texts and values of the live articles of `segments`, in the order Whoosh
+    merges them into one segment: each with its file's `Texts` and `DocValues` and its
+    document number there. Segments of one group share its file, opened once (and its
+    cache of decompressed blocks)."""
     groups = _group_places(folder)
-    opened: dict[Path, Texts] = {}
+    opened: dict[Path, tuple[Texts, DocValues]] = {}
     for segment in segments:
         place = _place(folder, segment, groups)
         if place.path not in opened:
-            opened[place.path] = Texts(read_arrays(place.path))
+            arrays = read_arrays(place.path)
+            opened[place.path] = Texts(arrays), read_doc_values(arrays)
         for docnum in range(segment.doc_count_all()):
             if not segment.is_deleted(docnum):
-                yield opened[place.path], place.first + docnum
+                yield *opened[place.path], place.first + docnum

@@ -5,9 +5,15 @@
 - `exact` is headline and body normalized but unstemmed, so exact forms outrank mere
   stem matches and exact phrases can be asked for;
 - headline, body, path and URL are stored by arshif once, in its own files
-  (`indexer.storage.texts`); Whoosh indexes ids, paths and URLs (lookups, deletions,
-  `id:` and `path:` queries) and stores ids (`arshif check` compares them with
-  arshif's), dates, outlets and other small values;
+  (`indexer.storage.texts`); Whoosh indexes ids and paths (lookups, deletions, `id:` and
+  `path:` queries) and stores ids (`arshif check` compares them with arshif's) and other
+  small values;
+- `url` and `date` are in the schema for the parser only (`PARSED_ONLY`): Whoosh neither
+  indexes nor stores them (URL terms took 10 MB of the mixed index, dates eight numeric
+  terms an article), their query parts are answered from arshif's arrays
+  (`search.unindexed`); outlets and categories are indexed by Whoosh (`source:` and
+  `category:` restrictions); dates, outlets and categories are kept in the arrays
+  (`indexer.storage.docvalues`), not stored by Whoosh;
 - `locator` is stored only: `show` says where in its file an article was found;
 - `minhash` is the near-duplicate signature, grouped after each run (`duplicates`): kept
   in the arrays only (`indexer.storage.docvalues`), not stored by Whoosh.
@@ -39,7 +45,14 @@ from arshif.indexer.duplicates import signature
 # 13: paths and URLs stored by arshif only, not by Whoosh too.
 # 14: documents, term frequencies and positions delta-encoded and bit-packed in blocks
 #     (`indexer.storage.bitpack`); word lists one word after another.
-SCHEMA_VERSION = 14
+# 15: near-duplicate signatures of 16-bit hashes (b-bit MinHash): 128 bytes, not 256.
+# 16: dates, outlets and categories kept in the arrays only, not stored by Whoosh too.
+# 17: URLs not indexed by Whoosh: `url:` answered from arshif's texts (`search.urls`).
+# 18: dates not indexed by Whoosh either: answered from the arrays (`search.unindexed`).
+SCHEMA_VERSION = 18
+
+# Fields of the schema Whoosh is never given (the parser still reads them).
+PARSED_ONLY = ("url", "date")
 
 # The analyzed, searchable fields (a query word's terms live in these).
 TEXT_FIELDS = ("text", "title", "exact")
@@ -54,9 +67,9 @@ def build_schema() -> Schema:
         text=TEXT(analyzer=stemmed, phrase=True),
         title=TEXT(analyzer=stemmed, phrase=True),
         exact=TEXT(analyzer=exact, phrase=True),
-        date=DATETIME(stored=True),
-        source=ID(stored=True),
-        category=ID(stored=True),
+        date=DATETIME(),
+        source=ID(),
+        category=ID(),
         url=ID(),
         author=STORED(),
         encoding=STORED(),
@@ -91,5 +104,5 @@ def article_fields(article: Article) -> dict[str, object]:
 
 
 def whoosh_fields(fields: dict[str, object], schema: Schema) -> dict[str, object]:
-    """The `article_fields` Whoosh's own schema holds."""
-    return {name: value for name, value in fields.items() if name in schema}
+    """The `article_fields` Whoosh itself indexes or stores."""
+    return {k: v for k, v in fields.items() if k in schema and k not in PARSED_ONLY}

@@ -53,7 +53,7 @@ from arshif.indexer.storage.postings import write_segment_postings
 from arshif.indexer.storage.postings_groups import (
     join_segments,
     live_articles,
-    merged_texts,
+    merged_articles,
     reader_segments,
 )
 from arshif.indexer.storage.schema import SCHEMA_VERSION
@@ -335,7 +335,7 @@ class _Run:
                 merged = writer._finalize_segment()
                 reader = SegmentReader(writer.storage, writer.schema, merged)
                 folder = Path(writer.storage.folder)
-                write_segment_postings(folder, merged, reader, merged_texts(folder, tiny))
+                write_segment_postings(folder, merged, reader, merged_articles(folder, tiny))
                 reader.close()
                 kept.append(merged)
             else:
