@@ -60,15 +60,23 @@ _IN_WORD = re.compile(f"[{chars.ARABIC_MARKS}{chars.INVISIBLE}]")
 _WORD = re.compile(r"[^\W_]+")
 
 
+def shingle_words(text: str) -> list[str]:
+    """The normalized words of `text` its shingles are made of, stopwords left out.
+
+    >>> shingle_words("خفضَ صندوقُ النقدِ في 3.5")
+    ['خفض', 'صندوق', 'النقد', '3', '5']
+    """
+    stop = stopwords()
+    return [n for n in map(normalize, _WORD.findall(_IN_WORD.sub("", text))) if n not in stop]
+
+
 def shingles(text: str) -> set[str]:
     """The normalized word 2-shingles of `text`, stopwords left out.
 
     >>> sorted(shingles("خفضَ صندوقُ النقدِ توقعاتِه"))
     ['النقد توقعاته', 'خفض صندوق', 'صندوق النقد']
     """
-    stop = stopwords()
-    tokens = [n for n in map(normalize, _WORD.findall(_IN_WORD.sub("", text))) if n not in stop]
-    return set(map(" ".join, pairwise(tokens)))
+    return set(map(" ".join, pairwise(shingle_words(text))))
 
 
 def signature(text: str) -> bytes:
@@ -80,7 +88,11 @@ def signature(text: str) -> bytes:
     >>> signature("خبر قصير")
     b''
     """
-    grams = shingles(text)
+    return shingles_signature(shingles(text))
+
+
+def shingles_signature(grams: set[str]) -> bytes:
+    """The MinHash signature of a text whose `shingles` are `grams`."""
     if len(grams) < MIN_SHINGLES:
         return b""
     digests = [blake2b(gram.encode("utf-8"), digest_size=8).digest() for gram in grams]

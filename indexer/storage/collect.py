@@ -16,12 +16,14 @@ stands where its stems do.
 from __future__ import annotations
 
 from array import array
+from itertools import chain, pairwise
 from typing import NamedTuple
 
 import numpy as np
 
 from arshif.indexer.analysis.analyzer import analyze_word
-from arshif.indexer.analysis.tokenize import word_list
+from arshif.indexer.analysis.tokenize import word_list, words_may_touch
+from arshif.indexer.duplicates import shingle_words, shingles_signature, signature
 
 
 class Vocabulary:
@@ -37,6 +39,8 @@ class Vocabulary:
         self.stem_first = array("i")  # per word: where its stems begin in `stems`
         self.stem_count = array("i")  # per word: how many stems it has (0: no terms)
         self.stems = array("i")
+        self.shingle_words: list[tuple[str, ...]] = []  # per word: `duplicates.shingle_words`
+        self.splits = bytearray()  # per word: 1 if it is more than one shingle word (3.5)
 
     def __len__(self) -> int:
         return len(self.numbers)
@@ -54,6 +58,9 @@ class Vocabulary:
     def learn(self, word: str) -> None:
         analysis = analyze_word(word)
         self.numbers[word] = len(self.exact)
+        pieces = tuple(shingle_words(word))
+        self.shingle_words.append(pieces)
+        self.splits.append(len(pieces) > 1)
         self.stem_first.append(len(self.stems))
         self.stem_count.append(len(analysis.terms))
         if not analysis.terms:
@@ -104,12 +111,20 @@ class SegmentPostings:
         self._word_counts = array("q")
         self._title_words = array("q")
 
-    def add(self, title: str, text: str) -> None:
-        """The next document: `text` begins with `title` (`Article.text`)."""
-        found = self.vocabulary.numbers_of(word_list(text))
+    def add(self, title: str, text: str) -> bytes:
+        """The next document: `text` begins with `title` (`Article.text`). Returns its
+        near-duplicate signature (`duplicates.signature(text)`), from the same words."""
+        vocabulary = self.vocabulary
+        found = vocabulary.numbers_of(word_list(text))
         self._words.extend(found)
         self._word_counts.append(len(found))
         self._title_words.append(len(word_list(title)) if title else 0)
+        # A text's shingle words are its words', one word after another, unless a word
+        # made of several (3.5) touches the next (3.5م: the shingle words are 3 and 5م).
+        if any(map(vocabulary.splits.__getitem__, found)) and words_may_touch(text):
+            return signature(text)
+        pieces = chain.from_iterable(map(vocabulary.shingle_words.__getitem__, found))
+        return shingles_signature(set(map(" ".join, pairwise(pieces))))
 
     def fields(self) -> dict[str, FieldOccurrences]:
         """Each searched field's occurrences (`text`, `title`, `exact`)."""

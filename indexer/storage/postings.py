@@ -57,7 +57,6 @@ from whoosh.formats import Positions
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from arshif.indexer.article import Article
-from arshif.indexer.duplicates import signature
 from arshif.indexer.errors import IndexIntegrityError
 from arshif.indexer.storage.arrayfile import read_arrays, write_arrays
 from arshif.indexer.storage.bitpack import Packed, pack
@@ -288,8 +287,8 @@ class PostingsBuilder:
 
     def add(self, fields: Mapping[str, Any]) -> None:
         """Add the next article, given as Whoosh's document fields (`article_fields`)."""
-        self.words.add(fields.get("title", ""), fields.get("text", ""))
-        self.doc_values.add(fields)
+        found = self.words.add(fields.get("title", ""), fields.get("text", ""))
+        self.doc_values.add({**fields, SIGNATURE_FIELD: found})
         self.texts.add(fields)
 
     def write(self, path: Path) -> None:
@@ -326,7 +325,7 @@ def write_segment_postings(
         shown = texts.fields(source)
         text = Article(shown["id"], shown["title"], shown["body"]).text
         found = {**reader.stored_fields(docnum), **shown, "text": text}
-        builder.add({**found, SIGNATURE_FIELD: signature(text)})
+        builder.add(found)
     if builder.texts.count != segment.doc_count_all():
         raise IndexIntegrityError(
             f"merging small segments into {segment.segment_id()} found texts for "
