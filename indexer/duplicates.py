@@ -20,12 +20,13 @@ from __future__ import annotations
 import re
 import struct
 import sys
+from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from hashlib import blake2b
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -61,11 +62,22 @@ _FORMAT = f"<{BINS}H"
 SIGNATURE_BYTES = BINS * HASH_BITS // 8
 # LSH buckets larger than this are checked against their first members only.
 _MAX_BUCKET_PAIRS = 64
+Doc = TypeVar("Doc", bound=Hashable)
 
 # Shingling needs words, not offsets: marks go first, so a vocalized word stays one word
 # (the analyzer's tokenizer does the same with offsets, at three times the cost).
 _IN_WORD = re.compile(f"[{chars.ARABIC_MARKS}{chars.INVISIBLE}]")
 _WORD = re.compile(r"[^\W_]+")
+
+
+def shingle_words(text: str) -> list[str]:
+    """The normalized words of `text` its shingles are made of, stopwords left out.
+
+    >>> shingle_words("خفضَ صندوقُ النقدِ في 3.5")
+    ['خفض', 'صندوق', 'النقد', '3', '5']
+    """
+    stop = stopwords()
+    return [n for n in map(normalize, _WORD.findall(_IN_WORD.sub("", text))) if n not in stop]
 
 
 def shingles(text: str) -> set[str]:
@@ -74,9 +86,7 @@ def shingles(text: str) -> set[str]:
     >>> sorted(shingles("خفضَ صندوقُ النقدِ توقعاتِه"))
     ['النقد توقعاته', 'خفض صندوق', 'صندوق النقد']
     """
-    stop = stopwords()
-    tokens = [n for n in map(normalize, _WORD.findall(_IN_WORD.sub("", text))) if n not in stop]
-    return set(map(" ".join, pairwise(tokens)))
+    return set(map(" ".join, pairwise(shingle_words(text))))
 
 
 def signature(text: str) -> bytes:
@@ -88,7 +98,11 @@ def signature(text: str) -> bytes:
     >>> signature("خبر قصير")
     b''
     """
-    grams = shingles(text)
+    return shingles_signature(shingles(text))
+
+
+def shingles_signature(grams: set[str]) -> bytes:
+    """The MinHash signature of a text whose `shingles` are `grams`."""
     if len(grams) < MIN_SHINGLES:
         return b""
     digests = [blake2b(gram.encode("utf-8"), digest_size=8).digest() for gram in grams]
@@ -133,15 +147,16 @@ def _bands(sig: bytes) -> Iterator[int]:
 
 
 def group(
-    signatures: Iterable[tuple[str, bytes]],
-    same: Mapping[str, str] | None = None,
+    signatures: Iterable[tuple[Doc, bytes]],
+    same: Mapping[Doc, Hashable] | None = None,
     threshold: float = THRESHOLD,
-) -> dict[str, str]:
+) -> dict[Doc, Doc]:
     """Map each article that has copies to its group's leader (a leader maps to itself).
 
     `signatures` are (id, signature) pairs, the preferred leaders first; `same` maps an
     id to a key (its URL) shared by records of one article, which are grouped whatever
-    their text. Articles without copies are left out.
+    their text. Articles without copies are left out. (Ids are any hashable values:
+    indexing passes row numbers.)
 
     >>> text = "خفض صندوق النقد الدولي توقعاته لنمو اقتصادات منطقة الشرق الأوسط وشمال أفريقيا"
     >>> found = group([("a", signature(text)), ("b", signature(text + " اليوم")), ("c", b"")])
@@ -149,10 +164,10 @@ def group(
     [('a', 'a'), ('b', 'a')]
     """
     same = same or {}
-    leader_of: dict[str, str] = {}
-    key_owner: dict[str, str] = {}
-    leader_sig: dict[str, bytes] = {}
-    buckets: dict[int, str | list[str]] = {}  # most hold one leader: no list for it
+    leader_of: dict[Doc, Doc] = {}
+    key_owner: dict[Hashable, Doc] = {}
+    leader_sig: dict[Doc, bytes] = {}
+    buckets: dict[int, Doc | list[Doc]] = {}  # most hold one leader: no list for it
     for doc_id, sig in signatures:
         key = same.get(doc_id)
         if key and key in key_owner:
@@ -180,15 +195,16 @@ def group(
 
 def _best_leader(
     sig: bytes,
-    buckets: Mapping[int, str | list[str]],
-    leader_sig: Mapping[str, bytes],
+    buckets: Mapping[int, Doc | list[Doc]],
+    leader_sig: Mapping[Doc, bytes],
     threshold: float,
-) -> str | None:
-    seen: set[str] = set()
+) -> Doc | None:
+    seen: set[Doc] = set()
     best, best_score = None, threshold
     for band in _bands(sig):
-        held = buckets.get(band, ())
-        for candidate in (held,) if isinstance(held, str) else held[:_MAX_BUCKET_PAIRS]:
+        if (held := buckets.get(band)) is None:
+            continue
+        for candidate in held[:_MAX_BUCKET_PAIRS] if isinstance(held, list) else (held,):
             if candidate in seen:
                 continue
             seen.add(candidate)
@@ -207,20 +223,53 @@ def _url_key(url: str) -> str:
 ArticleRow = tuple[str, bytes, str, int, int]
 
 
+class _Rows:
+    """Every live article's id, signature, URL key and document number as columns, in
+    the order leaders are preferred (earliest day first, undated last, then by id): an
+    archive's hundreds of thousands of rows as a few arrays, not a tuple each."""
+
+    def __init__(self, articles: Iterable[ArticleRow]) -> None:
+        ids: list[str] = []
+        signatures: list[bytes] = []
+        urls = array("Q")  # each URL key's first 8 bytes of blake2b; 0: no URL key
+        days = array("q")
+        docnums = array("q")
+        for doc_id, sig, url, day, docnum in articles:
+            ids.append(doc_id)
+            signatures.append(sig)
+            key = _url_key(url) if url else ""
+            urls.append(_url_hash(key) if key else 0)
+            days.append(day if day >= 0 else sys.maxsize)
+            docnums.append(docnum)
+        order = sorted(range(len(ids)), key=lambda i: (days[i], ids[i]))
+        self.ids = [ids[i] for i in order]
+        self.signatures = [signatures[i] for i in order]
+        picked = np.array(order, np.int64)
+        self.urls = np.frombuffer(urls, np.uint64)[picked] if len(urls) else np.zeros(0, np.uint64)
+        self.docnums = np.frombuffer(docnums, np.int64)[picked] if len(docnums) else picked
+
+    def url_keys(self) -> dict[int, int]:
+        """Row → its URL key (hashed), for the rows that have one."""
+        having = np.flatnonzero(self.urls)
+        return dict(zip(having.tolist(), self.urls[having].tolist(), strict=True))
+
+
+def _url_hash(key: str) -> int:
+    """A URL key as a number (1 to 2⁶⁴ - 1): two keys share one at 2⁻⁶⁴ odds."""
+    return int.from_bytes(blake2b(key.encode("utf-8"), digest_size=8).digest(), "little") or 1
+
+
 def _compute(articles: Iterable[ArticleRow]) -> tuple[list[list[str]], dict[str, int]]:
-    rows = sorted(articles, key=lambda r: (r[3] if r[3] >= 0 else sys.maxsize, r[0]))
-    same = {row[0]: _url_key(row[2]) for row in rows if row[2]}
-    leader_of = group(((row[0], row[1]) for row in rows), same)
-    order = {row[0]: i for i, row in enumerate(rows)}
-    groups: dict[str, list[str]] = defaultdict(list)
-    for doc_id, leader in leader_of.items():
-        groups[leader].append(doc_id)
-    ordered = sorted(
-        (sorted(ids, key=order.__getitem__) for ids in groups.values()),
-        key=lambda ids: order[ids[0]],
-    )
-    docnums = {row[0]: row[4] for row in rows if row[0] in leader_of}
-    return ordered, docnums
+    rows = _Rows(articles)
+    signatures = rows.signatures
+    leader_of = group(((row, signatures[row]) for row in range(len(signatures))), rows.url_keys())
+    rows.signatures = []
+    groups: dict[int, list[int]] = defaultdict(list)
+    for row, leader in leader_of.items():
+        groups[leader].append(row)
+    ordered = sorted((sorted(members) for members in groups.values()), key=lambda m: m[0])
+    docnums = {rows.ids[row]: int(rows.docnums[row]) for row in leader_of}
+    return [[rows.ids[row] for row in members] for members in ordered], docnums
 
 
 def compute_groups(articles: Iterable[ArticleRow]) -> list[list[str]]:

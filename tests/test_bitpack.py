@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from arshif.indexer.storage import postings
 from arshif.indexer.storage.bitpack import BLOCK, MAX_WIDTH, Packed, pack
-from arshif.indexer.storage.postings import FieldCollector, field_postings, term_key
+from arshif.indexer.storage.collect import FieldOccurrences
+from arshif.indexer.storage.postings import field_arrays, field_postings, term_key
 from arshif.indexer.storage.wordlist import WORD_BYTES, WordList
 
 TOP = (1 << MAX_WIDTH) - 1
@@ -67,10 +68,19 @@ DOCUMENT = st.dictionaries(
 
 
 def written(documents: dict[int, dict[str, list[int]]]):
-    collector = FieldCollector()
-    for docnum in sorted(documents):
-        collector.add_document(docnum, documents[docnum])
-    return field_postings(collector.arrays("text"), "text")
+    terms = sorted({term for found in documents.values() for term in found})
+    number = {term: n for n, term in enumerate(terms)}
+    rows = [
+        (number[term], docnum, position)
+        for docnum in sorted(documents)
+        for term, positions in documents[docnum].items()
+        for position in positions
+    ]
+    columns = [np.array(column, np.int64) for column in zip(*rows, strict=True)] if rows else []
+    found = FieldOccurrences(*(columns or [np.zeros(0, np.int64)] * 3))
+    keys = np.array([term_key(term) for term in terms], np.uint64)
+    words = [term.encode("utf-8") for term in terms]
+    return field_postings(field_arrays("text", words, keys, found, LAST_DOC + 1), "text")
 
 
 def assert_read_back(documents: dict[int, dict[str, list[int]]]) -> None:

@@ -24,6 +24,7 @@ from arshif.indexer.duplicates import (
     similarity,
 )
 from arshif.indexer.storage.arrayfile import read_arrays, write_arrays
+from arshif.indexer.storage.collect import SegmentPostings, Vocabulary
 from arshif.indexer.storage.docvalues import DocValuesCollector, read_doc_values, signature_of
 from arshif.indexer.storage.postings_groups import live_articles
 from arshif.search.filters import name_key, split_query
@@ -196,3 +197,21 @@ def test_signatures_kept_with_the_doc_values_round_trip_whole(tmp_path: Path) ->
     write_arrays(tmp_path / "values.arr", collector.arrays().items())
     values = read_doc_values(read_arrays(tmp_path / "values.arr"))
     assert [signature_of(values, d) for d in range(3)] == [ending_in_zero, b"", signature(LEAD)]
+
+
+# Words and what may stand between them, numbers with separators and letters touching
+# them included (3.5م), marks, tatweel and stopwords.
+_PIECES = ["3.5", "٣٫٥", "1,000", "م", "في", "قال", "الدَّوْلِيّ", "ـ", "\u200c", "x_y", "7", "داعش"]
+_BETWEEN = [" ", "", ".", "،", "\n"]
+# Enough shingles for a signature whatever follows.
+_WIRE_STORY = "خفض صندوق النقد الدولي توقعاته لنمو اقتصادات منطقة الشرق الأوسط وشمال أفريقيا "
+
+
+@given(st.lists(st.tuples(st.sampled_from(_PIECES), st.sampled_from(_BETWEEN)), max_size=80))
+def test_indexing_signs_an_article_as_its_text_is_signed(pieces: list[tuple[str, str]]) -> None:
+    """Indexing makes each article's signature from the words it analyzes (each word's
+    shingle words, known to the worker's vocabulary): it must be `signature(text)`."""
+    text = _WIRE_STORY + "".join(word + between for word, between in pieces)
+    segment = SegmentPostings(Vocabulary())
+    assert segment.add("", text) == signature(text)
+    assert segment.add("", text) == signature(text)  # words known from the first

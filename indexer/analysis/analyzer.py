@@ -5,8 +5,8 @@
 - One `ArabicAnalyzer` object is pickled into the index schema, so searching always
   analyzes a query exactly as the archive was analyzed.
 - `terms()` is the same pipeline without Whoosh's `Token` objects, for snippets;
-  `article_positions()` gives an article's postings in all three searched fields from one
-  reading of its text, for bulk indexing in worker processes.
+  indexing workers analyze each distinct word once with `analyze_word`, for all three
+  searched fields (`indexer.storage.collect`).
 """
 
 from __future__ import annotations
@@ -35,14 +35,6 @@ class Term(NamedTuple):
     pos: int
     start: int
     end: int
-
-
-class ArticlePositions(NamedTuple):
-    """One article's terms with their word positions in each searched field."""
-
-    text: dict[str, list[int]]  # headline and body, stemmed
-    title: dict[str, list[int]]  # the headline, stemmed
-    exact: dict[str, list[int]]  # headline and body, normalized but not stemmed
 
 
 class WordAnalysis(NamedTuple):
@@ -159,31 +151,3 @@ class ArabicAnalyzer(Analyzer):
                 token.startchar = start_char + term.start
                 token.endchar = start_char + term.end
             yield token
-
-
-def article_positions(title: str, text: str) -> ArticlePositions:
-    r"""What `ArabicAnalyzer(stemming=True).positions` gives for `text` and `title`, and
-    `ArabicAnalyzer(stemming=False).positions` for `text`, from one reading of `text`
-    (which begins with `title`): the headline's terms are the text's first ones, and a
-    word's exact form stands where its stems do. A third of the analysis cost.
-
-    >>> found = article_positions("قمة الرياض", "قمة الرياض\nوعقدت القمة في الرياض")
-    >>> found.title["رياض"], found.text["رياض"], found.exact["الرياض"]
-    ([1], [1, 4], [1, 4])
-    """
-    stemmed: dict[str, list[int]] = defaultdict(list)
-    titled: dict[str, list[int]] = defaultdict(list)
-    exact: dict[str, list[int]] = defaultdict(list)
-    title_words = len(word_list(title)) if title else 0
-    pos = 0
-    for number, word in enumerate(word_list(text)):
-        analysis = analyze_word(word)
-        if not analysis.terms:
-            continue
-        for form in analysis.terms:
-            stemmed[form].append(pos)
-            if number < title_words:
-                titled[form].append(pos)
-        exact[analysis.normalized].append(pos)
-        pos += 1
-    return ArticlePositions(stemmed, titled, exact)

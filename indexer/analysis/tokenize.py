@@ -32,6 +32,11 @@ _WORD = re.compile(
     rf"\d+(?:[{_SEPARATORS}]\d+)+"
     rf"|(?:[^\W_]|[{c.ARABIC_MARKS}{c.INVISIBLE}])+"
 )
+# A number with separators right before a word character: there, and only there, two
+# words touch (3.5م is 3.5 and م); elsewhere something that is no word stands between.
+_NUMBER_TOUCHING = re.compile(
+    rf"\d[{_SEPARATORS}]\d+(?=[^\W\d_]|[{c.ARABIC_MARKS}{c.INVISIBLE}])"
+)
 # The classes `word_bounds` reads per character, as bits of a `class_table`.
 _CLASSES = (rf"[^\W_]|[{c.ARABIC_MARKS}{c.INVISIBLE}]", r"\d", f"[{_SEPARATORS}]")
 _WORD_CHAR, _DIGIT, _SEPARATOR = 1, 2, 4
@@ -129,6 +134,16 @@ def word_list(text: str) -> list[str]:
         return _WORD.findall(text)
     starts, ends = bounds[0].tolist(), bounds[1].tolist()
     return [text[start:end] for start, end in zip(starts, ends, strict=True)]
+
+
+def words_may_touch(text: str) -> bool:
+    """Whether two words of `text` may touch, no separator between them (a number with
+    separators followed by a letter or mark: "3.5م"); False means they never do.
+
+    >>> words_may_touch("نمو 3.5م"), words_may_touch("نمو 3.5 مليون")
+    (True, False)
+    """
+    return _NUMBER_TOUCHING.search(text) is not None
 
 
 def spans_of(text: str, wanted: Callable[[str], bool]) -> list[tuple[int, int]]:

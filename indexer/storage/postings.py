@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from array import array
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -58,12 +57,16 @@ from whoosh.fields import Schema
 from whoosh.formats import Positions
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from arshif.indexer.analysis.analyzer import article_positions
 from arshif.indexer.article import Article
-from arshif.indexer.duplicates import signature
 from arshif.indexer.errors import IndexIntegrityError
 from arshif.indexer.storage.arrayfile import read_arrays, write_arrays
 from arshif.indexer.storage.bitpack import Packed, pack
+from arshif.indexer.storage.collect import (
+    FieldOccurrences,
+    SegmentPostings,
+    Vocabulary,
+    shared_vocabulary,
+)
 from arshif.indexer.storage.docvalues import (
     SIGNATURE_FIELD,
     DocValues,
@@ -109,56 +112,39 @@ def own_postings_path(folder: Path, segment_id: str) -> Path:
     return Path(folder) / f"{segment_id}{SUFFIX}"
 
 
-class FieldCollector:
-    """One field's postings in the order they come (documents ascending per term)."""
-
-    def __init__(self) -> None:
-        self.term_ids: dict[str, int] = {}
-        self.posting_terms = array("i")
-        self.docs = array("i")
-        self.tfs = array("i")
-        self.positions = array("i")
-        self.lengths: list[int] = []
-
-    def add_document(self, docnum: int, positions: dict[str, list[int]]) -> None:
-        """Every term of the next document (`docnum`), with its positions; weights are
-        term frequencies."""
-        ids = self.term_ids
-        self.posting_terms.extend([ids.setdefault(term, len(ids)) for term in positions])
-        counts = [len(p) for p in positions.values()]
-        self.docs.extend([docnum] * len(counts))
-        self.tfs.extend(counts)
-        self.positions.extend(chain.from_iterable(positions.values()))
-        self.lengths.append(sum(counts))
-
-    def arrays(self, name: str) -> dict[str, np.ndarray]:
-        terms = list(self.term_ids)
-        keys = np.fromiter((term_key(t) for t in terms), np.uint64, len(terms))
-        by_key = np.argsort(keys, kind="stable")
-        keys = keys[by_key]
-        if np.any(keys[1:] == keys[:-1]):
-            raise ValueError(f"two terms of field {name} share a 64-bit key; re-run the index")
-        rank = np.empty(len(terms), np.int64)
-        rank[by_key] = np.arange(len(terms))
-        posting_rank = rank[np.frombuffer(self.posting_terms, np.int32)]
-        order = np.argsort(posting_rank, kind="stable")  # by term; documents stay ascending
-        tfs = np.frombuffer(self.tfs, np.int32).astype(np.int64)
-        pos_firsts = _starts(tfs)[:-1][order]
-        tfs = tfs[order]
-        starts = _starts(np.bincount(posting_rank, minlength=len(terms)))
-        positions = np.frombuffer(self.positions, np.int32)[range_indexes(pos_firsts, tfs)]
-        docs = np.frombuffer(self.docs, np.int32)[order]
-        return {
-            f"{name}.keys": keys,
-            f"{name}.starts": compact(starts),
-            **packed_arrays(f"{name}.docs", doc_gaps(starts, docs)),
-            **packed_arrays(f"{name}.tfs", tfs - 1),
-            f"{name}.pos_starts": compact(_term_pos_starts(starts, tfs)),
-            **packed_arrays(f"{name}.positions", position_gaps(tfs, positions)),
-            f"{name}.lengths": stored_lengths(self.lengths),
-            f"{name}.totals": np.array([sum(self.lengths)], np.float64),
-            **WordList.of(t.encode("utf-8") for t in terms).arrays(f"{name}.words"),
-        }
+def field_arrays(
+    name: str, terms: list[bytes], keys: np.ndarray, found: FieldOccurrences, doc_count: int
+) -> dict[str, np.ndarray]:
+    """One field's arrays for a segment of `doc_count` documents, from its occurrences
+    (`found.terms` numbering `terms`, in UTF-8, whose keys are `keys`), by document then
+    position."""
+    by_key = np.argsort(keys, kind="stable")
+    keys = keys[by_key]
+    if np.any(keys[1:] == keys[:-1]):
+        raise ValueError(f"two terms of field {name} share a 64-bit key; re-run the index")
+    rank = np.empty(len(terms), np.int64)
+    rank[by_key] = np.arange(len(terms))
+    order = np.argsort(rank[found.terms], kind="stable")  # by term; documents stay ascending
+    term_of, doc_of = rank[found.terms][order], found.docs[order]
+    new_posting = np.ones(len(order), bool)
+    new_posting[1:] = (term_of[1:] != term_of[:-1]) | (doc_of[1:] != doc_of[:-1])
+    firsts = np.flatnonzero(new_posting)
+    tfs = np.diff(np.append(firsts, len(order))).astype(np.int64)
+    starts = _starts(np.bincount(term_of[firsts], minlength=len(terms)))
+    positions = found.positions[order]
+    docs = doc_of[firsts]
+    lengths = np.bincount(found.docs, minlength=doc_count).tolist()
+    return {
+        f"{name}.keys": keys,
+        f"{name}.starts": compact(starts),
+        **packed_arrays(f"{name}.docs", doc_gaps(starts, docs)),
+        **packed_arrays(f"{name}.tfs", tfs - 1),
+        f"{name}.pos_starts": compact(_term_pos_starts(starts, tfs)),
+        **packed_arrays(f"{name}.positions", position_gaps(tfs, positions)),
+        f"{name}.lengths": stored_lengths(lengths),
+        f"{name}.totals": np.array([sum(lengths)], np.float64),
+        **WordList.of(terms).arrays(f"{name}.words"),
+    }
 
 
 def compact(values: np.ndarray) -> np.ndarray:
@@ -288,7 +274,7 @@ class PostingsBuilder:
     """Collects the searched fields' postings of one segment, article by article."""
 
     def __init__(self) -> None:
-        self._fields = {name: FieldCollector() for name in FIELDS}
+        self.words = SegmentPostings(shared_vocabulary())
         self.doc_values = DocValuesCollector()
         self.texts = TextsCollector()
 
@@ -297,27 +283,38 @@ class PostingsBuilder:
         does not index (the index's own schema is untouched: queries parse with it)."""
         unindexed = copy.copy(schema)
         unindexed._fields = dict(schema._fields)
-        for name in self._fields:
+        for name in FIELDS:
             searched = copy.copy(schema[name])
             searched.format = _NoPostings()
             unindexed._fields[name] = searched
         return unindexed
 
-    def add(self, docnum: int, fields: Mapping[str, Any]) -> None:
+    def add(self, fields: Mapping[str, Any]) -> None:
         """Add the next article, given as Whoosh's document fields (`article_fields`)."""
-        found = article_positions(fields.get("title", ""), fields.get("text", ""))
-        for name, collector in self._fields.items():
-            collector.add_document(docnum, getattr(found, name))
-        self.doc_values.add(fields)
+        found = self.words.add(fields.get("title", ""), fields.get("text", ""))
+        self.doc_values.add({**fields, SIGNATURE_FIELD: found})
         self.texts.add(fields)
 
     def write(self, path: Path) -> None:
         arrays: dict[str, np.ndarray] = self.doc_values.arrays()
         arrays[SEGMENT_ENDS] = np.array([self.texts.count], np.int64)
         arrays.update(self.texts.arrays())
-        for name, collector in self._fields.items():
-            arrays.update(collector.arrays(name))
+        vocabulary = self.words.vocabulary
+        for name, found in self.words.fields().items():
+            used, local = np.unique(found.terms, return_inverse=True)
+            terms = [vocabulary.term_bytes[t] for t in used.tolist()]
+            local_found = FieldOccurrences(local.reshape(-1), found.docs, found.positions)
+            keys = _term_keys(vocabulary)[used]
+            arrays.update(field_arrays(name, terms, keys, local_found, self.texts.count))
         write_arrays(path, arrays.items())
+
+
+def _term_keys(vocabulary: Vocabulary) -> np.ndarray:
+    """The keys (`term_key`) of all the vocabulary's terms, each computed once."""
+    known = vocabulary.keys
+    if len(known) < len(vocabulary.term_bytes):
+        known.extend(term_key(t) for t in vocabulary.term_bytes[len(known) :])
+    return np.frombuffer(known, np.uint64)
 
 
 def write_segment_postings(
@@ -335,8 +332,7 @@ def write_segment_postings(
         shown = texts.fields(source)
         text = Article(shown["id"], shown["title"], shown["body"]).text
         stored = {**reader.stored_fields(docnum), **stored_values(values, source)}
-        found = {**stored, **shown, "text": text}
-        builder.add(docnum, {**found, SIGNATURE_FIELD: signature(text)})
+        builder.add({**stored, **shown, "text": text})
     if builder.texts.count != segment.doc_count_all():
         raise IndexIntegrityError(
             f"merging small segments into {segment.segment_id()} found texts for "
@@ -568,12 +564,14 @@ class _Slice:
         return tfs if self.whole else tfs[self._keep]
 
     @property
-    def positions(self) -> np.ndarray:
-        positions = self.field.all_positions()
+    def position_gaps(self) -> np.ndarray:
+        """The positions as stored (`position_gaps`): they restart at each posting, so a
+        joined file keeps them as they are, whatever the posting's new place."""
+        gaps = self.field.positions.all()
         if self.whole:
-            return positions
+            return gaps
         tfs = self.field.all_tfs().astype(np.int64)
-        return positions[range_indexes(_starts(tfs)[:-1][self._keep], tfs[self._keep])]
+        return gaps[range_indexes(_starts(tfs)[:-1][self._keep], tfs[self._keep])]
 
     @property
     def words(self) -> list[bytes]:
@@ -623,8 +621,9 @@ def merge_postings(ranges: list[PostingsRange]) -> Iterator[tuple[str, np.ndarra
         yield f"{name}.keys", keys
         yield f"{name}.starts", compact(starts)
         filled = starts[:-1].copy()
-        docs = np.empty(int(starts[-1]), np.int64)
-        tfs = np.empty(int(starts[-1]), np.int64)
+        # 32 bits: a group's documents, tfs and positions fit, in half the memory.
+        docs = np.empty(int(starts[-1]), np.int32)
+        tfs = np.empty(int(starts[-1]), np.int32)
         placed = []  # per range: where its terms' postings begin in the result
         for (terms, counts), offset, part in zip(firsts, offsets[:-1], sliced(name), strict=True):
             first = filled[terms]
@@ -638,14 +637,14 @@ def merge_postings(ranges: list[PostingsRange]) -> Iterator[tuple[str, np.ndarra
         pos_starts = _starts(tfs)
         yield from packed_arrays(f"{name}.tfs", tfs - 1).items()
         yield f"{name}.pos_starts", compact(pos_starts[starts])
-        positions = np.empty(int(pos_starts[-1]), np.int64)
+        gaps = np.empty(int(pos_starts[-1]), np.uint32)
         for (_, counts), first, part in zip(firsts, placed, sliced(name), strict=True):
             place = range_indexes(first, counts)
             part_tfs = part.tfs.astype(np.int64)
-            positions[range_indexes(pos_starts[place], part_tfs)] = part.positions
-        del pos_starts
-        yield from packed_arrays(f"{name}.positions", position_gaps(tfs, positions)).items()
-        del tfs, positions
+            gaps[range_indexes(pos_starts[place], part_tfs)] = part.position_gaps
+        del pos_starts, tfs
+        yield from packed_arrays(f"{name}.positions", gaps).items()
+        del gaps
         parts = list(sliced(name))
         yield f"{name}.lengths", np.concatenate([p.lengths for p in parts])
         words = WordList.of(chain.from_iterable(p.words for p in parts))

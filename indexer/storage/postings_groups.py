@@ -215,6 +215,14 @@ def live_articles(folder: Path, reader: Any) -> Iterator[ArticleRow]:
             docnum += 1
 
 
+def article_ids(folder: Path, segments: list[Segment]) -> Iterator[str]:
+    """The id of every article of `segments` (a reader's), deleted ones included."""
+    for place in postings_files(folder, segments):
+        texts = Texts(read_arrays(place.path))
+        for at in range(place.first, place.end):
+            yield texts.id(at)
+
+
 def segment_texts(folder: Path, segment: Segment) -> tuple[Texts, int]:
     """The texts of the file holding a segment's articles, and where its first is."""
     place = _place(folder, segment, _group_places(folder))

@@ -27,7 +27,6 @@ from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from arshif.indexer.analysis.analyzer import ArabicAnalyzer
 from arshif.indexer.article import Article
-from arshif.indexer.duplicates import signature
 
 # 3: the searched fields' postings also kept as arrays beside each segment.
 # 4: the exact-form field's words kept with them (did-you-mean reads them).
@@ -98,7 +97,6 @@ def article_fields(article: Article) -> dict[str, object]:
         "author": article.author or None,
         "encoding": article.encoding or None,
         "locator": article.locator or None,
-        "minhash": signature(article.text) or None,
     }
     return {k: v for k, v in doc.items() if v is not None}
 

@@ -27,6 +27,7 @@ from arshif.indexer.analysis.analyzer import analyze_word
 from arshif.indexer.analysis.normalize import normalize
 from arshif.indexer.analysis.stem import stems
 from arshif.indexer.article import Article
+from arshif.indexer.storage.collect import forget_words
 from arshif.indexer.storage.postings import PostingsBuilder, postings_path
 from arshif.indexer.storage.schema import article_fields, whoosh_fields
 
@@ -35,7 +36,10 @@ from arshif.indexer.storage.schema import article_fields, whoosh_fields
 # (`indexer.storage.postings_groups`), so queries do not pay for their number.
 SEGMENT_ARTICLES = 500
 POOL_LIMIT_MB = 512
-# Words an indexing worker keeps analyzed between segments (~0.5 KB each, all caches).
+# Words an indexing worker keeps analyzed between segments: as word and term numbers
+# (`collect.Vocabulary`, ~0.3 KB each), and in the analyzer's caches, which only warm
+# the vocabulary up (~0.5 KB each).
+WORKER_VOCABULARY = 200_000
 WORKER_WORD_CACHE = 30_000
 
 
@@ -50,7 +54,7 @@ class SegmentBuilder(SegmentWriter):
         self.schema = self.arrays.unindexed_schema(self.schema)
 
     def add_document(self, **fields: Any) -> None:
-        self.arrays.add(self.docnum, fields)
+        self.arrays.add(fields)
         super().add_document(**whoosh_fields(fields, self.schema))
 
     def _flush_segment(self) -> None:
@@ -90,6 +94,7 @@ def build_segment(index_dir: str, articles: list[Article]) -> tuple[Segment, int
 def _bound_word_caches() -> None:
     """Forget the words analyzed so far once they are many: a worker lives for the whole
     run, and the caches (sized for searching) would grow with the archive's vocabulary."""
+    forget_words(WORKER_VOCABULARY)
     if analyze_word.cache_info().currsize > WORKER_WORD_CACHE:
         for cached in (analyze_word, normalize, stems):
             cached.cache_clear()

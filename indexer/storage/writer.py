@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh.codec.base import Segment
 from whoosh.index import TOC, Index
 from whoosh.reading import IndexReader, SegmentReader, TermNotFound
@@ -51,6 +52,7 @@ from arshif.indexer.storage.checksum import NOT_A_FILE
 from arshif.indexer.storage.journal import Journal
 from arshif.indexer.storage.postings import write_segment_postings
 from arshif.indexer.storage.postings_groups import (
+    article_ids,
     join_segments,
     live_articles,
     merged_articles,
@@ -226,6 +228,7 @@ class _Run:
         self.deleted: set[int] = set()
         self.done_files: dict[str, dict[str, Any]] = {}
         self.ids_seen: dict[str, str] = {}
+        self._indexed_ids: np.ndarray | None = None
         self.batch: list[Article] = []
         self.since_commit = 0
 
@@ -299,7 +302,7 @@ class _Run:
             )
             return None
         self.ids_seen[article.id] = article.path
-        if self.replace_ids:
+        if self.replace_ids and self._may_be_indexed(article.id):
             self._delete("id", article.id)
         self.batch.append(article)
         self.expected_docs += 1
@@ -310,6 +313,18 @@ class _Run:
             batch, self.batch = self.batch, []
             return batch
         return None
+
+    def _may_be_indexed(self, doc_id: str) -> bool:
+        """False when no committed article has this id. Whoosh looks an id up in each
+        segment's term table in turn: on the ×10 archive (852 segments) that was 80% of
+        a run adding 1% more articles. The ids the postings files hold (hashed, sorted)
+        answer first; ids added by this run are `ids_seen`'s."""
+        if self._indexed_ids is None:
+            segments = [segment for segment, _ in reader_segments(self.reader)]
+            ids = article_ids(self.index_dir, segments)
+            self._indexed_ids = np.sort(np.fromiter(map(hash, ids), np.int64))
+        at = int(np.searchsorted(self._indexed_ids, hash(doc_id)))
+        return at < len(self._indexed_ids) and int(self._indexed_ids[at]) == hash(doc_id)
 
     def take_batch(self) -> list[Article]:
         batch, self.batch = self.batch, []
