@@ -498,12 +498,12 @@ class QueryScorer:
             """The parts' values added in the OR's order, as `_sparse_or` adds them."""
             total = np.zeros(len(docs))
             for (found, values), phrase in zip(parts, lazy, strict=True):
-                hit = members(docs, found)
+                at = self.index.places(found, docs)
+                hit = at >= 0
                 if not hit.any():
                     continue  # adding nothing leaves the sums as they are
                 if phrase is not None:
                     hit[hit] = self._phrase_holds(phrase, docs[hit])
-                at = np.minimum(np.searchsorted(found, docs), len(found) - 1)
                 total += np.where(hit, values[at], 0.0)
             return total
 
