@@ -66,7 +66,10 @@ def read_json(path: Path, default: Any) -> Any:
 
 
 def write_json(path: Path, value: Any) -> None:
-    """Write `value` to `path` so that a crash leaves either the old or the new file."""
-    body = json.dumps(value, ensure_ascii=False, indent=1).encode("utf-8")
+    """Write `value` to `path` so that a crash leaves either the old or the new file.
+
+    Compact, not indented: indenting makes `json` encode in Python rather than in C,
+    and the groups of a 418,624-article archive (20 MB) took a second so."""
+    body = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     with replacing(path) as out:
         out.write(_frame(body))

@@ -207,11 +207,12 @@ def live_articles(folder: Path, reader: Any) -> Iterator[ArticleRow]:
     for place in postings_files(folder, [segment for segment, _ in segments]):
         arrays = read_arrays(place.path)
         texts, values = Texts(arrays), read_doc_values(arrays)
-        for at in range(place.first, place.end):
+        first, end = place.first, place.end
+        ids, urls = texts.raw_texts("id", first, end), texts.raw_texts("url", first, end)
+        days = values.days[first:end].tolist()
+        for at in range(end - first):
             if live[docnum]:
-                doc_id, url = texts.id(at), texts.text("url", at)
-                day = int(values.days[at])
-                yield doc_id, signature_of(values, at), url, day, docnum
+                yield ids[at], signature_of(values, first + at), urls[at], days[at], docnum
             docnum += 1
 
 

@@ -104,6 +104,13 @@ def latest_generation(index_dir: Path) -> int:
     return max((g for n in names if (g := toc_generation(n)) is not None), default=-1)
 
 
+def article_count(ix: Index) -> int:
+    """The live articles of the index's latest generation, counted from its table of
+    contents: Whoosh's `doc_count` opens a reader of every segment (852 of them, a
+    quarter of a second, for the 418,624-article archive)."""
+    return sum(segment.doc_count() for segment in ix._segments())
+
+
 def exists(index_dir: Path) -> bool:
     """Whether `index_dir` holds an index, judged by file names alone (nothing unpickled)."""
     try:

@@ -221,8 +221,8 @@ class _Run:
             index_dir / store.MANIFEST_FILE, {}
         )
         self.meta: dict[str, Any] = store.read_json(index_dir / store.META_FILE, {})
-        self.replace_ids = ix.doc_count() > 0
-        self.expected_docs = ix.doc_count()
+        self.expected_docs = store.article_count(ix)
+        self.replace_ids = self.expected_docs > 0
         self.writer = self._new_writer()
         self._reader: IndexReader | None = None
         self.deleted: set[int] = set()
@@ -372,7 +372,7 @@ class _Run:
             filetable.record(folder, [filetable.toc_name(writer.generation)])
         finally:
             writer._finish()
-        doc_count = self.ix.doc_count()
+        doc_count = store.article_count(self.ix)
         if doc_count != self.expected_docs:
             raise IndexIntegrityError(
                 f"the index at {self.index_dir} holds {doc_count} articles after a commit, "
@@ -639,7 +639,7 @@ def _write_run(
     finally:
         if queue is not None:
             queue.close()
-    summary.articles_total = ix.doc_count()
+    summary.articles_total = store.article_count(ix)
     with ix.reader() as reader:
         join_segments(index_dir, [segment for segment, _ in reader_segments(reader)])
         # Groups recorded for another generation were left by a run killed before it
