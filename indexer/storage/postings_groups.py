@@ -219,9 +219,7 @@ def live_articles(folder: Path, reader: Any) -> Iterator[ArticleRow]:
 def article_ids(folder: Path, segments: list[Segment]) -> Iterator[str]:
     """The id of every article of `segments` (a reader's), deleted ones included."""
     for place in postings_files(folder, segments):
-        texts = Texts(read_arrays(place.path))
-        for at in range(place.first, place.end):
-            yield texts.id(at)
+        yield from Texts(read_arrays(place.path)).raw_texts("id", place.first, place.end)
 
 
 def segment_texts(folder: Path, segment: Segment) -> tuple[Texts, int]:

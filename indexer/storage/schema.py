@@ -46,7 +46,7 @@ from arshif.indexer.article import Article
 #     (`indexer.storage.bitpack`); word lists one word after another.
 # 15: near-duplicate signatures of 16-bit hashes (b-bit MinHash): 128 bytes, not 256.
 # 16: dates, outlets and categories kept in the arrays only, not stored by Whoosh too.
-# 17: URLs not indexed by Whoosh: `url:` answered from arshif's texts (`search.urls`).
+# 17: URLs not indexed by Whoosh: `url:` answered from arshif's texts.
 # 18: dates not indexed by Whoosh either: answered from the arrays (`search.unindexed`).
 SCHEMA_VERSION = 18
 
