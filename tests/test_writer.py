@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from arshif.indexer.duplicates import GROUPS_FILE, read_docnums
 from arshif.indexer.errors import (
     DamagedIndexError,
     IncompatibleIndexError,
@@ -17,6 +18,7 @@ from arshif.indexer.errors import (
     IndexIntegrityError,
 )
 from arshif.indexer.storage import store, writer
+from arshif.indexer.storage.jsonfiles import read_framed
 from arshif.search.engine import Archive
 from tests.conftest import DATA
 
@@ -212,3 +214,25 @@ def test_a_damaged_index_is_not_taken_for_an_older_one(tmp_path: Path) -> None:
     (tmp_path / "ix" / store.META_FILE).write_text("{not json", "utf-8")
     with pytest.raises(DamagedIndexError, match=r"arshif\.json is damaged"):
         writer.update_index(tmp_path / "ix", [news])
+
+
+def test_a_run_that_changes_nothing_keeps_the_groups_it_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same articles in the same segments have the same copies: the groups are
+    recorded for the run's generation, not computed again."""
+    index_dir = tmp_path / "index"
+    writer.update_index(index_dir, [DATA])
+    before = json.loads(read_framed(index_dir / GROUPS_FILE))
+    assert any(len(ids) > 1 for ids in before["groups"]), "the sample has copies"
+
+    def grouped_again(*args: object) -> int:
+        raise AssertionError("an unchanged run grouped the archive again")
+
+    monkeypatch.setattr(writer, "write_groups", grouped_again)
+    writer.update_index(index_dir, [DATA])
+    after = json.loads(read_framed(index_dir / GROUPS_FILE))
+    generation = store.latest_generation(index_dir)
+    assert after["generation"] == generation != before["generation"]
+    assert after["groups"] == before["groups"] and after["docnums"] == before["docnums"]
+    assert read_docnums(index_dir, generation) == before["docnums"]

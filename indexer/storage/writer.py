@@ -37,7 +37,7 @@ from whoosh.writing import SegmentWriter
 
 from arshif.indexer.article import Article, ReadProblem, Skipped
 from arshif.indexer.boilerplate import BoilerplateDetector
-from arshif.indexer.duplicates import read_docnums, write_groups
+from arshif.indexer.duplicates import read_docnums, restamp_groups, write_groups
 from arshif.indexer.errors import (
     DamagedIndexError,
     DiskFullError,
@@ -223,6 +223,8 @@ class _Run:
         self.meta: dict[str, Any] = store.read_json(index_dir / store.META_FILE, {})
         self.expected_docs = store.article_count(ix)
         self.replace_ids = self.expected_docs > 0
+        # The generation and segments the run began with (its groups may still hold).
+        self.started = ix.latest_generation(), [s.segment_id() for s in ix._segments()]
         self.writer = self._new_writer()
         self._reader: IndexReader | None = None
         self.deleted: set[int] = set()
@@ -641,11 +643,20 @@ def _write_run(
             queue.close()
     summary.articles_total = store.article_count(ix)
     with ix.reader() as reader:
-        join_segments(index_dir, [segment for segment, _ in reader_segments(reader)])
+        segments = [segment for segment, _ in reader_segments(reader)]
+        join_segments(index_dir, segments)
         # Groups recorded for another generation were left by a run killed before it
         # wrote them: they are computed again even when this run changed nothing.
-        changed = summary.articles_added or summary.articles_removed
-        if changed or read_docnums(index_dir, ix.latest_generation()) is None:
+        generation, started_with = run.started
+        unchanged = not (summary.articles_added or summary.articles_removed) and (
+            [segment.segment_id() for segment in segments] == started_with
+        )
+        latest = ix.latest_generation()
+        kept = unchanged and (
+            read_docnums(index_dir, latest) is not None
+            or restamp_groups(index_dir, generation, latest)
+        )
+        if not kept:
             write_groups(ix, index_dir, live_articles(index_dir, reader))
     return summary
 
