@@ -299,12 +299,15 @@ def write_groups(ix: Any, index_dir: Path, articles: Iterable[ArticleRow]) -> in
     return len(groups)
 
 
-def restamp_groups(index_dir: Path, old: int, new: int) -> bool:
-    """Record the groups made for index generation `old` as generation `new`'s, when a
-    run changed no article and no segment (the same document numbers): grouping a
-    418,624-article archive again took seconds. False when they were not `old`'s."""
-    data = read_json(Path(index_dir) / GROUPS_FILE, {})
-    if read_docnums(index_dir, old) is None or not isinstance(data, dict):
+def keep_groups(index_dir: Path, old: int, new: int) -> bool:
+    """Whether the groups on disk hold for index generation `new`, after a run that
+    changed no article and no segment (the same document numbers): recorded for `new`,
+    or for `old` and then recorded again as `new`'s. Grouping a 418,624-article archive
+    again took seconds."""
+    data = _recorded_groups(index_dir)
+    if _docnums(data, new) is not None:
+        return True
+    if _docnums(data, old) is None:
         return False
     write_json(Path(index_dir) / GROUPS_FILE, {**data, "generation": new})
     return True
@@ -312,17 +315,19 @@ def restamp_groups(index_dir: Path, old: int, new: int) -> bool:
 
 def read_docnums(index_dir: Path, generation: int) -> list[list[int]] | None:
     """The groups as document numbers, if recorded for this index generation."""
+    return _docnums(_recorded_groups(index_dir), generation)
+
+
+def _recorded_groups(index_dir: Path) -> dict[str, Any]:
+    """What `groups.json` holds, or nothing when it is absent or foreign."""
     data = read_json(Path(index_dir) / GROUPS_FILE, {})
-    if not isinstance(data, dict) or data.get("version") != GROUPS_VERSION:
-        return None
-    if data.get("generation") != generation or "docnums" not in data:
-        return None
-    return data["docnums"]
+    return data if isinstance(data, dict) and data.get("version") == GROUPS_VERSION else {}
+
+
+def _docnums(data: dict[str, Any], generation: int) -> list[list[int]] | None:
+    return data["docnums"] if data.get("generation") == generation and "docnums" in data else None
 
 
 def read_groups(index_dir: Path) -> list[list[str]]:
     """The groups recorded in an index folder; none when the file is absent or foreign."""
-    data = read_json(Path(index_dir) / GROUPS_FILE, {})
-    if not isinstance(data, dict) or data.get("version") != GROUPS_VERSION:
-        return []
-    return [list(ids) for ids in data.get("groups", []) if len(ids) > 1]
+    return [list(ids) for ids in _recorded_groups(index_dir).get("groups", []) if len(ids) > 1]

@@ -20,12 +20,23 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
 
 from whoosh import qparser
 from whoosh.fields import Schema
-from whoosh.query import NullQuery, Or, Phrase, Query, Term
+from whoosh.query import (
+    BinaryQuery,
+    CompoundQuery,
+    Not,
+    NullQuery,
+    Or,
+    Phrase,
+    Query,
+    Term,
+    WrappingQuery,
+)
 
 from arshif.indexer.analysis.normalize import normalize
 from arshif.indexer.analysis.tokenize import words
@@ -267,3 +278,25 @@ def _parsed(text: str, parser: qparser.QueryParser) -> Query:
             return parser.parse(plain) if plain else NullQuery
         except Exception:
             return NullQuery
+
+
+def rewrite_leaves(query: Query, rewrite: Callable[[Query], Query]) -> Query:
+    """`query` with each leaf replaced by `rewrite(leaf)`, its tree kept: each inner
+    node copied (a copy keeps what Whoosh's `apply` drops, such as an OR's coordination
+    `scale`); a binary query's sides are rewritten as its parts, since AND NOT, REQUIRE
+    and AND MAYBE are matched from `a` and `b`, not from `subqueries`."""
+    if query.is_leaf():
+        return rewrite(query)
+    node = copy.copy(query)
+    if isinstance(query, BinaryQuery):  # first: a binary query is a compound one too
+        node.a, node.b = rewrite_leaves(query.a, rewrite), rewrite_leaves(query.b, rewrite)
+        node.subqueries = (node.a, node.b)
+    elif isinstance(query, CompoundQuery):
+        node.subqueries = [rewrite_leaves(sub, rewrite) for sub in query.subqueries]
+    elif isinstance(query, Not):
+        node.query = rewrite_leaves(query.query, rewrite)
+    elif isinstance(query, WrappingQuery):
+        node.child = rewrite_leaves(query.child, rewrite)
+    else:
+        return query.apply(lambda sub: rewrite_leaves(sub, rewrite))
+    return node

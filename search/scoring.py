@@ -52,6 +52,7 @@ from arshif.indexer.storage.postings import (
 from arshif.indexer.storage.postings_groups import live_docs, postings_files, reader_segments
 from arshif.indexer.storage.texts import Texts
 from arshif.indexer.storage.wordlist import WORD_BYTES
+from arshif.search.query import rewrite_leaves
 from arshif.search.ranking import BM25_B, BM25_K1
 from arshif.search.topk import Ranking
 
@@ -168,8 +169,7 @@ class ArrayIndex:
         not: a binary search each, or for a long list one pass over it and one over
         `docs` through a table over the archive, left as it was found."""
         if len(found) * TABLE_SHARE < self.doc_count:
-            at = np.minimum(np.searchsorted(found, docs), max(len(found) - 1, 0))
-            return np.where(found[at] == docs, at, -1) if len(found) else np.full(len(docs), -1)
+            return positions_in(found, docs)
         table = self._table
         table[found] = np.arange(len(found), dtype=np.int32)
         try:
@@ -716,13 +716,13 @@ class QueryScorer:
         words = [self._postings(q.fieldname, w) for w in q.words]
         if not words or any(not w.df for w in words):
             return np.zeros(0, np.int64), np.zeros(0)
-        scored = [self._term(q.fieldname, w) for w in q.words]
-        among = scored[0][0]
-        for docs, _ in scored[1:]:
-            among = among[self.index.places(docs, among) >= 0]
-        total = np.zeros(len(among))
-        for docs, values in scored:
-            total += values[self.index.places(docs, among)]
+        among, total = self._term(q.fieldname, q.words[0])
+        total = total.astype(np.float64)  # 0 + the first word's score, as summed before
+        for w in q.words[1:]:
+            docs, values = self._term(q.fieldname, w)
+            at = self.index.places(docs, among)
+            held = at >= 0
+            among, total = among[held], total[held] + values[at[held]]
         return among, total
 
     def _phrase_holds(self, q: wq.Phrase, among: np.ndarray) -> np.ndarray:
@@ -770,16 +770,26 @@ def _or_leaves(q: wq.Query, boost: float = 1.0) -> list[_Leaf] | None:
     return leaves
 
 
+def positions_in(sorted_set: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Where each of `values` stands in `sorted_set` (ascending, distinct), -1 where it
+    is not: a binary search each.
+
+    >>> positions_in(np.array([1, 5, 9]), np.array([3, 5, 9])).tolist()
+    [-1, 1, 2]
+    """
+    if not len(sorted_set):
+        return np.full(len(values), -1, np.int64)
+    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return np.where(sorted_set[at] == values, at, -1)
+
+
 def members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     """Which `values` are in `sorted_set` (a sorted array): a mask.
 
     >>> members(np.array([3, 5, 9]), np.array([1, 5, 9])).tolist()
     [False, True, True]
     """
-    if not len(sorted_set):
-        return np.zeros(len(values), bool)
-    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
-    return sorted_set[at] == values
+    return positions_in(sorted_set, values) >= 0
 
 
 def _excludes(q: wq.Query) -> bool:
@@ -802,30 +812,19 @@ def expand_patterns(query: wq.Query, index: ArrayIndex) -> wq.Query:
     (its boost not applied), several an OR of them with the pattern's boost, none
     nothing."""
 
-    def rewrite(q: wq.Query) -> wq.Query:
-        if isinstance(q, wq.MultiTerm) and q.fieldname in FIELDS:
-            words = index.pattern_words(q)
-            if words is None:
-                return q
-            if len(words) > 1:
-                return wq.Or([wq.Term(q.fieldname, w) for w in words], boost=q.boost)
-            return wq.Term(q.fieldname, words[0]) if words else wq.NullQuery
-        if q.is_leaf():
+    def expand(q: wq.Query) -> wq.Query:
+        if not (isinstance(q, wq.MultiTerm) and q.fieldname in FIELDS):
             return q
-        rewritten = copy.copy(q)  # a copy keeps what `apply` would drop (an OR's scale)
-        if isinstance(q, wq.CompoundQuery):
-            rewritten.subqueries = [rewrite(sub) for sub in q.subqueries]
-        elif isinstance(q, wq.BinaryQuery):
-            rewritten.a, rewritten.b = rewrite(q.a), rewrite(q.b)
-        elif isinstance(q, wq.Not):
-            rewritten.query = rewrite(q.query)
-        else:
-            return q.apply(rewrite)
-        return rewritten
+        words = index.pattern_words(q)
+        if words is None:
+            return q
+        if len(words) > 1:
+            return wq.Or([wq.Term(q.fieldname, w) for w in words], boost=q.boost)
+        return wq.Term(q.fieldname, words[0]) if words else wq.NullQuery
 
     if not any(isinstance(leaf, wq.MultiTerm) for leaf in query.leaves()):
         return query
-    return rewrite(query)
+    return rewrite_leaves(query, expand)
 
 
 # The last code point: a prefix followed by it sorts after every word with that prefix.

@@ -44,8 +44,9 @@ class Ranking:
         """`scores` are exact where `bonus` (what unchecked phrases may add) is 0;
         `exact` gives the others'."""
         self.docs = docs
-        self.scores = np.array(scores, np.float64)  # a copy: made exact in place
         self._bonus = np.array(bonus, np.float64) if bonus is not None and exact else None
+        # A copy only when some are bounds: they are made exact in place.
+        self.scores = scores if self._bonus is None else np.array(scores, np.float64)
         self._exact = exact
 
     def subset(self, keep: np.ndarray) -> Ranking:

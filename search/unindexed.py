@@ -21,7 +21,6 @@ matches with the score Whoosh gave them:
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from bisect import bisect_left
 from collections.abc import Iterator
@@ -34,6 +33,7 @@ from whoosh.matching import ListMatcher, Matcher, NullMatcher
 
 from arshif.indexer.storage.schema import PARSED_ONLY
 from arshif.search.errors import UnsupportedQueryError
+from arshif.search.query import rewrite_leaves
 from arshif.search.scoring import ArrayIndex, term_text
 
 URL_FIELD, DATE_FIELD = "url", "date"
@@ -139,21 +139,9 @@ class Unindexed:
         """`query` with each leaf on an `UNINDEXED` field replaced by its `Answered`."""
         if not has_unindexed_part(query):
             return query
-        if query.is_leaf():
-            return self._answered(query)
-        answered = copy.copy(query)  # a copy keeps an OR's coordination `scale`
-        if isinstance(query, wq.BinaryQuery):  # a compound query whose matcher reads a, b
-            answered.a, answered.b = self.answer(query.a), self.answer(query.b)
-            answered.subqueries = (answered.a, answered.b)
-        elif isinstance(query, wq.CompoundQuery):
-            answered.subqueries = [self.answer(sub) for sub in query.subqueries]
-        elif isinstance(query, wq.Not):
-            answered.query = self.answer(query.query)
-        elif isinstance(query, wq.WrappingQuery):
-            answered.child = self.answer(query.child)
-        else:
-            raise UnsupportedQueryError(str(query))
-        return answered
+        return rewrite_leaves(
+            query, lambda leaf: self._answered(leaf) if leaf.field() in UNINDEXED else leaf
+        )
 
     def _answered(self, q: wq.Query) -> Answered:
         if q.field() == URL_FIELD and isinstance(q, wq.Term):

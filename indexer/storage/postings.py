@@ -356,7 +356,6 @@ class FieldPostings:
     lengths: np.ndarray
     totals: np.ndarray
     words: WordList
-    name: str = ""
     _decoded: DecodedPostings = field(
         default_factory=lambda: DecodedPostings(DECODED_BYTES), repr=False
     )
@@ -462,20 +461,12 @@ class DecodedPostings:
             self.held -= sum(a.nbytes for a in dropped)
 
 
-_NOT_STORED_AS_IS = ("docs", "tfs", "positions", "words", "name")
+_NOT_STORED_AS_IS = ("docs", "tfs", "positions", "words")
 _STORED_PARTS = [
     name
     for name in FieldPostings.__dataclass_fields__
     if not name.startswith("_") and name not in _NOT_STORED_AS_IS
 ]
-
-
-def read_segment_postings(folder: Path, segment: Segment) -> dict[str, FieldPostings]:
-    return read_postings(postings_path(folder, segment))
-
-
-def read_postings(path: Path) -> dict[str, FieldPostings]:
-    return postings_of(read_arrays(path))
 
 
 def postings_of(
@@ -502,8 +493,8 @@ def field_postings(
         for part, count in counts.items()
     }
     words = WordList(arrays[f"{name}.words.utf8"], arrays[f"{name}.words.starts"])
-    kept = DecodedPostings(DECODED_BYTES) if decoded is None else decoded
-    return FieldPostings(**stored, **packed, words=words, name=name, _decoded=kept)
+    shared = {} if decoded is None else {"_decoded": decoded}
+    return FieldPostings(**stored, **packed, words=words, **shared)
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from whoosh.writing import SegmentWriter
 
 from arshif.indexer.article import Article, ReadProblem, Skipped
 from arshif.indexer.boilerplate import BoilerplateDetector
-from arshif.indexer.duplicates import read_docnums, restamp_groups, write_groups
+from arshif.indexer.duplicates import keep_groups, write_groups
 from arshif.indexer.errors import (
     DamagedIndexError,
     DiskFullError,
@@ -651,12 +651,7 @@ def _write_run(
         unchanged = not (summary.articles_added or summary.articles_removed) and (
             [segment.segment_id() for segment in segments] == started_with
         )
-        latest = ix.latest_generation()
-        kept = unchanged and (
-            read_docnums(index_dir, latest) is not None
-            or restamp_groups(index_dir, generation, latest)
-        )
-        if not kept:
+        if not (unchanged and keep_groups(index_dir, generation, ix.latest_generation())):
             write_groups(ix, index_dir, live_articles(index_dir, reader))
     return summary
 
