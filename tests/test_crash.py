@@ -1,13 +1,13 @@
 """A run killed at any moment leaves the previous index whole; two runs never mix.
 
 `arshif index` runs in a subprocess over 3,000 generated articles (4.3 MB of JSON Lines,
-enough for the worker-process path). It stops itself at a named point (`indexer.storage.stops`:
-the first, middle or last article, the commit, the join, the groups, a rebuild's swap,
-or 20 moments drawn from those and the input's byte offsets with a fixed seed) and is
-SIGKILLed there, so no kill depends on how fast the machine is. Killed before its
-commit, the index must hold exactly its previous articles and answer searches; killed
-after, all of them; either way the next normal run must finish the work, with every
-article present once.
+enough for the worker-process path). It stops itself at a named point
+(`indexer.storage.stops`: the first, middle or last article, just before and just after
+the commit, the join, the groups, a rebuild's swap, or 20 moments drawn from those and
+the input's byte offsets with a fixed seed) and is SIGKILLed there, so no kill depends
+on how fast the machine is. Killed before its commit, the index must hold exactly its
+previous articles and answer searches; killed after, all of them; either way the next
+normal run must finish the work, with every article present once.
 """
 
 from __future__ import annotations
@@ -163,7 +163,7 @@ NEW_SAMPLES = [(own_word("كلمةجديد", n), f"new-{n}") for n in (0, 1234, 
 # Points before the commit: the run is lost, the previous index stands.
 BEFORE_COMMIT = ("article:1", f"article:{NEW_ARTICLES // 2}", f"article:{NEW_ARTICLES}", "commit")
 # Points after it: the articles are in, what follows is redone by the next run.
-AFTER_COMMIT = ("join", "groups")
+AFTER_COMMIT = ("committed", "join", "groups")
 
 
 def test_killed_runs_leave_the_previous_index_and_the_next_run_completes(
@@ -202,13 +202,34 @@ def test_a_run_killed_after_its_commit_keeps_its_articles_and_the_next_run_finis
     assert_whole(index_dir, OLD_ARTICLES + NEW_ARTICLES, *OLD_SAMPLES, *NEW_SAMPLES)
     groups_before = (index_dir / GROUPS_FILE).read_text()
     summary = json.loads(finish(start(index_dir, "--json", old, new)))
-    assert summary["articles_added"] == 0
+    # Killed before `files.json` listed them, the new files are read again: their
+    # articles replaced, not added twice.
+    assert summary["articles_added"] == (NEW_ARTICLES if point == "committed" else 0)
     assert_whole(index_dir, OLD_ARTICLES + NEW_ARTICLES, *OLD_SAMPLES, *NEW_SAMPLES)
     with Archive(index_dir) as archive:  # the copies of each story are those of now
         generation = archive.ix.latest_generation()
     assert read_docnums(index_dir, generation) is not None
     if point == "groups":
         assert (index_dir / GROUPS_FILE).read_text() != groups_before
+
+
+def test_a_file_read_by_a_run_killed_before_files_json_keeps_only_what_it_holds_now(
+    tmp_path: Path, archives: tuple[Path, Path]
+) -> None:
+    """The next run finds the articles a killed run committed by their file's path, though
+    `files.json` does not list it: an article the file no longer holds goes."""
+    old, new = archives
+    index_dir = tmp_path / "index"
+    finish(start(index_dir, old))
+    stop_and_kill(index_dir, old, new, at="committed")
+    report = check_index(index_dir)
+    assert report.sound, report.problems
+    assert any("left by a killed run" in note.problem for note in report.notes)
+    first_file = new / "part000.jsonl"
+    first_file.write_text("".join(first_file.read_text().splitlines(keepends=True)[1:]))
+    finish(start(index_dir, old, new))
+    assert_whole(index_dir, OLD_ARTICLES + NEW_ARTICLES - 1, *OLD_SAMPLES, *NEW_SAMPLES[1:])
+    assert search_ids(index_dir, NEW_SAMPLES[0][0]) == set()
 
 
 def test_second_run_stops_and_searching_works_while_indexing(

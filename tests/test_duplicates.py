@@ -5,18 +5,26 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 import struct
 from hashlib import blake2b
 from itertools import islice
 from pathlib import Path
 
+import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from arshif.indexer.duplicates import (
+    BAND_ROWS,
     BINS,
     SIGNATURE_BYTES,
+    ArticleRow,
+    Articles,
+    _group_all,
+    _Order,
+    _regroup,
     compute_groups,
     group,
     shingles,
@@ -89,6 +97,94 @@ def test_group_joins_records_of_one_url_whatever_their_text() -> None:
     assert found == {"x": "x", "z": "x"}
 
 
+def synthetic_articles(seed: int, count: int) -> Articles:
+    """Articles made of a few stories: copies with some bins changed (more or less like
+    their story than `THRESHOLD`), a first band shared across stories (buckets longer than
+    `_MAX_BUCKET_PAIRS`), shared URLs, undated ones, ones without a signature."""
+    rng = random.Random(seed)
+    stories = [[rng.randrange(1 << 16) for _ in range(BINS)] for _ in range(rng.randint(1, 30))]
+    for story in stories[: rng.randrange(len(stories))]:
+        story[:BAND_ROWS] = [rng.randrange(2)] * BAND_ROWS
+    rows = []
+    for n in range(count):
+        bins = list(rng.choice(stories))
+        changed = rng.choice([0, 0, 0, 4, 24, 30, 34, 40, 60])
+        for at in rng.sample(range(BAND_ROWS, BINS), changed):
+            bins[at] = rng.randrange(1 << 16)
+        sig = b"" if rng.random() < 0.05 else struct.pack(f"<{BINS}H", *bins)
+        url = rng.choice(["", "", "", f"https://news.example/{rng.randrange(count // 4 + 1)}"])
+        rows.append((f"a{rng.randrange(10**6):06d}-{n}", sig, url, rng.randint(-1, 6), n))
+    return Articles.of(rows)
+
+
+def recorded_groups(articles: Articles, keep: np.ndarray) -> list[list[str]]:
+    """The groups of the articles `keep` marks, as a run before the others would record."""
+    kept = keep.nonzero()[0].tolist()
+    return compute_groups(Articles.of(row for n, row in enumerate(articles.rows()) if n in kept))
+
+
+def added_ids(articles: Articles, added: np.ndarray) -> set[str]:
+    return {doc_id for doc_id, new in zip(articles.ids, added.tolist(), strict=True) if new}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32), st.integers(2, 180), st.floats(0.01, 0.3))
+def test_grouping_only_the_articles_added_finds_what_grouping_all_finds(
+    seed: int, count: int, share: float
+) -> None:
+    articles = synthetic_articles(seed, count)
+    order = _Order(articles)
+    everything = order.groups(_group_all(order))
+    rng = random.Random(seed)
+    added = np.array([rng.random() < share for _ in range(count)])
+    recorded = recorded_groups(articles, ~added)
+    found = _regroup(order, added_ids(articles, added), recorded)
+    if found is not None:  # None: an article added comes before one it changes
+        assert order.groups(found) == everything
+    # Articles of later days than all the others (a day's news; undated ones come
+    # last) never change a group.
+    latest = (articles.days > 4) | (articles.days < 0)
+    recorded = recorded_groups(articles, ~latest)
+    found = _regroup(order, added_ids(articles, latest), recorded)
+    assert found is not None
+    assert order.groups(found) == everything
+
+
+URL = "https://news.example/1"
+
+
+@pytest.mark.parametrize(
+    ("recorded", "added"),
+    [
+        # The article added comes first: it is the URL's first article, not the other.
+        (("old", b"", URL, 5, 0), ("new", b"", URL, 3, 1)),
+        # The article added comes first: it leads the story, not the other.
+        (("old", signature(LEAD), "", 5, 0), ("new", signature(LEAD + " اليوم"), "", 3, 1)),
+    ],
+    ids=["url-first", "leader-first"],
+)
+def test_an_article_added_before_one_it_changes_is_grouped_with_all(
+    recorded: ArticleRow, added: ArticleRow
+) -> None:
+    order = _Order(Articles.of([recorded, added]))
+    assert compute_groups(Articles.of([recorded])) == []
+    assert _regroup(order, {"new"}, []) is None
+    assert order.groups(_group_all(order))[0] == [["new", "old"]]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32), st.integers(2, 180))
+def test_articles_sharing_nothing_are_left_out_of_grouping_and_change_nothing(
+    seed: int, count: int
+) -> None:
+    order = _Order(synthetic_articles(seed, count))
+    every_one = group(
+        ((row, order.signature(row)) for row in range(count)),
+        {row: url for row in range(count) if (url := order.url(row))},
+    )
+    assert order.groups(_group_all(order)) == order.groups(order.leaders(every_one))
+
+
 def test_signature_keeps_the_low_16_bits_of_each_bins_32_bit_minimum() -> None:
     """b-bit MinHash, against a reference: each bin's minimum over whole 32-bit hashes
     (the top 6 bits of a shingle's 64-bit BLAKE2b choose its bin, the next 32 are its
@@ -119,8 +215,8 @@ def test_groups_on_the_sample_index(tmp_path) -> None:  # type: ignore[no-untype
 
     result = CliRunner().invoke(main, ["index", "--index", str(tmp_path / "ix"), str(DATA)])
     assert result.exit_code == 0, result.output
-    with whoosh_index.open_dir(str(tmp_path / "ix")).reader() as reader:
-        groups = compute_groups(live_articles(tmp_path / "ix", reader))
+    segments = whoosh_index.open_dir(str(tmp_path / "ix"))._segments()
+    groups = compute_groups(live_articles(tmp_path / "ix", segments))
     assert groups == [["ana-2019-04-0602", "manar-2019-04-3150"]]
 
 

@@ -425,27 +425,44 @@ def test_groups_fill_greedily_and_a_kept_group_stays(monkeypatch: pytest.MonkeyP
     assert plan([a, c, b, d], [("a", "b")]) == [[a, c, b], [d]]
 
 
+def test_groups_are_joined_while_the_later_is_not_much_smaller(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Sizes 8, 1, 1 → 8, 2 (2 is a quarter of 8) → 10: a run's few articles join the
+    last small groups, which join the large one before them once they are a quarter of it."""
+    monkeypatch.setattr(postings_groups, "GROUP_ARTICLES", 12)
+    big, x, y, z = (_Segment(n, k) for n, k in zip("bxyz", (8, 1, 1, 3), strict=True))
+    plan = postings_groups.plan_groups
+    assert plan([big, x], [("b",)]) == [[big], [x]]
+    assert plan([big, x, y], [("b",)]) == [[big, x, y]]
+    assert plan([big, x, y, z], [("b", "x", "y")]) == [[big, x, y], [z]]  # 10 + 3 > 12
+
+
 def test_a_run_adding_articles_leaves_large_groups_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = tmp_path / "articles"
     folder.mkdir()
     index_dir = tmp_path / "index"
-    monkeypatch.setattr(postings_groups, "GROUP_ARTICLES", 24)
+    """Each run joins its segment with the last group while that group holds at most
+    `JOIN_RATIO` times as many articles, and both fit in `GROUP_ARTICLES`."""
+    monkeypatch.setattr(postings_groups, "GROUP_ARTICLES", 12)
     txt = sorted((DATA / "txt").glob("*.txt"))
     for n, source in enumerate(txt[:6]):  # one run, one segment of 2 articles each
         for copy in (0, 1):
             shutil.copy(source, folder / f"{n:02d}-{copy}-{source.name}")
         update_index(index_dir, [folder])
     before = read_json(index_dir / postings_groups.MANIFEST_FILE, None)
-    assert [len(group["segments"]) for group in before] == [6]  # 12 articles: kept
+    # Joined up to 10 articles; the sixth run's 2 are less than a quarter of them.
+    assert [group["counts"] for group in before] == [[2] * 5]
     shutil.copy(txt[8], folder / "late-1.txt")
     update_index(index_dir, [folder])
     shutil.copy(txt[9], folder / "late-2.txt")
     update_index(index_dir, [folder])
     after = read_json(index_dir / postings_groups.MANIFEST_FILE, None)
-    assert after[0] == before[0] and len(after) == 2
-    assert len(after[1]["segments"]) == 2
+    # 10 + 3 would not fit: the large group is left alone, the late ones joined.
+    assert after[0] == before[0]
+    assert [group["counts"] for group in after[1:]] == [[2, 1, 1]]
     with Archive(index_dir) as archive, reference_index(index_dir, tmp_path).searcher() as whoosh:
         assert len(archive.arrays.parts) == 2
         assert archive.search("داعش").total == len(set(whoosh.docs_for_query(
@@ -486,7 +503,8 @@ def test_live_articles_are_the_stored_ones_after_deletions_and_joins(
             if (a := articles[f["id"]])
         ]
         assert any(row[1] for row in expected) and any(row[3] >= 0 for row in expected)
-        assert list(postings_groups.live_articles(index_dir, reader)) == expected
+        segments = [segment for segment, _ in postings_groups.reader_segments(reader)]
+        assert list(postings_groups.live_articles(index_dir, segments).rows()) == expected
 
 
 @pytest.mark.parametrize("text", ["2018-2019 الانتخابات", "لقاح covid-19", "طائرات إف-16"])
@@ -543,6 +561,7 @@ def test_a_group_losing_merged_segments_is_read_in_ranges_then_joined_again(
     """Tiny segments merged away from the middle of a group: the group's file is read
     without their articles until the join writes the standing segments again."""
     monkeypatch.setattr(postings_groups, "GROUP_ARTICLES", 1000)
+    monkeypatch.setattr(postings_groups, "JOIN_RATIO", 1000)  # all in one group
     monkeypatch.setattr(writer, "TINY_SEGMENT", 2)  # one article is tiny, eight are not
     folder = tmp_path / "articles"
     index_dir = tmp_path / "index"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from arshif.indexer import duplicates
 from arshif.indexer.duplicates import GROUPS_FILE, read_docnums
 from arshif.indexer.errors import (
     DamagedIndexError,
@@ -19,6 +20,7 @@ from arshif.indexer.errors import (
 )
 from arshif.indexer.storage import store, writer
 from arshif.indexer.storage.jsonfiles import read_framed
+from arshif.indexer.storage.postings_groups import live_articles
 from arshif.search.engine import Archive
 from tests.conftest import DATA
 
@@ -236,3 +238,38 @@ def test_a_run_that_changes_nothing_keeps_the_groups_it_found(
     assert after["generation"] == generation != before["generation"]
     assert after["groups"] == before["groups"] and after["docnums"] == before["docnums"]
     assert read_docnums(index_dir, generation) == before["docnums"]
+
+
+def test_a_run_that_only_adds_articles_groups_only_those_and_finds_what_grouping_all_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A day's copies of a recorded story, one undated, and a story of its own, added:
+    only they are offered to the groups recorded, which come out as grouping every
+    article would make them."""
+    index_dir, day = tmp_path / "index", tmp_path / "day"
+    writer.update_index(index_dir, [DATA])
+    wire = json.loads((DATA / "jsonl" / "wire.jsonl").read_text("utf-8").splitlines()[0])
+    copies = [
+        {**wire, "id": "copy-1", "date": "2019-05-02"},
+        {**wire, "id": "copy-2", "date": "", "url": ""},
+        {**wire, "id": "own-story", "date": "2019-05-02", "body": "مباراة " * 40, "url": ""},
+    ]
+    day.mkdir()
+    (day / "day.jsonl").write_text("".join(json.dumps(c) + "\n" for c in copies), "utf-8")
+    regrouped, regroup = [], duplicates._regroup
+
+    def spy(*args: object) -> object:
+        regrouped.append(found := regroup(*args))  # type: ignore[arg-type]
+        return found
+
+    monkeypatch.setattr(duplicates, "_regroup", spy)
+    writer.update_index(index_dir, [DATA, day])
+    assert regrouped and regrouped[0] is not None
+    recorded = json.loads(read_framed(index_dir / GROUPS_FILE))
+    segments = store.open_index(index_dir)._segments()
+    everything = duplicates.compute_groups(live_articles(index_dir, segments))
+    assert recorded["groups"] == everything
+    assert ["ana-2019-04-0602", "manar-2019-04-3150", "copy-1", "copy-2"] in everything
+    with Archive(index_dir) as archive:  # the document numbers are this generation's
+        ids = [[archive.searcher.stored_fields(n)["id"] for n in d] for d in recorded["docnums"]]
+    assert ids == everything

@@ -31,6 +31,11 @@ def segment_prefix(segment_id: str) -> str:
     return f"{segment_id}."
 
 
+def _segment_of(name: str) -> str:
+    """The segment a file name would belong to (`segment_prefix`: its id has no dot)."""
+    return name.partition(".")[0]
+
+
 def read_table(folder: Path) -> dict[str, list[int]]:
     """File name → [size, CRC32] (empty when the file is absent)."""
     table = read_json(folder / CHECKSUMS_FILE, {})
@@ -72,15 +77,16 @@ def check_files(
     table = read_table(folder)
     problems = []
     ids = list(segment_ids)
+    with_files = {_segment_of(name) for name in table}
     for segment_id in ids:
-        if not any(name.startswith(segment_prefix(segment_id)) for name in table):
+        if segment_id not in with_files:
             problems.append(
                 DamagedIndexError(folder / CHECKSUMS_FILE, f"lists no file of segment {segment_id}")
             )
-    prefixes = tuple(segment_prefix(i) for i in ids)
+    wanted = set(ids)
     listed = []
     for name, (size, crc) in table.items():
-        if not (name.startswith(prefixes) or name == toc_name(generation)):
+        if not (_segment_of(name) in wanted or name == toc_name(generation)):
             continue
         path = folder / name
         try:

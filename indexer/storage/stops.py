@@ -8,6 +8,7 @@ itself with SIGSTOP at that point: the test sees it stopped, may act while it is
 The points, in the order a run reaches them:
 - `article`: an article was accepted for indexing (N counts articles);
 - `commit`: the segments are written, the table of contents not yet;
+- `committed`: the table of contents is written, `files.json` not yet;
 - `join`: a joined postings file is written, `postings.json` not yet;
 - `groups`: the copies of each story are computed, `groups.json` not yet written;
 - `swap`: a rebuild moved the previous index aside, the new one is not in place yet.
@@ -24,7 +25,7 @@ import signal
 from collections import Counter
 
 STOP_ENV = "ARSHIF_STOP_AT"
-POINTS = ("article", "commit", "join", "groups", "swap")
+POINTS = ("article", "commit", "committed", "join", "groups", "swap")
 INPUT = "input"
 
 _reached: Counter[str] = Counter()

@@ -2,10 +2,11 @@
 
 An index is a folder holding Whoosh's files, arshif's array files beside each segment
 (`.arr`) and its JSON files (`JSON_FILES`): `arshif.json` (format versions, last
-update), `files.json` (what was indexed from which file, for incremental re-indexing),
-`groups.json`, `postings.json`, `boilerplate.json` and `checksums.json` (Whoosh's files'
-checksums, `filetable`). All are written when the index is created and replaced
-atomically after that; every one carries or is listed with a CRC32.
+update, the generation `files.json` was written for), `files.json` (what was indexed
+from which file, for incremental re-indexing), `groups.json`, `postings.json`,
+`boilerplate.json` and `checksums.json` (Whoosh's files' checksums, `filetable`). All
+are written when the index is created and replaced atomically after that; every one
+carries or is listed with a CRC32.
 
 Opening an index checks what is cheap: the JSON files' checksums (`check_json_files`),
 every file of the segments present and of its written length, and the checksums of the
@@ -64,6 +65,9 @@ from arshif.indexer.storage.schema import SCHEMA_VERSION, build_schema
 INDEX_ENV = "ARSHIF_INDEX"
 META_FILE = "arshif.json"
 MANIFEST_FILE = "files.json"
+# The key of `arshif.json` naming the generation `files.json` was written for: a run
+# killed after a commit, before that write, leaves articles of files it does not list.
+FILES_GENERATION = "files_generation"
 RUN_LOCK_FILE = "arshif.lock"
 BOILERPLATE_FILE = "boilerplate.json"
 # Written when the index is created, so a missing one is damage, not a young index;
@@ -329,7 +333,11 @@ def create_index(index_dir: Path) -> Index:
     """Create an empty index (replacing any index files already in the folder)."""
     index_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(index_dir, 0o755)
-    ix = whoosh_index.create_in(str(index_dir), build_schema())
+    try:
+        ix = whoosh_index.create_in(str(index_dir), build_schema())
+    except BaseException as exc:  # a full disk: the table of contents is left open
+        close_left_open(exc)
+        raise
     empty: dict[str, object] = {
         filetable.CHECKSUMS_FILE: {"files": {}},
         POSTINGS_FILE: [],

@@ -4,8 +4,9 @@ Beyond what opening checks (`store.check_segments`), this reads every byte again
 checksum, then compares the parts: each postings file holds as many articles as the
 Whoosh segments it covers, every live article's stored fields are readable and its id is
 the one the postings file shows, ids are unique, `files.json` lists every article's
-file, and `groups.json` names only articles the index holds. Files no commit refers to
-(left by a killed run, removed by the next) are notes, not damage.
+file, and `groups.json` names only articles the index holds. What a killed run leaves,
+and the next run redoes, is a note, not damage: files no commit refers to, and a
+`files.json` written before the run's commit, lacking its files.
 """
 
 from __future__ import annotations
@@ -184,13 +185,16 @@ def _compare_records(
 ) -> None:
     """`files.json` lists each article's file; `groups.json` only held articles."""
     manifest = store.read_json(index_dir / store.MANIFEST_FILE, {})
+    # Written for an earlier commit, it lacks the files of a run killed after its commit.
+    meta = store.read_json(index_dir / store.META_FILE, {})
+    behind = meta.get(store.FILES_GENERATION) != ix.latest_generation()
     for path, count in sorted(Counter(paths.values()).items()):
         if path not in manifest:
-            report.problems.append(
-                Finding(
-                    store.MANIFEST_FILE,
-                    f"does not list {path}, which holds {count} of its articles",
-                )
+            problem = f"does not list {path}, which holds {count} of its articles"
+            if behind:
+                problem += " (left by a killed run: the next index run reads the file again)"
+            (report.notes if behind else report.problems).append(
+                Finding(store.MANIFEST_FILE, problem)
             )
     held = set(stored_ids.values())
     for ids in read_groups(index_dir):
