@@ -122,14 +122,18 @@ def shared(a: np.ndarray, b: np.ndarray) -> int:
     return int(np.count_nonzero(members(small, large)))
 
 
-def rewrite(text: str, corrections: Iterable[Correction]) -> str:
-    """`text` with each corrected word, wherever it stands whole, in its surface spelling.
+def rewrite(text: str, corrections: Iterable[Correction], *, written: bool = True) -> str:
+    """`text` with each corrected word, wherever it stands whole, in its surface spelling
+    (else, not `written`, as normalized: the same search, without reading articles).
 
     >>> from arshif.search.suggest import Suggestion
-    >>> fix = Correction("طفوان", "طفوان", Suggestion("طوفان", "طوفان", 9, 1, 0.5))
+    >>> fix = Correction("طفوان", "طفوان", Suggestion("طوفان", 9, 1, 0.5, lambda w: "طُوفان"))
     >>> rewrite("طفوان دماء title:طفوان", [fix])
-    'طوفان دماء title:طوفان'
+    'طُوفان دماء title:طُوفان'
+    >>> rewrite("طفوان دماء", [fix], written=False)
+    'طوفان دماء'
     """
     for c in corrections:
-        text = re.sub(rf"(?<!\w){re.escape(c.typed)}(?!\w)", c.to.surface, text)
+        spelling = c.to.surface if written else c.to.word
+        text = re.sub(rf"(?<!\w){re.escape(c.typed)}(?!\w)", spelling, text)
     return text

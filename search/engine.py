@@ -318,8 +318,8 @@ class Archive:
         parsed = self.parse(rest) if rest else wq.NullQuery
         reports = self._word_reports(rest, parsed, variants=variants, names=names)
         corrections = [] if exact or fuzzy else self._corrections(reports)
-        if corrections:
-            rest = rewrite(rest, corrections)
+        if corrections:  # as the articles write them only when shown (`suggest`)
+            rest = rewrite(rest, corrections, written=suggest)
             parsed = self.parse(rest)
             reports = self._word_reports(rest, parsed, variants=variants, names=names)
         if suggest or fuzzy:

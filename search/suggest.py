@@ -17,7 +17,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -79,10 +81,16 @@ class Candidate:
 @dataclass(frozen=True)
 class Suggestion:
     word: str  # the normalized word searched
-    surface: str  # as the articles write it
     df: int
     edits: int
     cost: float
+    # The archive's spelling of a normalized word: read from articles, so only when shown.
+    spell: Callable[[str], str] = field(default=str, repr=False, compare=False)
+
+    @cached_property
+    def surface(self) -> str:
+        """The word as the articles write it."""
+        return self.spell(self.word)
 
 
 class Suggester:
@@ -145,7 +153,7 @@ class Suggester:
 
     def suggestion(self, candidate: Candidate) -> Suggestion:
         c = candidate
-        return Suggestion(c.word, self.surface(c.word), c.df, c.edits, c.cost)
+        return Suggestion(c.word, c.df, c.edits, c.cost, self.surface)
 
     def surface(self, word: str) -> str:
         """The spelling the articles most often use for the normalized `word`."""

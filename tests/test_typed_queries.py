@@ -17,7 +17,7 @@ from arshif.search.correct import Correction, correctable, rewrite, score
 from arshif.search.engine import Archive
 from arshif.search.names import RULES, pattern, prefixes, slots
 from arshif.search.query import arabic_syntax, is_question
-from arshif.search.suggest import Candidate, Suggestion, edits1
+from arshif.search.suggest import Candidate, Suggester, Suggestion, edits1
 from arshif.search.typos import CONFUSIONS, KEYBOARD_NEIGHBOURS, MISTAKES, cost, mistake
 
 # -- typing mistakes ------------------------------------------------------------------
@@ -85,7 +85,7 @@ def test_fit_with_the_other_words_outweighs_frequency() -> None:
 
 
 def test_rewrite_replaces_whole_words_only() -> None:
-    fix = Correction("منضمة", "منضمه", Suggestion("منظمه", "منظمة", 40, 1, 0.5))
+    fix = Correction("منضمة", "منضمه", Suggestion("منظمه", 40, 1, 0.5, lambda _: "منظمة"))
     assert rewrite("منضمة الصحة ومنضمة", [fix]) == "منظمة الصحة ومنضمة"
 
 
@@ -231,3 +231,17 @@ def test_a_word_no_article_holds_is_corrected_to_the_archive_spelling(
     assert result.corrected == ("غوغا", "غوغل")
     assert {h.id for h in result.hits} == GOOGLE
     assert wire_archive.search("غوغا", exact=True).hits == []
+
+
+def test_batch_search_corrects_as_search_does_without_reading_the_archive_spelling(
+    wire_archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The spelling articles use is only shown: batch search, which shows nothing,
+    searches the normalized correction, finding the same articles, and reads none."""
+    shown = [(h.id, h.score) for h in wire_archive.search("غوغا", limit=100).hits]
+
+    def read(*args: object) -> str:
+        raise AssertionError("batch search read articles for a spelling nobody sees")
+
+    monkeypatch.setattr(Suggester, "surface", read)
+    assert wire_archive.run_topics("غوغا", 100) == shown
