@@ -12,7 +12,9 @@
 - `write_groups(ix, index_dir, articles)` takes every live article's signature, URL and
   day after a run (as the postings files hold them, `postings_groups.live_articles`) and
   replaces `groups.json` in the index folder; searching reads that file, so grouping
-  costs nothing at query time.
+  costs nothing at query time. Only articles sharing a band or a URL with another are
+  offered (`_group_all`), and after a run that only added articles, only those, to the
+  groups recorded (`_regroup`): the same groups, without grouping the archive again.
 """
 
 from __future__ import annotations
@@ -157,7 +159,7 @@ class _Grouping:
         self.leader_of: dict[Any, Any] = {}
         self.key_owner: dict[Hashable, Any] = {}
         self.leader_sig: dict[Any, bytes] = {}
-        self.buckets: dict[int, list[Any]] = {}
+        self.buckets: dict[int, Any] = {}  # most hold one leader: no list for it
 
     def join_owner(self, doc_id: Any, key: Hashable | None) -> bool:
         """Join the group of the first article with the URL key, if there is one;
@@ -177,7 +179,10 @@ class _Grouping:
         seen: set[Any] = set()
         best, best_score = None, self.threshold
         for key in keys:
-            held = self.buckets.get(key, ())
+            if (held := self.buckets.get(key)) is None:
+                continue
+            if not isinstance(held, list):
+                held = [held]
             if before is not None:
                 held = held[: bisect_left(held, before)]
             for candidate in held[:_MAX_BUCKET_PAIRS]:
@@ -193,8 +198,13 @@ class _Grouping:
         """Make `doc_id` a leader, in its buckets in the order of articles offered."""
         self.leader_sig[doc_id] = sig
         for key in keys:
-            held = self.buckets.setdefault(key, [])
-            if held and held[-1] > doc_id:
+            held = self.buckets.get(key)
+            if held is None:
+                self.buckets[key] = doc_id
+                continue
+            if not isinstance(held, list):
+                held = self.buckets[key] = [held]
+            if held[-1] > doc_id:
                 insort(held, doc_id)
             else:
                 held.append(doc_id)
@@ -241,8 +251,12 @@ def group(
     return grouping.result()
 
 
-def _url_key(url: str) -> str:
-    return url.strip().rstrip("/").lower()
+def url_keys(urls: Iterable[str]) -> np.ndarray:
+    """Each URL as grouping compares them (trimmed, without its final slash, in lower
+    case) and as a number, 0 for none: two URLs share one at 2⁻⁶⁴ odds. (Python's string
+    hash: the numbers hold within one process, as grouping does.)"""
+    keys = (url.strip().rstrip("/").lower() for url in urls)
+    return np.fromiter(((hash(key) or 1) if key else 0 for key in keys), np.int64)
 
 
 # What grouping reads of each live article: id, signature, URL, day number (-1 for an
@@ -257,7 +271,7 @@ class Articles:
 
     ids: list[str]
     signatures: np.ndarray  # (articles, BANDS) uint64: each band's bins; zeros for none
-    urls: list[str]
+    urls: np.ndarray  # `url_keys`
     days: np.ndarray  # day numbers, -1 for undated
     docnums: np.ndarray
 
@@ -268,46 +282,54 @@ class Articles:
         return cls(
             list(ids),
             np.frombuffer(data, "<u8").reshape(-1, BANDS),
-            list(urls),
+            url_keys(urls),
             np.array(days, np.int64),
             np.array(docnums, np.int64),
         )
 
     @classmethod
     def join(cls, parts: list[Articles]) -> Articles:
+        def joined(arrays: list[np.ndarray], empty: np.ndarray) -> np.ndarray:
+            return np.concatenate(arrays) if arrays else empty
+
         return cls(
             [i for part in parts for i in part.ids],
-            np.concatenate([p.signatures for p in parts] or [np.zeros((0, BANDS), np.uint64)]),
-            [url for part in parts for url in part.urls],
-            np.concatenate([p.days for p in parts] or [np.zeros(0, np.int64)]),
-            np.concatenate([p.docnums for p in parts] or [np.zeros(0, np.int64)]),
+            joined([p.signatures for p in parts], np.zeros((0, BANDS), np.uint64)),
+            joined([p.urls for p in parts], np.zeros(0, np.int64)),
+            joined([p.days for p in parts], np.zeros(0, np.int64)),
+            joined([p.docnums for p in parts], np.zeros(0, np.int64)),
         )
 
-    def rows(self) -> Iterator[ArticleRow]:
+    def rows(self) -> Iterator[tuple[str, bytes, int, int, int]]:
+        """Each article's id, signature (b"" for none), URL key, day and number."""
         for at, doc_id in enumerate(self.ids):
             sig = self.signatures[at].tobytes()
-            yield (doc_id, sig if any(sig) else b"", self.urls[at], int(self.days[at]),
+            yield (doc_id, sig if any(sig) else b"", int(self.urls[at]), int(self.days[at]),
                    int(self.docnums[at]))  # fmt: skip
 
 
 class _Order:
     """The articles in the order leaders are preferred: earliest day first, undated
-    last, then by id."""
+    last, then by id (rows, here). Signatures stay in the articles' order, each band read
+    through the order when asked: a copy would be 128 bytes an article."""
 
     def __init__(self, articles: Articles) -> None:
         days = np.where(articles.days >= 0, articles.days, np.iinfo(np.int64).max)
         order = np.lexsort((np.array(articles.ids, str), days)) if len(days) else days
         self.ids = [articles.ids[i] for i in order.tolist()]
-        self.bands = articles.signatures[order]
-        self.signed = self.bands.any(axis=1)
-        keys = (_url_key(url) for url in articles.urls)
-        # A URL key as a number (0: none): two keys share one at 2⁻⁶⁴ odds.
-        urls = np.fromiter(((hash(key) or 1) if key else 0 for key in keys), np.int64, len(days))
-        self.urls = urls[order]
+        self._order = order
+        self._signatures = articles.signatures
+        self.signed = articles.signatures.any(axis=1)[order]
+        self.urls = articles.urls[order]
         self.docnums = articles.docnums[order]
 
+    def band(self, band: int, rows: np.ndarray | None = None) -> np.ndarray:
+        """One band of every row's signature (or of `rows`)."""
+        at = self._order if rows is None else self._order[rows]
+        return self._signatures[at, band]
+
     def signature(self, row: int) -> bytes:
-        return self.bands[row].tobytes() if self.signed[row] else b""
+        return self._signatures[self._order[row]].tobytes() if self.signed[row] else b""
 
     def url(self, row: int) -> int | None:
         return int(self.urls[row]) or None
@@ -358,7 +380,7 @@ def _group_all(order: _Order) -> np.ndarray:
     others are offered (a few percent of a real archive)."""
     may_group = _repeated(order.urls, order.urls != 0)
     for band in range(BANDS):
-        may_group |= _repeated(order.bands[:, band], order.signed)
+        may_group |= _repeated(order.band(band), order.signed)
     grouping = _Grouping(THRESHOLD)
     for row in np.flatnonzero(may_group).tolist():
         grouping.offer(row, order.signature(row), order.url(row))
@@ -391,7 +413,7 @@ def _regroup(order: _Order, added: set[str], recorded: list[list[str]]) -> np.nd
     touched = _held(order.urls, order.urls[new][order.urls[new] != 0]) & (order.urls != 0)
     signed = new[order.signed[new]]
     for band in range(BANDS):
-        touched |= _held(order.bands[:, band], order.bands[signed, band]) & order.signed
+        touched |= _held(order.band(band), order.band(band, signed)) & order.signed
     grouping = _Grouping(THRESHOLD)
     sharing: dict[int, list[int]] = defaultdict(list)  # band key → recorded articles
     for row in np.flatnonzero(touched & ~is_new).tolist():

@@ -97,7 +97,7 @@ def test_group_joins_records_of_one_url_whatever_their_text() -> None:
     assert found == {"x": "x", "z": "x"}
 
 
-def synthetic_articles(seed: int, count: int) -> Articles:
+def synthetic_rows(seed: int, count: int) -> list[ArticleRow]:
     """Articles made of a few stories: copies with some bins changed (more or less like
     their story than `THRESHOLD`), a first band shared across stories (buckets longer than
     `_MAX_BUCKET_PAIRS`), shared URLs, undated ones, ones without a signature."""
@@ -114,17 +114,16 @@ def synthetic_articles(seed: int, count: int) -> Articles:
         sig = b"" if rng.random() < 0.05 else struct.pack(f"<{BINS}H", *bins)
         url = rng.choice(["", "", "", f"https://news.example/{rng.randrange(count // 4 + 1)}"])
         rows.append((f"a{rng.randrange(10**6):06d}-{n}", sig, url, rng.randint(-1, 6), n))
-    return Articles.of(rows)
+    return rows
 
 
-def recorded_groups(articles: Articles, keep: np.ndarray) -> list[list[str]]:
+def recorded_groups(rows: list[ArticleRow], keep: np.ndarray) -> list[list[str]]:
     """The groups of the articles `keep` marks, as a run before the others would record."""
-    kept = keep.nonzero()[0].tolist()
-    return compute_groups(Articles.of(row for n, row in enumerate(articles.rows()) if n in kept))
+    return compute_groups(Articles.of(row for row, kept in zip(rows, keep, strict=True) if kept))
 
 
-def added_ids(articles: Articles, added: np.ndarray) -> set[str]:
-    return {doc_id for doc_id, new in zip(articles.ids, added.tolist(), strict=True) if new}
+def added_ids(rows: list[ArticleRow], added: np.ndarray) -> set[str]:
+    return {row[0] for row, new in zip(rows, added.tolist(), strict=True) if new}
 
 
 @settings(max_examples=60, deadline=None)
@@ -132,20 +131,21 @@ def added_ids(articles: Articles, added: np.ndarray) -> set[str]:
 def test_grouping_only_the_articles_added_finds_what_grouping_all_finds(
     seed: int, count: int, share: float
 ) -> None:
-    articles = synthetic_articles(seed, count)
-    order = _Order(articles)
+    rows = synthetic_rows(seed, count)
+    order = _Order(Articles.of(rows))
     everything = order.groups(_group_all(order))
     rng = random.Random(seed)
     added = np.array([rng.random() < share for _ in range(count)])
-    recorded = recorded_groups(articles, ~added)
-    found = _regroup(order, added_ids(articles, added), recorded)
+    recorded = recorded_groups(rows, ~added)
+    found = _regroup(order, added_ids(rows, added), recorded)
     if found is not None:  # None: an article added comes before one it changes
         assert order.groups(found) == everything
     # Articles of later days than all the others (a day's news; undated ones come
     # last) never change a group.
-    latest = (articles.days > 4) | (articles.days < 0)
-    recorded = recorded_groups(articles, ~latest)
-    found = _regroup(order, added_ids(articles, latest), recorded)
+    days = np.array([row[3] for row in rows])
+    latest = (days > 4) | (days < 0)
+    recorded = recorded_groups(rows, ~latest)
+    found = _regroup(order, added_ids(rows, latest), recorded)
     assert found is not None
     assert order.groups(found) == everything
 
@@ -177,7 +177,7 @@ def test_an_article_added_before_one_it_changes_is_grouped_with_all(
 def test_articles_sharing_nothing_are_left_out_of_grouping_and_change_nothing(
     seed: int, count: int
 ) -> None:
-    order = _Order(synthetic_articles(seed, count))
+    order = _Order(Articles.of(synthetic_rows(seed, count)))
     every_one = group(
         ((row, order.signature(row)) for row in range(count)),
         {row: url for row in range(count) if (url := order.url(row))},

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 from whoosh.codec.base import Segment
 
-from arshif.indexer.duplicates import BANDS, Articles
+from arshif.indexer.duplicates import BANDS, Articles, url_keys
 from arshif.indexer.storage import stops
 from arshif.indexer.storage.arrayfile import read_arrays, write_arrays
 from arshif.indexer.storage.docvalues import DocValues, read_doc_values
@@ -233,7 +233,7 @@ def live_articles(folder: Path, segments: list[Segment]) -> Articles:
             Articles(
                 [ids[at] for at in kept.tolist()],
                 signatures.reshape(-1, BANDS)[kept],
-                [urls[at] for at in kept.tolist()],
+                url_keys(urls[at] for at in kept.tolist()),
                 values.days[first:end][kept].astype(np.int64),
                 kept + docnum,
             )
