@@ -23,7 +23,7 @@ import re
 import struct
 from bisect import bisect_left, insort
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from hashlib import blake2b
 from itertools import chain, pairwise
@@ -145,14 +145,14 @@ def similarity(a: bytes, b: bytes) -> float:
 def _band_keys(sig: bytes) -> list[int]:
     """One exact key per LSH band: its `BAND_ROWS` bins read as one 64-bit number, and
     the band's number (exact, so that grouping some articles again finds the same
-    candidates as grouping all: `regroup`)."""
+    candidates as grouping all: `_regroup`)."""
     return [value * BANDS + band for band, value in enumerate(struct.unpack(_BANDS_FORMAT, sig))]
 
 
 class _Grouping:
     """What `group` knows as it is offered articles in order: each member's leader, the
     first article of each URL key, the leaders' signatures and their LSH buckets (each
-    a list of leaders in the order offered)."""
+    a leader, or a list of leaders in the order offered)."""
 
     def __init__(self, threshold: float) -> None:
         self.threshold = threshold
@@ -300,13 +300,6 @@ class Articles:
             joined([p.docnums for p in parts], np.zeros(0, np.int64)),
         )
 
-    def rows(self) -> Iterator[tuple[str, bytes, int, int, int]]:
-        """Each article's id, signature (b"" for none), URL key, day and number."""
-        for at, doc_id in enumerate(self.ids):
-            sig = self.signatures[at].tobytes()
-            yield (doc_id, sig if any(sig) else b"", int(self.urls[at]), int(self.days[at]),
-                   int(self.docnums[at]))  # fmt: skip
-
 
 class _Order:
     """The articles in the order leaders are preferred: earliest day first, undated
@@ -424,8 +417,8 @@ def _regroup(order: _Order, added: set[str], recorded: list[list[str]]) -> np.nd
             grouping.key_owner[key] = row
         if sig := order.signature(row):
             keys = _band_keys(sig)
-            for key in keys:
-                sharing[key].append(row)
+            for band_key in keys:
+                sharing[band_key].append(row)
             if leader in (-1, row):
                 grouping.lead(row, sig, keys)
     for row in new.tolist():
@@ -438,7 +431,7 @@ def _regroup(order: _Order, added: set[str], recorded: list[list[str]]) -> np.nd
         leader = grouping.best_leader(sig, keys, before=row)
         if leader is not None:
             grouping.leader_of[row] = leader
-        elif any(other > row for key in keys for other in sharing.get(key, ())):
+        elif any(other > row for band_key in keys for other in sharing.get(band_key, ())):
             return None
         else:
             grouping.lead(row, sig, keys)
