@@ -37,6 +37,7 @@ from arshif.indexer.analysis.normalize import normalize
 from arshif.indexer.analysis.stopwords import stopwords
 from arshif.indexer.storage import stops
 from arshif.indexer.storage.jsonfiles import read_json, write_json
+from arshif.indexer.storage.sorted_sets import members
 
 GROUPS_FILE = "groups.json"
 GROUPS_VERSION = 1
@@ -327,9 +328,9 @@ class _Order:
     def url(self, row: int) -> int | None:
         return int(self.urls[row]) or None
 
-    def leaders(self, leader_of: Mapping[int, int]) -> np.ndarray:
-        """Each row's leader (-1: in no group), from `group`'s map."""
-        leaders = np.full(len(self.ids), -1, np.int64)
+    def leaders(self, leader_of: Mapping[int, int], known: np.ndarray | None = None) -> np.ndarray:
+        """Each row's leader (-1: in no group), from `group`'s map (over `known` leaders)."""
+        leaders = np.full(len(self.ids), -1, np.int64) if known is None else known
         leaders[np.fromiter(leader_of.keys(), np.int64)] = np.fromiter(leader_of.values(), np.int64)
         return leaders
 
@@ -360,13 +361,6 @@ def _repeated(values: np.ndarray, among: np.ndarray) -> np.ndarray:
     return repeated
 
 
-def _held(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """Which of `values` are among `wanted` (a few: no sorting of `values`)."""
-    wanted = np.unique(wanted)
-    at = np.searchsorted(wanted, values).clip(0, max(len(wanted) - 1, 0))
-    return wanted[at] == values if len(wanted) else np.zeros(len(values), bool)
-
-
 def _group_all(order: _Order) -> np.ndarray:
     """Each row's leader (-1: none), as `group` finds them over every article. One that
     shares no band and no URL key with another can neither join nor lead anyone: only the
@@ -393,20 +387,21 @@ def _regroup(order: _Order, added: set[str], recorded: list[list[str]]) -> np.nd
     new = np.sort(np.array(added_rows, np.int64))
     is_new = np.zeros(len(order.ids), bool)
     is_new[new] = True
-    members = list(map(row_of.get, chain.from_iterable(recorded)))
-    if None in members:
+    grouped = list(map(row_of.get, chain.from_iterable(recorded)))
+    if None in grouped:
         return None
-    rows = np.array(members, np.int64)
+    rows = np.array(grouped, np.int64)
     sizes = np.fromiter(map(len, recorded), np.int64, len(recorded))
     if is_new[rows].any():
         return None
     leaders = np.full(len(order.ids), -1, np.int64)
     leaders[rows] = np.repeat(rows[np.cumsum(sizes) - sizes], sizes)
 
-    touched = _held(order.urls, order.urls[new][order.urls[new] != 0]) & (order.urls != 0)
+    urls = order.urls[new]
+    touched = members(order.urls, np.unique(urls[urls != 0])) & (order.urls != 0)
     signed = new[order.signed[new]]
     for band in range(BANDS):
-        touched |= _held(order.band(band), order.band(band, signed)) & order.signed
+        touched |= members(order.band(band), np.unique(order.band(band, signed))) & order.signed
     grouping = _Grouping(THRESHOLD)
     sharing: dict[int, list[int]] = defaultdict(list)  # band key → recorded articles
     for row in np.flatnonzero(touched & ~is_new).tolist():
@@ -435,9 +430,7 @@ def _regroup(order: _Order, added: set[str], recorded: list[list[str]]) -> np.nd
             return None
         else:
             grouping.lead(row, sig, keys)
-    found = grouping.result()
-    leaders[np.fromiter(found.keys(), np.int64)] = np.fromiter(found.values(), np.int64)
-    return leaders
+    return order.leaders(grouping.result(), leaders)
 
 
 def compute_groups(articles: Articles) -> list[list[str]]:

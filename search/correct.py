@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from arshif.search.scoring import members
+from arshif.indexer.storage.sorted_sets import members
 from arshif.search.suggest import Candidate, Suggester, Suggestion
 
 # A held word is corrected only to a spelling in this many times as many articles.

@@ -573,13 +573,13 @@ class Archive:
         docnum = self.searcher.document_number(id=article_id)
         if docnum is None:
             return None
-        shown = self.arrays.hit_fields(docnum)
-        date = shown.get("date")
+        values = self.arrays.values(docnum)  # its headline alone is decoded, no body
+        date = values.get("date")
         return {
             "id": article_id,
-            "title": shown.get("title", ""),
+            "title": self.arrays.hit_text("title", docnum),
             "date": date.date() if date else None,
-            "source": shown.get("source", ""),
+            "source": values.get("source", ""),
         }
 
     def briefs(self, article_ids: list[str]) -> list[dict[str, Any]]:

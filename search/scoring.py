@@ -50,6 +50,7 @@ from arshif.indexer.storage.postings import (
     term_key,
 )
 from arshif.indexer.storage.postings_groups import live_docs, postings_files, reader_segments
+from arshif.indexer.storage.sorted_sets import members, positions_in
 from arshif.indexer.storage.texts import Texts
 from arshif.indexer.storage.wordlist import WORD_BYTES
 from arshif.search.query import rewrite_leaves
@@ -202,8 +203,12 @@ class ArrayIndex:
         values left out)."""
         texts, at = self._texts(docnum)
         fields: dict[str, Any] = {name: text for name, text in texts.fields(at).items() if text}
+        return {**fields, **self.values(docnum)}
+
+    def values(self, docnum: int) -> dict[str, Any]:
+        """An article's date (a datetime), source and category (empty ones left out)."""
         assert self.doc_values is not None  # an article is in some part
-        return {**fields, **stored_values(self.doc_values, docnum)}
+        return stored_values(self.doc_values, docnum)
 
     def scorer(self, by_whoosh: WhooshScores | None = None) -> QueryScorer:
         return QueryScorer(self, by_whoosh)
@@ -768,28 +773,6 @@ def _or_leaves(q: wq.Query, boost: float = 1.0) -> list[_Leaf] | None:
             return None
         leaves.extend(nested)
     return leaves
-
-
-def positions_in(sorted_set: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Where each of `values` stands in `sorted_set` (ascending, distinct), -1 where it
-    is not: a binary search each.
-
-    >>> positions_in(np.array([1, 5, 9]), np.array([3, 5, 9])).tolist()
-    [-1, 1, 2]
-    """
-    if not len(sorted_set):
-        return np.full(len(values), -1, np.int64)
-    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
-    return np.where(sorted_set[at] == values, at, -1)
-
-
-def members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    """Which `values` are in `sorted_set` (a sorted array): a mask.
-
-    >>> members(np.array([3, 5, 9]), np.array([1, 5, 9])).tolist()
-    [False, True, True]
-    """
-    return positions_in(sorted_set, values) >= 0
 
 
 def _excludes(q: wq.Query) -> bool:

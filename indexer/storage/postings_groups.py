@@ -219,7 +219,7 @@ def live_articles(folder: Path, segments: list[Segment]) -> Articles:
     archive's 852 took a quarter of a second.)"""
     counts = [segment.doc_count_all() for segment in segments]
     offsets = np.cumsum([0, *counts]).tolist()
-    live = live_docs(list(zip(segments, offsets, strict=False)), offsets[-1])
+    live = live_docs(list(zip(segments, offsets[:-1], strict=True)), offsets[-1])
     parts = []
     docnum = 0
     for place in postings_files(folder, segments):
