@@ -3,7 +3,9 @@
 - `signature(text)` is a one-permutation MinHash (64 bins, densified) over the
   normalized word 2-shingles of an article: the same wire story at two outlets, with one
   sentence reworded, still shares most of its shingles. Each bin keeps only the low
-  `HASH_BITS` of its minimum (b-bit MinHash: 128 bytes an article, not 256);
+  `HASH_BITS` of its minimum (b-bit MinHash: 128 bytes an article, not 256). A
+  shingle's hash is mixed from its two words' (`shingle_hashes`), so indexing hashes
+  each word once and signs a whole segment in a few numpy passes (`signatures`);
 - `group(...)` finds candidate pairs with LSH (16 bands of 4 bins, which catches pairs
   above a Jaccard of about 0.5) and keeps those whose estimated Jaccard is at least
   `THRESHOLD`; each group is a star around its leader (the first article offered, the
@@ -26,7 +28,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from hashlib import blake2b
-from itertools import chain, pairwise
+from itertools import chain
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -86,13 +88,64 @@ def shingle_words(text: str) -> list[str]:
     return [n for n in map(normalize, _WORD.findall(_IN_WORD.sub("", text))) if n not in stop]
 
 
-def shingles(text: str) -> set[str]:
-    """The normalized word 2-shingles of `text`, stopwords left out.
+def word_hashes(words: Iterable[str]) -> np.ndarray:
+    """Each word's 64-bit hash (BLAKE2b): a shingle's hash is made of its two words'
+    (`shingle_hashes`), so a word is hashed once however many shingles hold it."""
+    digests = b"".join(blake2b(w.encode("utf-8"), digest_size=8).digest() for w in words)
+    return np.frombuffer(digests, "<u8")
 
-    >>> sorted(shingles("خفضَ صندوقُ النقدِ توقعاتِه"))
-    ['النقد توقعاته', 'خفض صندوق', 'صندوق النقد']
+
+def shingle_hashes(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The 64-bit hashes of the shingles "first second", from their words' hashes: the
+    second rotated (so the order counts), then mixed by SplitMix64's finalizer."""
+    x = first ^ ((second << np.uint64(1)) | (second >> np.uint64(63)))
+    x ^= x >> np.uint64(30)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def signatures(hashes: np.ndarray, docs: np.ndarray, count: int) -> np.ndarray:
+    """The signatures of `count` texts, one row of `SIGNATURE_BYTES` each (zeros: none),
+    from their shingle words' hashes (`word_hashes`), text after text, `docs` giving
+    each word's text: every text of a segment at once, in a few numpy passes.
+
+    >>> hashes = word_hashes("خفض صندوق النقد الدولي توقعاته لنمو اقتصادات منطقة الشرق".split())
+    >>> rows = signatures(np.concatenate([hashes, hashes[:3]]), np.repeat([0, 1], [9, 3]), 2)
+    >>> rows.shape, bool(rows[0].any()), bool(rows[1].any())
+    ((2, 128), True, False)
     """
-    return set(map(" ".join, pairwise(shingle_words(text))))
+    pair = docs[1:] == docs[:-1]
+    doc = docs[1:][pair].astype(np.int64)
+    grams = shingle_hashes(hashes[:-1][pair], hashes[1:][pair])
+    order = np.lexsort((grams, doc))
+    doc, grams = doc[order], grams[order]
+    distinct = np.ones(len(grams), bool)
+    distinct[1:] = (doc[1:] != doc[:-1]) | (grams[1:] != grams[:-1])
+    signed = np.bincount(doc[distinct], minlength=count) >= MIN_SHINGLES
+    mins = np.full((count, BINS), _EMPTY, np.uint64)
+    bins = (grams >> np.uint64(_BIN_SHIFT)).astype(np.int64)
+    np.minimum.at(mins.reshape(-1), doc * BINS + bins, (grams >> np.uint64(16)) & _MASK32)
+    rows = _densified(mins[signed])
+    out = np.zeros((count, BINS), "<u2")
+    out[signed] = rows & ((1 << HASH_BITS) - 1)
+    return out.view(np.uint8)
+
+
+def _densified(mins: np.ndarray) -> np.ndarray:
+    """Each empty bin filled from the next filled bin to its right (circularly), `t`
+    bins away, as its value plus `t` × `_OFFSET`: borrowed values rarely equal real
+    ones. Every row has a filled bin."""
+    filled = mins != _EMPTY
+    if filled.all():
+        return mins
+    around = np.concatenate((filled, filled), axis=1)
+    places = np.where(around, np.arange(2 * BINS), 2 * BINS)
+    nearest = np.minimum.accumulate(places[:, ::-1], axis=1)[:, ::-1][:, :BINS]
+    source = np.take_along_axis(np.concatenate((mins, mins), axis=1), nearest, axis=1)
+    distance = (nearest - np.arange(BINS)).astype(np.uint64)
+    return np.where(filled, mins, (source + distance * np.uint64(_OFFSET)) & _MASK32)
 
 
 def signature(text: str) -> bytes:
@@ -104,35 +157,13 @@ def signature(text: str) -> bytes:
     >>> signature("خبر قصير")
     b''
     """
-    return shingles_signature(shingles(text))
+    words = shingle_words(text)
+    return signature_bytes(signatures(word_hashes(words), np.zeros(len(words), np.int64), 1)[0])
 
 
-def shingles_signature(grams: set[str]) -> bytes:
-    """The MinHash signature of a text whose `shingles` are `grams`."""
-    if len(grams) < MIN_SHINGLES:
-        return b""
-    digests = [blake2b(gram.encode("utf-8"), digest_size=8).digest() for gram in grams]
-    hashes = np.frombuffer(b"".join(digests), ">u8")  # each digest as a big-endian number
-    mins = np.full(BINS, _EMPTY, np.uint64)
-    np.minimum.at(mins, (hashes >> _BIN_SHIFT).astype(np.intp), (hashes >> 16) & _MASK32)
-    low_bits = (1 << HASH_BITS) - 1
-    return struct.pack(_FORMAT, *(value & low_bits for value in _densify(mins.tolist())))
-
-
-def _densify(mins: list[int]) -> list[int]:
-    """Fill empty bins from the next filled bin to the right (circularly)."""
-    if _EMPTY not in mins:
-        return mins
-    out = list(mins)
-    for i, value in enumerate(mins):
-        if value != _EMPTY:
-            continue
-        for t in range(1, BINS):
-            source = mins[(i + t) % BINS]
-            if source != _EMPTY:
-                out[i] = (source + t * _OFFSET) & _MASK32
-                break
-    return out
+def signature_bytes(row: np.ndarray) -> bytes:
+    """A row of `signatures` as a signature, b"" for none."""
+    return row.tobytes() if row.any() else b""
 
 
 def similarity(a: bytes, b: bytes) -> float:

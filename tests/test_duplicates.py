@@ -8,7 +8,7 @@ import json
 import random
 import struct
 from hashlib import blake2b
-from itertools import islice
+from itertools import islice, pairwise
 from pathlib import Path
 
 import numpy as np
@@ -27,8 +27,9 @@ from arshif.indexer.duplicates import (
     _regroup,
     compute_groups,
     group,
-    shingles,
+    shingle_words,
     signature,
+    signature_bytes,
     similarity,
 )
 from arshif.indexer.storage.arrayfile import read_arrays, write_arrays
@@ -58,12 +59,8 @@ def wire_pair() -> tuple[str, str]:
     return by_id["ana-2019-04-0602"], by_id["manar-2019-04-3150"]
 
 
-def test_shingles_are_normalized_word_pairs_without_stopwords() -> None:
-    assert shingles("خفضَ صندوقُ النقدِ في توقعاتِه") == {
-        "خفض صندوق",
-        "صندوق النقد",
-        "النقد توقعاته",
-    }
+def test_shingle_words_are_normalized_words_without_stopwords() -> None:
+    assert shingle_words("خفضَ صندوقُ النقدِ في توقعاتِه") == ["خفض", "صندوق", "النقد", "توقعاته"]
 
 
 def test_signature_shape() -> None:
@@ -185,20 +182,64 @@ def test_articles_sharing_nothing_are_left_out_of_grouping_and_change_nothing(
     assert order.groups(_group_all(order)) == order.groups(order.leaders(every_one))
 
 
-def test_signature_keeps_the_low_16_bits_of_each_bins_32_bit_minimum() -> None:
-    """b-bit MinHash, against a reference: each bin's minimum over whole 32-bit hashes
-    (the top 6 bits of a shingle's 64-bit BLAKE2b choose its bin, the next 32 are its
-    hash), of which only the low 16 bits are kept."""
-    lines = (DATA / "jsonl" / "wire.jsonl").read_text("utf-8").splitlines()
-    text = " ".join(json.loads(line)["body"] for line in lines)  # every bin filled
+def _reference_hash(first: str, second: str) -> int:
+    """A shingle's hash as `duplicates` defines it, in plain integers: each word's
+    BLAKE2b (little-endian), the second rotated left by one, XORed, then SplitMix64's
+    finalizer."""
+    a, b = (
+        int.from_bytes(blake2b(w.encode(), digest_size=8).digest(), "little")
+        for w in (first, second)
+    )
+    x = a ^ (((b << 1) | (b >> 63)) & 0xFFFFFFFFFFFFFFFF)
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    return x ^ (x >> 31)
+
+
+def _reference_signature(text: str) -> list[int]:
+    """b-bit MinHash: each bin's minimum over whole 32-bit hashes (the top 6 bits of a
+    shingle's 64-bit hash choose its bin, the next 32 are its hash), of which only the
+    low 16 bits are kept; an empty bin borrows from the next filled one to its right."""
     mins: dict[int, int] = {}
-    for gram in shingles(text):
-        value = int.from_bytes(blake2b(gram.encode("utf-8"), digest_size=8).digest(), "big")
+    for pair in set(pairwise(shingle_words(text))):
+        value = _reference_hash(*pair)
         bin_, hash32 = value >> 58, (value >> 16) & 0xFFFFFFFF
         mins[bin_] = min(mins.get(bin_, hash32), hash32)
-    assert len(mins) == BINS
-    expected = [mins[b] & 0xFFFF for b in range(BINS)]
-    assert list(struct.unpack(f"<{BINS}H", signature(text))) == expected
+    out = []
+    for b in range(BINS):
+        t = next(t for t in range(BINS) if (b + t) % BINS in mins)
+        out.append((mins[(b + t) % BINS] + t * 0x9E3779B1) & 0xFFFF)
+    return out
+
+
+def _wire_text() -> str:
+    lines = (DATA / "jsonl" / "wire.jsonl").read_text("utf-8").splitlines()
+    return " ".join(json.loads(line)["body"] for line in lines)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(_wire_text(), id="every-bin-filled"),
+        pytest.param(LEAD, id="empty-bins-borrowed"),
+        pytest.param(LEAD + " " + LEAD, id="repeated-shingles-count-once"),
+    ],
+)
+def test_signature_matches_a_plain_reference(text: str) -> None:
+    assert list(struct.unpack(f"<{BINS}H", signature(text))) == _reference_signature(text)
+
+
+def test_the_reference_cases_hold_what_they_are_named_for() -> None:
+    assert len(set(pairwise(shingle_words(LEAD)))) < BINS  # some bins are empty
+    wire_pairs = set(pairwise(shingle_words(_wire_text())))
+    assert len({_reference_hash(*pair) >> 58 for pair in wire_pairs}) == BINS
+
+
+def test_a_signature_needs_eight_distinct_shingles_however_often_repeated() -> None:
+    words = ["خفض", "صندوق", "النقد", "الدولي", "توقعاته", "لنمو", "اقتصادات", "منطقة"]
+    assert signature(" ".join(words[:7] * 20)) == b""  # 7 distinct: 6, and the last to the first
+    assert len(signature(" ".join(words * 2))) == SIGNATURE_BYTES  # 8 distinct
+    assert signature(" ".join(words)) == b""  # 7 shingles once
 
 
 @given(st.text(max_size=300))
@@ -288,9 +329,11 @@ def test_signatures_kept_with_the_doc_values_round_trip_whole(tmp_path: Path) ->
     article without one reads back as b""."""
     ending_in_zero = bytes(range(1, SIGNATURE_BYTES)) + b"\0"
     collector = DocValuesCollector()
-    for sig in (ending_in_zero, b"", signature(LEAD)):
-        collector.add({"id": "x", "minhash": sig})
-    write_arrays(tmp_path / "values.arr", collector.arrays().items())
+    sigs = (ending_in_zero, b"", signature(LEAD))
+    for _ in sigs:
+        collector.add({"id": "x"})
+    rows = np.array([list(s or bytes(SIGNATURE_BYTES)) for s in sigs], np.uint8)
+    write_arrays(tmp_path / "values.arr", collector.arrays(rows).items())
     values = read_doc_values(read_arrays(tmp_path / "values.arr"))
     assert [signature_of(values, d) for d in range(3)] == [ending_in_zero, b"", signature(LEAD)]
 
@@ -309,5 +352,7 @@ def test_indexing_signs_an_article_as_its_text_is_signed(pieces: list[tuple[str,
     shingle words, known to the worker's vocabulary): it must be `signature(text)`."""
     text = _WIRE_STORY + "".join(word + between for word, between in pieces)
     segment = SegmentPostings(Vocabulary())
-    assert segment.add("", text) == signature(text)
-    assert segment.add("", text) == signature(text)  # words known from the first
+    segment.add("", "")
+    segment.add("", text)
+    segment.add("", text)  # words known from the first
+    assert [signature_bytes(row) for row in segment.signatures()] == [b"", *[signature(text)] * 2]

@@ -31,8 +31,6 @@ import numpy as np
 from arshif.indexer.duplicates import SIGNATURE_BYTES
 
 VALUE_FIELDS = ("source", "category")
-# The stored field holding an article's signature, and its array here.
-SIGNATURE_FIELD = "minhash"
 DAY, SIGNATURES = "doc.day", "doc.minhash"
 
 
@@ -41,20 +39,21 @@ class DocValuesCollector:
 
     def __init__(self) -> None:
         self.days: list[int] = []
-        self.signatures: list[bytes] = []
         self.values: dict[str, list[str]] = {name: [] for name in VALUE_FIELDS}
 
     def add(self, fields: Mapping[str, object]) -> None:
         date = fields.get("date")
         self.days.append(date.toordinal() if isinstance(date, dt.date) else -1)
-        signature = fields.get(SIGNATURE_FIELD)
-        self.signatures.append(signature if isinstance(signature, bytes) else b"")
         for name, values in self.values.items():
             value = fields.get(name)
             values.append(value if isinstance(value, str) else "")
 
-    def arrays(self) -> dict[str, np.ndarray]:
-        arrays = {DAY: np.array(self.days, np.int32), SIGNATURES: _signatures(self.signatures)}
+    def arrays(self, signatures: np.ndarray) -> dict[str, np.ndarray]:
+        """The arrays, with the articles' `signatures` (`duplicates.signatures` rows)."""
+        arrays = {
+            DAY: np.array(self.days, np.int32),
+            SIGNATURES: signatures.view(_SIGNATURE).reshape(len(signatures)),
+        }
         for name, values in self.values.items():
             encoded = np.array([v.encode("utf-8") for v in values], dtype=bytes)
             names, codes = np.unique(encoded, return_inverse=True)
@@ -78,10 +77,6 @@ class DocValues:
 
 _SIGNATURE = np.dtype(f"V{SIGNATURE_BYTES}")
 _NO_SIGNATURE = bytes(SIGNATURE_BYTES)
-
-
-def _signatures(values: list[bytes]) -> np.ndarray:
-    return np.array([v or _NO_SIGNATURE for v in values], _SIGNATURE).reshape(len(values))
 
 
 def signature_of(values: DocValues, docnum: int) -> bytes:

@@ -68,7 +68,6 @@ from arshif.indexer.storage.collect import (
     shared_vocabulary,
 )
 from arshif.indexer.storage.docvalues import (
-    SIGNATURE_FIELD,
     DocValues,
     DocValuesCollector,
     doc_values_arrays,
@@ -291,12 +290,12 @@ class PostingsBuilder:
 
     def add(self, fields: Mapping[str, Any]) -> None:
         """Add the next article, given as Whoosh's document fields (`article_fields`)."""
-        found = self.words.add(fields.get("title", ""), fields.get("text", ""))
-        self.doc_values.add({**fields, SIGNATURE_FIELD: found})
+        self.words.add(fields.get("title", ""), fields.get("text", ""))
+        self.doc_values.add(fields)
         self.texts.add(fields)
 
     def write(self, path: Path) -> None:
-        arrays: dict[str, np.ndarray] = self.doc_values.arrays()
+        arrays: dict[str, np.ndarray] = self.doc_values.arrays(self.words.signatures())
         arrays[SEGMENT_ENDS] = np.array([self.texts.count], np.int64)
         arrays.update(self.texts.arrays())
         vocabulary = self.words.vocabulary

@@ -48,7 +48,9 @@ from arshif.indexer.article import Article
 # 16: dates, outlets and categories kept in the arrays only, not stored by Whoosh too.
 # 17: URLs not indexed by Whoosh: `url:` answered from arshif's texts.
 # 18: dates not indexed by Whoosh either: answered from the arrays (`search.unindexed`).
-SCHEMA_VERSION = 18
+# 19: a shingle's hash made of its two words' hashes, not hashed as a string: every
+#     signature of a segment computed at once (`duplicates.signatures`).
+SCHEMA_VERSION = 19
 
 # Fields of the schema Whoosh is never given (the parser still reads them).
 PARSED_ONLY = ("url", "date")
