@@ -25,9 +25,15 @@ from whoosh.index import Index
 from arshif.indexer.article import Article
 from arshif.indexer.boilerplate import BoilerplateDetector
 from arshif.indexer.duplicates import signature, url_keys
+from arshif.indexer.errors import DamagedIndexError
 from arshif.indexer.readers import find_files, read_file
 from arshif.indexer.storage import postings, postings_groups, store, writer
-from arshif.indexer.storage.arrayfile import read_arrays
+from arshif.indexer.storage.arrayfile import (
+    concatenate_arrays,
+    read_arrays,
+    verify_arrays,
+    write_arrays,
+)
 from arshif.indexer.storage.docvalues import (
     VALUE_FIELDS,
     DocValues,
@@ -465,8 +471,9 @@ def test_a_run_adding_articles_leaves_large_groups_alone(
     assert [group["counts"] for group in after[1:]] == [[2, 1, 1]]
     with Archive(index_dir) as archive, reference_index(index_dir, tmp_path).searcher() as whoosh:
         assert len(archive.arrays.parts) == 2
-        assert archive.search("داعش").total == len(set(whoosh.docs_for_query(
-            archive.parse("داعش"))))
+        assert archive.search("داعش").total == len(
+            set(whoosh.docs_for_query(archive.parse("داعش")))
+        )
 
 
 def test_deleted_articles_are_never_matched(tmp_path: Path) -> None:
@@ -582,7 +589,7 @@ def test_a_group_losing_merged_segments_is_read_in_ranges_then_joined_again(
         update_index(index_dir, [folder])
     (before,) = read_json(index_dir / postings_groups.MANIFEST_FILE, None)
     assert len(before["segments"]) == MAX_TINY_SEGMENTS + 2
-    monkeypatch.setattr(writer, "join_segments", lambda folder, segments: None)
+    monkeypatch.setattr(writer, "join_segments", lambda *args: None)
     shutil.copy(sources[MAX_TINY_SEGMENTS + 1], folder / "late.txt")
     update_index(index_dir, [folder])  # the tiny segments merged, the group not joined
     with Archive(index_dir) as archive:
@@ -663,6 +670,58 @@ def test_date_order_puts_undated_articles_last(data_index: Path, sort: str) -> N
         assert all(hit.score is None for hit in result.hits)
 
 
+def test_a_join_made_in_parts_by_workers_is_the_join_made_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large join's parts (each field's postings, the articles') are written apart, one
+    by a worker process, and put together: every array is the one joining in one process
+    writes, and no part is left behind."""
+    monkeypatch.setattr(postings_groups, "GROUP_ARTICLES", 1)  # nothing joined yet
+    _, unjoined = index_in_runs(
+        tmp_path / "runs", ("txt", "jsonl", "trec", "json", "html", "feeds")
+    )
+    monkeypatch.setattr(postings_groups, "GROUP_ARTICLES", 12)
+    monkeypatch.setattr(postings_groups, "PARALLEL_JOIN_ARTICLES", 0)
+    whole, in_parts = tmp_path / "whole", tmp_path / "parts"
+    shutil.copytree(unjoined, whole)
+    shutil.copytree(unjoined, in_parts)
+    segments = whoosh_index.open_dir(str(unjoined))._segments()
+    postings_groups.join_segments(whole, segments)
+    with writer._worker_pool(1) as pool:
+        postings_groups.join_segments(in_parts, segments, pool)
+    files = postings_groups.recorded_files(whole)
+    assert len(files) >= 2 and postings_groups.recorded_files(in_parts) == files
+    for name in files:
+        verify_arrays(in_parts / name)
+        expected, found = read_arrays(whole / name), read_arrays(in_parts / name)
+        assert list(found) == list(expected)
+        for key, array in expected.items():
+            assert found[key].dtype == array.dtype and np.array_equal(found[key], array), key
+    assert not list(in_parts.glob("*.tmp"))
+
+
+def test_putting_parts_together_refuses_a_damaged_part(tmp_path: Path) -> None:
+    first, second = tmp_path / "first.arr", tmp_path / "second.arr"
+    write_arrays(first, [("a", np.arange(5, dtype=np.uint16))])
+    write_arrays(second, [("b", np.arange(3, dtype=np.int64)), ("c", np.ones(2, np.uint8))])
+    concatenate_arrays(tmp_path / "both.arr", [first, second])
+    verify_arrays(tmp_path / "both.arr")
+    both = read_arrays(tmp_path / "both.arr")
+    assert [both["a"].tolist(), both["b"].tolist(), both["c"].tolist()] == [
+        [0, 1, 2, 3, 4],
+        [0, 1, 2],
+        [1, 1],
+    ]
+    with pytest.raises(ValueError, match="holds a again"):
+        concatenate_arrays(tmp_path / "twice.arr", [first, first])
+    damaged = bytearray(second.read_bytes())
+    damaged[len(b"ARSHIFA3") + 1] ^= 0xFF  # inside array b
+    second.write_bytes(bytes(damaged))
+    with pytest.raises(DamagedIndexError, match="checksum"):
+        concatenate_arrays(tmp_path / "damaged.arr", [first, second])
+    assert not (tmp_path / "damaged.arr").exists()
+
+
 def test_joining_drops_group_files_no_longer_listed(tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     update_index(index_dir, [DATA / "txt"])
@@ -685,9 +744,7 @@ def test_an_or_of_terms_scores_over_its_postings_as_over_every_article(
     with Archive(data_index) as archive:
         parsed = archive.parse("داعش واشنطن التحالف الدولي الأهلي")
         spellings = wq.Or(archive.parse("ترامب ترمب").subqueries, boost=0.7)
-        q = wq.Or(
-            [*parsed.subqueries, wq.Phrase("text", ["تحالف", "دول"]), spellings], scale=scale
-        )
+        q = wq.Or([*parsed.subqueries, wq.Phrase("text", ["تحالف", "دول"]), spellings], scale=scale)
         scorer = archive.arrays.scorer()
         sparse = scorer.score(q)
         dense = scorer._coordinated(q) if scale else scorer._empty()
@@ -716,9 +773,10 @@ def test_empty_segments_are_joined_with_the_others(
     assert len(arrays[SEGMENT_ENDS]) == len(group["segments"]) == len(arrays["text.totals"])
     (tmp_path / "reference").mkdir()
     assert assert_arrays_equal_whoosh(index_dir, tmp_path / "reference", [DATA / "txt"]) > 500
-    with Archive(index_dir) as archive, reference_index(index_dir, tmp_path).searcher(
-        weighting=weighting()
-    ) as whoosh:
+    with (
+        Archive(index_dir) as archive,
+        reference_index(index_dir, tmp_path).searcher(weighting=weighting()) as whoosh,
+    ):
         parsed = archive.parse("داعش واشنطن")
         expected = {hit.docnum: hit.score for hit in whoosh.search(parsed, limit=None)}
         scored = archive.arrays.scorer().score(parsed)

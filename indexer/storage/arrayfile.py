@@ -6,7 +6,9 @@ the header's length, the CRC32 of every byte before the checksum, and an end mar
 Written last, the header lets a writer put each array down as it is made and forget it
 (joining postings holds one field's arrays at a time, not the whole file's). Reading
 maps the file once and hands out views, so opening a large index costs no reading and
-its pages are shared between processes.
+its pages are shared between processes. Files written apart (a join's parts, made in
+several processes) are put together by copying their bytes (`concatenate_arrays`), each
+checked against its checksum on the way.
 
 Reading checks the magic number, the trailer and that every array lies inside the
 file; `verify_arrays` checks every byte against the checksum (opening an index does for
@@ -20,7 +22,7 @@ import json
 import math
 import struct
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -35,6 +37,7 @@ END = b"ARSE"
 _TRAILER = struct.Struct("<QI4s")  # header length, CRC32, end mark
 _CRC_AT = 8  # the CRC32 covers every byte before it: all but the trailer's last 8
 _ALIGN = 8
+_COPY_BLOCK = 1 << 20
 
 
 def _aligned(n: int) -> int:
@@ -66,13 +69,58 @@ def write_arrays(path: Path, arrays: Iterable[tuple[str, np.ndarray]]) -> None:
             out.write(b"\0" * (_aligned(out.position) - out.position))
             layout[name] = [array.dtype.str, list(array.shape), out.position]
             out.write(memoryview(np.ascontiguousarray(array)).cast("B"))
-        header = json.dumps(layout).encode("utf-8")
-        out.write(header + _TRAILER.pack(len(header), 0, END)[:_CRC_AT])
-        file.write(_TRAILER.pack(0, out.crc, END)[_CRC_AT:])
+        _finish(out, layout)
 
 
-def _layout(path: Path, size: int) -> tuple[dict[str, list], int]:
-    """The header of the array file `path` and its stored CRC32, after the cheap checks."""
+def _finish(out: _ChecksummedWriter, layout: dict[str, list[object]]) -> None:
+    """The header and the trailer, whose CRC32 covers every byte before it."""
+    header = json.dumps(layout).encode("utf-8")
+    out.write(header + _TRAILER.pack(len(header), 0, END)[:_CRC_AT])
+    out.out.write(_TRAILER.pack(0, out.crc, END)[_CRC_AT:])
+
+
+def concatenate_arrays(path: Path, parts: Iterable[Path]) -> None:
+    """Write the arrays of the files `parts` (each from `write_arrays`, no name in two)
+    to `path` as one file, copying their bytes a block at a time: a join made in
+    several processes is put together without mapping what they wrote."""
+    layout: dict[str, list[object]] = {}
+    with replacing(path) as file:
+        out = _ChecksummedWriter(file)
+        out.write(MAGIC)
+        for part in parts:
+            size = file_size(part)
+            part_layout, crc, data_end = _layout(part, size)
+            out.write(b"\0" * (_aligned(out.position) - out.position))
+            shift = out.position - len(MAGIC)
+            for name, (dtype, shape, offset) in part_layout.items():
+                if name in layout:
+                    raise ValueError(f"{part} holds {name} again")
+                layout[name] = [dtype, shape, offset + shift]
+            with part.open("rb") as source:
+                part_crc = zlib.crc32(source.read(len(MAGIC)))
+                for block in _blocks(source, data_end - len(MAGIC)):
+                    out.write(block)
+                    part_crc = zlib.crc32(block, part_crc)
+                for block in _blocks(source, size - _CRC_AT - data_end):
+                    part_crc = zlib.crc32(block, part_crc)
+            if part_crc != crc:  # damaged since it was written: not copied on
+                raise DamagedIndexError(part, "is damaged (its checksum does not match)")
+        _finish(out, layout)
+
+
+def _blocks(source: BinaryIO, count: int) -> Iterator[bytes]:
+    """The next `count` bytes of `source`, a block at a time."""
+    while count > 0:
+        block = source.read(min(count, _COPY_BLOCK))
+        if not block:
+            raise DamagedIndexError(Path(source.name), "is truncated")
+        yield block
+        count -= len(block)
+
+
+def _layout(path: Path, size: int) -> tuple[dict[str, list], int, int]:
+    """The header of the array file `path`, its stored CRC32 and where the header begins
+    (where the arrays end), after the cheap checks."""
     if size < len(MAGIC) + _TRAILER.size:
         raise DamagedIndexError(path, f"is truncated ({size} bytes)")
     with path.open("rb") as file:
@@ -95,13 +143,13 @@ def _layout(path: Path, size: int) -> tuple[dict[str, list], int]:
                 raise DamagedIndexError(path, "is damaged (an array lies outside it)")
     except (TypeError, ValueError, AttributeError) as exc:
         raise DamagedIndexError(path, "is damaged (its header is wrong)") from exc
-    return layout, crc
+    return layout, crc, header_at
 
 
 def verify_arrays(path: Path) -> None:
     """Check every byte of an array file against its checksum (DamagedIndexError if not)."""
     size = file_size(path)
-    _, crc = _layout(path, size)
+    _, crc, _ = _layout(path, size)
     if crc32_file(path, size - _CRC_AT) != crc:
         raise DamagedIndexError(path, "is damaged (its checksum does not match)")
 
@@ -113,7 +161,7 @@ def read_arrays(path: Path) -> dict[str, np.ndarray]:
     decides); any other damage the cheap checks see is a DamagedIndexError."""
     if not path.exists() and not path.is_symlink():
         raise FileNotFoundError(errno.ENOENT, "No such file", str(path))
-    layout, _ = _layout(path, file_size(path))
+    layout, _, _ = _layout(path, file_size(path))
     mapped = np.memmap(path, dtype=np.uint8, mode="r")
     arrays = {}
     for name, (dtype, shape, offset) in layout.items():

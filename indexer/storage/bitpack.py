@@ -35,7 +35,7 @@ _PADDING = 8
 # Blocks whose start is kept; those between are placed from it (`Packed._block_starts`).
 _SPAN = 8
 # Blocks packed at a time: bounds the bit matrix (blocks × BLOCK × width bytes).
-_PACK_CHUNK = 8192
+_PACK_CHUNK = 1024
 # Values decoded at a time by `Packed.all`: bounds the temporary index arrays.
 _DECODE_CHUNK = 1 << 20
 _MASKS = (np.uint64(1) << np.arange(MAX_WIDTH + 1, dtype=np.uint64)) - np.uint64(1)

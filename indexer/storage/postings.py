@@ -47,7 +47,6 @@ from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -167,7 +166,7 @@ def packed_arrays(name: str, values: np.ndarray) -> dict[str, np.ndarray]:
 
 def doc_gaps(starts: np.ndarray, docs: np.ndarray) -> np.ndarray:
     """Each posting's document less the one before it of the same term (the first: its
-    document).
+    document), in place.
 
     >>> doc_gaps(np.array([0, 3, 4]), np.array([2, 5, 9, 4])).tolist()
     [2, 3, 4, 4]
@@ -178,7 +177,7 @@ def doc_gaps(starts: np.ndarray, docs: np.ndarray) -> np.ndarray:
 
 def position_gaps(tfs: np.ndarray, positions: np.ndarray) -> np.ndarray:
     """Each position less the one before it in the same posting (the first: itself),
-    given each posting's number of positions.
+    given each posting's number of positions, in place.
 
     >>> position_gaps(np.array([2, 1]), np.array([3, 7, 5])).tolist()
     [3, 4, 5]
@@ -187,12 +186,15 @@ def position_gaps(tfs: np.ndarray, positions: np.ndarray) -> np.ndarray:
 
 
 def _gaps(values: np.ndarray, firsts: np.ndarray) -> np.ndarray:
-    """Each value less the one before it, the values at `firsts` as they are: in one
-    64-bit array (a group's positions are 8 million)."""
-    gaps = values.astype(np.int64)
-    gaps[1:] -= values[:-1]
-    gaps[firsts] = values[firsts]
-    return gaps
+    """Each value less the one before it, the values at `firsts` as they are, in place:
+    `values` becomes the gaps, a chunk at a time from the end. (A group's postings are
+    millions; their gaps copied in 64 bits were the largest array a join held.)"""
+    kept = values[firsts]
+    for end in range(len(values), 1, -_GAPS_CHUNK):
+        start = max(end - _GAPS_CHUNK, 1)
+        values[start:end] -= values[start - 1 : end - 1]
+    values[firsts] = kept
+    return values
 
 
 def undo_gaps(counts: np.ndarray, gaps: np.ndarray) -> np.ndarray:
@@ -210,6 +212,8 @@ def undo_gaps(counts: np.ndarray, gaps: np.ndarray) -> np.ndarray:
     return summed - np.repeat(base, counts[counts > 0])
 
 
+# Values turned into gaps at a time (`_gaps`): bounds the copy of what they are made from.
+_GAPS_CHUNK = 1 << 20
 # Values whose gaps are undone at a time when a whole field is read (joining): bounds the
 # 64-bit temporaries to a few MB, where the 8 million positions of a group took 250 MB.
 _UNDO_CHUNK = 1 << 20
@@ -582,6 +586,12 @@ def segments_within(ends: np.ndarray, first: int, end: int) -> np.ndarray:
     return (firsts >= first) & (ends <= end)
 
 
+# The parts of a joined file, in the order written: each field's postings, then the
+# articles' values and texts. Each part is made alone (`merge_part`), so a large join
+# can make them in several processes at once.
+JOIN_PARTS = (*FIELDS, "articles")
+
+
 def merge_postings(ranges: list[PostingsRange]) -> Iterator[tuple[str, np.ndarray]]:
     """One set of arrays for consecutive ranges of postings files (consecutive segments):
     documents renumbered as a reader sees them (each range's after the one before), each
@@ -591,56 +601,88 @@ def merge_postings(ranges: list[PostingsRange]) -> Iterator[tuple[str, np.ndarra
     one field's postings at most (not the whole result), the files are read one at a
     time, and each range's postings are copied straight to their place.
     """
+    for part in JOIN_PARTS:
+        yield from merge_part(ranges, part)
 
-    def sliced(name: str) -> Iterator[_Slice]:
+
+def merge_part(ranges: list[PostingsRange], part: str) -> Iterator[tuple[str, np.ndarray]]:
+    """The arrays of one of the `JOIN_PARTS` of `merge_postings(ranges)`."""
+    offsets = np.cumsum([0] + [r.end - r.first for r in ranges]).tolist()
+    if part == "articles":
+        yield from _merge_articles(ranges, offsets)
+    else:
+        yield from _merge_field(ranges, offsets, part)
+
+
+def _merge_field(
+    ranges: list[PostingsRange], offsets: list[int], name: str
+) -> Iterator[tuple[str, np.ndarray]]:
+    def sliced() -> Iterator[_Slice]:
         for r in ranges:
             yield _Slice(read_arrays(r.path), name, r.first, r.end)
 
-    offsets = np.cumsum([0] + [r.end - r.first for r in ranges]).tolist()
-    for name in FIELDS:
-        per_range = [(s.keys.copy(), s.counts.copy()) for s in sliced(name)]
-        keys = np.unique(np.concatenate([k for k, _ in per_range]))
-        total = np.zeros(len(keys), np.int64)
-        firsts = []  # per range: its terms' numbers in the result, and posting counts
-        for part_keys, counts in per_range:
-            terms = np.searchsorted(keys, part_keys)
-            total[terms] += counts
-            firsts.append((terms, counts))
-        del per_range
-        starts = _starts(total)
-        yield f"{name}.keys", keys
-        yield f"{name}.starts", compact(starts)
-        filled = starts[:-1].copy()
-        # 32 bits: a group's documents, tfs and positions fit, in half the memory.
-        docs = np.empty(int(starts[-1]), np.int32)
-        tfs = np.empty(int(starts[-1]), np.int32)
-        placed = []  # per range: where its terms' postings begin in the result
-        for (terms, counts), offset, part in zip(firsts, offsets[:-1], sliced(name), strict=True):
-            first = filled[terms]
-            placed.append(first)
-            place = range_indexes(first, counts)
-            filled[terms] += counts
-            docs[place] = part.docs.astype(np.int64) + offset
-            tfs[place] = part.tfs
-        yield from packed_arrays(f"{name}.docs", doc_gaps(starts, docs)).items()
-        del docs
-        pos_starts = _starts(tfs)
-        yield from packed_arrays(f"{name}.tfs", tfs - 1).items()
-        yield f"{name}.pos_starts", compact(pos_starts[starts])
-        gaps = np.empty(int(pos_starts[-1]), np.uint32)
-        for (_, counts), first, part in zip(firsts, placed, sliced(name), strict=True):
-            place = range_indexes(first, counts)
-            part_tfs = part.tfs.astype(np.int64)
-            gaps[range_indexes(pos_starts[place], part_tfs)] = part.position_gaps
-        del pos_starts, tfs
-        yield from packed_arrays(f"{name}.positions", gaps).items()
-        del gaps
-        parts = list(sliced(name))
-        yield f"{name}.lengths", np.concatenate([p.lengths for p in parts])
-        words = WordList.of(chain.from_iterable(p.words for p in parts))
-        yield from words.arrays(f"{name}.words").items()
-        yield f"{name}.totals", np.concatenate([p.totals for p in parts])
-        del parts
+    per_range = [(s.keys.copy(), s.counts.copy()) for s in sliced()]
+    keys = np.unique(np.concatenate([k for k, _ in per_range]))
+    total = np.zeros(len(keys), np.int64)
+    firsts = []  # per range: its terms' numbers in the result, and posting counts
+    for part_keys, counts in per_range:
+        terms = np.searchsorted(keys, part_keys)
+        total[terms] += counts
+        firsts.append((terms, counts))
+    del per_range
+    starts = _starts(total)
+    yield f"{name}.keys", keys
+    yield f"{name}.starts", compact(starts)
+    filled = starts[:-1].copy()
+    # 32 bits: a group's documents, tfs and positions fit, in half the memory.
+    docs = np.empty(int(starts[-1]), np.int32)
+    tfs = np.empty(int(starts[-1]), np.int32)
+    placed = []  # per range: where its terms' postings begin in the result
+    for (terms, counts), offset, part in zip(firsts, offsets[:-1], sliced(), strict=True):
+        first = filled[terms]
+        placed.append(first)
+        place = range_indexes(first, counts)
+        filled[terms] += counts
+        docs[place] = part.docs.astype(np.int64) + offset
+        tfs[place] = part.tfs
+    yield from packed_arrays(f"{name}.docs", doc_gaps(starts, docs)).items()
+    del docs
+    tfs -= 1  # stored less one, without a copy
+    yield from packed_arrays(f"{name}.tfs", tfs).items()
+    tfs += 1
+    # Where each posting's positions begin, in 32 bits while they fit (a group's are
+    # tens of millions): with the positions, the largest arrays a join holds.
+    wide = tfs.sum(dtype=np.int64) >= 1 << 32
+    pos_starts = np.zeros(len(tfs) + 1, np.int64 if wide else np.uint32)
+    np.cumsum(tfs if wide else tfs.view(np.uint32), dtype=pos_starts.dtype, out=pos_starts[1:])
+    del tfs
+    yield f"{name}.pos_starts", compact(pos_starts[starts])
+    gaps = np.empty(int(pos_starts[-1]), np.uint32)
+    for (_, counts), first, part in zip(firsts, placed, sliced(), strict=True):
+        place = range_indexes(first, counts)
+        part_tfs = part.tfs.astype(np.int64)
+        gaps[range_indexes(pos_starts[place], part_tfs)] = part.position_gaps
+    del pos_starts
+    yield from packed_arrays(f"{name}.positions", gaps).items()
+    del gaps
+    lengths, totals = [], []
+
+    def words() -> Iterator[bytes]:
+        """Each range's words, its lengths and totals kept: one file mapped at a time."""
+        for part in sliced():
+            lengths.append(np.array(part.lengths))
+            totals.append(np.array(part.totals))
+            yield from part.words
+
+    words_arrays = WordList.of(words()).arrays(f"{name}.words")
+    yield f"{name}.lengths", np.concatenate(lengths)
+    yield from words_arrays.items()
+    yield f"{name}.totals", np.concatenate(totals)
+
+
+def _merge_articles(
+    ranges: list[PostingsRange], offsets: list[int]
+) -> Iterator[tuple[str, np.ndarray]]:
     ends = []
     for r, offset in zip(ranges, offsets, strict=False):
         own = read_arrays(r.path)[SEGMENT_ENDS]

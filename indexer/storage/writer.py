@@ -145,19 +145,22 @@ def _exit_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
+def _worker_pool(jobs: int) -> ProcessPoolExecutor:
+    """`jobs` worker processes, which exit if this process dies."""
+    return ProcessPoolExecutor(
+        jobs,
+        mp_context=multiprocessing.get_context("forkserver"),
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
+    )
+
+
 class _SegmentQueue:
     """Batches of articles turned into segments, in worker processes when `jobs` > 1."""
 
     def __init__(self, index_dir: Path, jobs: int) -> None:
         self.index_dir = str(index_dir)
-        self.executor: ProcessPoolExecutor | None = None
-        if jobs > 1:
-            self.executor = ProcessPoolExecutor(
-                jobs,
-                mp_context=multiprocessing.get_context("forkserver"),
-                initializer=_exit_with_parent,
-                initargs=(os.getpid(),),
-            )
+        self.executor = _worker_pool(jobs) if jobs > 1 else None
         self.max_pending = max(1, jobs) * 2
         self.pending: list[tuple[Future, int]] = []
         self.done: list[Segment] = []
@@ -649,7 +652,7 @@ def _write_run(
             queue.close()
     summary.articles_total = store.article_count(ix)
     segments = ix._segments()  # from the table of contents: no reader of each opened
-    join_segments(index_dir, segments)
+    _join(index_dir, segments, (jobs or os.cpu_count() or 1) if big else 1)
     # Groups recorded for another generation were left by a run killed before it wrote
     # them: they are computed again even when this run changed nothing.
     generation, started_with = run.started
@@ -661,6 +664,16 @@ def _write_run(
         added = None if summary.articles_removed else (generation, set(run.ids_seen))
         write_groups(ix, index_dir, live_articles(index_dir, segments), added)
     return summary
+
+
+def _join(index_dir: Path, segments: list[Segment], jobs: int) -> None:
+    """Join the segments' postings (`join_segments`), with a new worker when there are
+    cores to spare: the indexing ones hold their vocabularies."""
+    if jobs < 2:
+        join_segments(index_dir, segments)
+        return
+    with _worker_pool(1) as pool:
+        join_segments(index_dir, segments, pool)
 
 
 def _abandon(writer: SegmentWriter) -> None:
