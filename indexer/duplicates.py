@@ -285,10 +285,20 @@ def group(
 
 def url_keys(urls: Iterable[str]) -> np.ndarray:
     """Each URL as grouping compares them (trimmed, without its final slash, in lower
-    case) and as a number, 0 for none: two URLs share one at 2⁻⁶⁴ odds. (Python's string
-    hash: the numbers hold within one process, as grouping does.)"""
-    keys = (url.strip().rstrip("/").lower() for url in urls)
-    return np.fromiter(((hash(key) or 1) if key else 0 for key in keys), np.int64)
+    case) as a 64-bit number (BLAKE2b), 0 for none: two URLs share one at 2⁻⁶⁴ odds.
+    Indexing keeps each article's (`docvalues`), so grouping reads no URL.
+
+    >>> keys = url_keys(["https://a.example/x/", " HTTPS://A.example/x", "", "https://b"])
+    >>> bool(keys[0] == keys[1] != keys[3]), int(keys[2])
+    (True, 0)
+    """
+    keys = [url.strip().rstrip("/").lower() for url in urls]
+    digests = b"".join(blake2b(key.encode("utf-8"), digest_size=8).digest() for key in keys)
+    found = np.frombuffer(digests, "<i8").copy()
+    named = np.fromiter(map(bool, keys), bool, len(keys))
+    found[named & (found == 0)] = 1  # 0 is no URL
+    found[~named] = 0
+    return found
 
 
 # What grouping reads of each live article: id, signature, URL, day number (-1 for an

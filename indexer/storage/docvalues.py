@@ -12,6 +12,8 @@ The texts a hit shows are kept beside them too (`indexer.storage.texts`).
   hashes of 0), read by the grouping after each run (from Whoosh's stored fields that
   took seconds); a void dtype, as numpy's bytes dtype would drop a signature's trailing
   zero bytes;
+- `doc.url_key`: the URL as grouping compares them (`duplicates.url_keys`), 0 for none,
+  so that grouping after each run reads no URL;
 - `<field>.names`: the field's distinct values, UTF-8, sorted; `<field>.codes`: each
   article's value as an index into them, -1 for none.
 
@@ -28,10 +30,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from arshif.indexer.duplicates import SIGNATURE_BYTES
+from arshif.indexer.duplicates import SIGNATURE_BYTES, url_keys
 
 VALUE_FIELDS = ("source", "category")
-DAY, SIGNATURES = "doc.day", "doc.minhash"
+DAY, SIGNATURES, URL_KEYS = "doc.day", "doc.minhash", "doc.url_key"
 
 
 class DocValuesCollector:
@@ -39,11 +41,14 @@ class DocValuesCollector:
 
     def __init__(self) -> None:
         self.days: list[int] = []
+        self.urls: list[str] = []
         self.values: dict[str, list[str]] = {name: [] for name in VALUE_FIELDS}
 
     def add(self, fields: Mapping[str, object]) -> None:
         date = fields.get("date")
         self.days.append(date.toordinal() if isinstance(date, dt.date) else -1)
+        url = fields.get("url")
+        self.urls.append(url if isinstance(url, str) else "")
         for name, values in self.values.items():
             value = fields.get(name)
             values.append(value if isinstance(value, str) else "")
@@ -53,6 +58,7 @@ class DocValuesCollector:
         arrays = {
             DAY: np.array(self.days, np.int32),
             SIGNATURES: signatures.view(_SIGNATURE).reshape(len(signatures)),
+            URL_KEYS: url_keys(self.urls),
         }
         for name, values in self.values.items():
             encoded = np.array([v.encode("utf-8") for v in values], dtype=bytes)
@@ -73,6 +79,7 @@ class DocValues:
     names: dict[str, np.ndarray]
     codes: dict[str, np.ndarray]
     signatures: np.ndarray
+    url_keys: np.ndarray
 
 
 _SIGNATURE = np.dtype(f"V{SIGNATURE_BYTES}")
@@ -92,7 +99,7 @@ def stored_values(values: DocValues, docnum: int) -> dict[str, object]:
     >>> names = {"source": np.array([b"BBC"]), "category": np.array([], "S1")}
     >>> day = np.array([dt.date(2018, 11, 14).toordinal()])
     >>> values = DocValues(day, names, {"source": np.array([0]), "category": np.array([-1])},
-    ...                    np.array([b""], "V1"))
+    ...                    np.array([b""], "V1"), np.zeros(1, np.int64))
     >>> stored_values(values, 0)
     {'date': datetime.datetime(2018, 11, 14, 0, 0), 'source': 'BBC'}
     """
@@ -113,6 +120,7 @@ def read_doc_values(arrays: Mapping[str, np.ndarray]) -> DocValues:
         {name: arrays[f"{name}.names"] for name in VALUE_FIELDS},
         {name: arrays[f"{name}.codes"] for name in VALUE_FIELDS},
         arrays[SIGNATURES],
+        arrays[URL_KEYS],
     )
 
 
@@ -123,6 +131,7 @@ def slice_doc_values(values: DocValues, first: int, end: int) -> DocValues:
         values.names,
         {name: codes[first:end] for name, codes in values.codes.items()},
         values.signatures[first:end],
+        values.url_keys[first:end],
     )
 
 
@@ -130,10 +139,11 @@ def join_doc_values(parts: Iterable[DocValues]) -> DocValues:
     """The values of consecutive files' articles (one file at least) as one, each
     field's names united.
 
-    >>> sigs = np.array([b"a", b"", b"b"], "V1")
-    >>> a = DocValues(np.array([1]), {"s": np.array([b"x"])}, {"s": np.array([0])}, sigs[:1])
+    >>> sigs, urls = np.array([b"a", b"", b"b"], "V1"), np.array([7, 0, 9])
+    >>> a = DocValues(np.array([1]), {"s": np.array([b"x"])}, {"s": np.array([0])}, sigs[:1],
+    ...               urls[:1])
     >>> b = DocValues(np.array([2, 3]), {"s": np.array([b"w"])}, {"s": np.array([0, -1])},
-    ...               sigs[1:])
+    ...               sigs[1:], urls[1:])
     >>> joined = join_doc_values([a, b])
     >>> joined.days.tolist(), joined.names["s"].tolist(), joined.codes["s"].tolist()
     ([1, 2, 3], [b'w', b'x'], [1, 0, -1])
@@ -153,11 +163,12 @@ def join_doc_values(parts: Iterable[DocValues]) -> DocValues:
         names[name], codes[name] = united, np.concatenate(pieces)
     days = np.concatenate([np.full(0, -1, np.int32)] + [p.days for p in parts])
     signatures = np.concatenate([p.signatures for p in parts])
-    return DocValues(days.astype(np.int32), names, codes, signatures)
+    urls = np.concatenate([p.url_keys for p in parts])
+    return DocValues(days.astype(np.int32), names, codes, signatures, urls)
 
 
 def doc_values_arrays(values: DocValues) -> dict[str, np.ndarray]:
-    arrays = {DAY: values.days, SIGNATURES: values.signatures}
+    arrays = {DAY: values.days, SIGNATURES: values.signatures, URL_KEYS: values.url_keys}
     for name in VALUE_FIELDS:
         arrays[f"{name}.names"] = values.names[name]
         arrays[f"{name}.codes"] = values.codes[name]

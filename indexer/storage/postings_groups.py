@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from whoosh.codec.base import Segment
 
-from arshif.indexer.duplicates import BANDS, Articles, url_keys
+from arshif.indexer.duplicates import BANDS, Articles
 from arshif.indexer.storage import stops
 from arshif.indexer.storage.arrayfile import concatenate_arrays, read_arrays, write_arrays
 from arshif.indexer.storage.docvalues import DocValues, read_doc_values
@@ -294,13 +294,13 @@ def live_articles(folder: Path, segments: list[Segment]) -> Articles:
         texts, values = Texts(arrays), read_doc_values(arrays)
         first, end = place.first, place.end
         kept = np.flatnonzero(live[docnum : docnum + end - first])
-        ids, urls = texts.raw_texts("id", first, end), texts.raw_texts("url", first, end)
+        ids = texts.raw_texts("id", first, end)
         signatures = np.ascontiguousarray(values.signatures[first:end]).view("<u8")
         parts.append(
             Articles(
                 [ids[at] for at in kept.tolist()],
                 signatures.reshape(-1, BANDS)[kept],
-                url_keys(urls[at] for at in kept.tolist()),
+                values.url_keys[first:end][kept].astype(np.int64),
                 values.days[first:end][kept].astype(np.int64),
                 kept + docnum,
             )

@@ -49,7 +49,8 @@ from arshif.indexer.article import Article
 # 17: URLs not indexed by Whoosh: `url:` answered from arshif's texts.
 # 18: dates not indexed by Whoosh either: answered from the arrays (`search.unindexed`).
 # 19: a shingle's hash made of its two words' hashes, not hashed as a string: every
-#     signature of a segment computed at once (`duplicates.signatures`).
+#     signature of a segment computed at once (`duplicates.signatures`); each article's
+#     URL key kept with its values (`doc.url_key`), so grouping reads no URL.
 SCHEMA_VERSION = 19
 
 # Fields of the schema Whoosh is never given (the parser still reads them).
