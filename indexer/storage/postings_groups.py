@@ -8,6 +8,9 @@ segments they hold and each one's article count; the segments' own files are del
 when the run ends well (`indexer.storage.journal`), so no postings stay on disk twice.
 Groups are kept as a log-structured merge keeps them (`plan_groups`): a later run joins
 its segments with the last groups only while these are not much larger.
+A large join is written in two processes, each of its parts (`JOIN_PARTS`: each field's
+postings, the articles' values and texts) on its own, then put together
+(`arrayfile.concatenate_arrays`).
 
 A segment's articles are in its own file while it has one (`postings_path`), else in the
 group listing it, after those of the segments listed before it. A reader reads the
