@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -698,6 +699,29 @@ def test_a_join_made_in_parts_by_workers_is_the_join_made_whole(
         for key, array in expected.items():
             assert found[key].dtype == array.dtype and np.array_equal(found[key], array), key
     assert not list(in_parts.glob("*.tmp"))
+
+
+def test_a_join_of_a_large_group_is_written_by_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two processes would each hold a field's postings of a large group: a join holding
+    one larger than `PARALLEL_JOIN_MAX` articles asks no worker."""
+
+    class NoWorkers(ThreadPoolExecutor):
+        def submit(self, *args: Any, **kwargs: Any) -> Any:
+            raise AssertionError("a worker was asked")
+
+    monkeypatch.setattr(postings_groups, "GROUP_ARTICLES", 1)  # nothing joined yet
+    _, index_dir = index_in_runs(tmp_path, ("txt", "jsonl"))
+    monkeypatch.setattr(postings_groups, "GROUP_ARTICLES", 1000)
+    monkeypatch.setattr(postings_groups, "PARALLEL_JOIN_ARTICLES", 0)
+    monkeypatch.setattr(postings_groups, "PARALLEL_JOIN_MAX", 5)
+    segments = whoosh_index.open_dir(str(index_dir))._segments()
+    assert sum(s.doc_count_all() for s in segments) > 5
+    with NoWorkers() as pool:
+        postings_groups.join_segments(index_dir, segments, pool)
+    (name,) = postings_groups.recorded_files(index_dir)
+    verify_arrays(index_dir / name)
 
 
 def test_putting_parts_together_refuses_a_damaged_part(tmp_path: Path) -> None:

@@ -51,15 +51,19 @@ from arshif.indexer.storage.postings import (
 )
 from arshif.indexer.storage.texts import Texts
 
-# A query pays a binary search and a slice per group, field and word: one group for
-# 43,000 articles answers short queries ~15% faster than five. Joining holds one field's
-# postings of the group in memory.
-GROUP_ARTICLES = 50_000
+# A query pays a binary search and a slice per group, field and word, and decodes a
+# rare word's postings once per group: one group for 43,000 articles answers short
+# queries ~15% faster than five; on the ×10 archive, groups of 100,000 (five files, not
+# nine of 50,000) answer dev questions in 11.8 ms at p50, not 15.4. Joining holds one
+# field's postings of the group in memory.
+GROUP_ARTICLES = 100_000
 # Articles to join from which the parts of the files (`JOIN_PARTS`) are made in two
 # processes at once: starting a worker costs a few tenths of a second; joining 41,686
-# articles in one process took 3 seconds, the ×10 archive 30, while the other core
-# idled.
+# articles in one process took 3 seconds, while the other core idled. Not for a group
+# larger than `PARALLEL_JOIN_MAX`: two processes would hold two fields' postings of it
+# (two of 50,000 articles took the ×10 indexing to 683 MB with a third process idle).
 PARALLEL_JOIN_ARTICLES = 20_000
+PARALLEL_JOIN_MAX = 60_000
 # A group is joined with the one before it when it holds at least 1/JOIN_RATIO as many
 # articles (`plan_groups`): adding 1% to the ×10 archive joined 4,158 articles with the
 # 18,624 of its last group again, a fifth of the run.
@@ -209,13 +213,13 @@ class _Join(NamedTuple):
 
 
 def _write_joins(joins: list[_Join], pool: Executor | None) -> None:
-    """Write each join's file: whole, in this process, when the joins are small; else
-    each of its parts on its own (`write_join_part`), the exact forms' (the largest:
-    most words) in a worker of `pool` while this process writes the others, then put
-    together. Two processes, not three: this one would otherwise wait, holding what
-    the run read."""
-    articles = sum(r.end - r.first for join in joins for r in join.ranges)
-    if pool is None or articles < PARALLEL_JOIN_ARTICLES:
+    """Write each join's file: whole, in this process, when the joins are small or one
+    is large (`PARALLEL_JOIN_MAX`); else each of its parts on its own
+    (`write_join_part`), the exact forms' (the largest: most words) in a worker of
+    `pool` while this process writes the others, then put together. Two processes, not
+    three: this one would otherwise wait, holding what the run read."""
+    sizes = [sum(r.end - r.first for r in join.ranges) for join in joins]
+    if pool is None or sum(sizes) < PARALLEL_JOIN_ARTICLES or max(sizes) > PARALLEL_JOIN_MAX:
         for join in joins:
             write_arrays(join.path, merge_postings(join.ranges))
             if join.grouped:
