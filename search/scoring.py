@@ -151,9 +151,7 @@ class ArrayIndex:
             for name in FIELDS
         }
         # Every field's length summed over the articles (deleted ones too, as Whoosh).
-        self.total_length = {
-            name: sum(p.total(name) for p in self.parts) for name in FIELDS
-        }
+        self.total_length = {name: sum(p.total(name) for p in self.parts) for name in FIELDS}
         self.average_length = {
             name: (total / self.doc_count if self.doc_count else 0) or 1
             for name, total in self.total_length.items()
@@ -358,17 +356,14 @@ class _TermPostings:
         """The term's weights summed over its postings (Whoosh's collection frequency)."""
         return sum(float(p.term_tfs(t, a, b).sum()) for _, p, t, a, b in self.ranges)
 
-    def _own_docs(self) -> list[np.ndarray]:
-        """Each range's documents in its file's numbering."""
-        return [p.term_docs(term, a, b) for _, p, term, a, b in self.ranges]
-
     def docs_and_weights(self) -> tuple[np.ndarray, np.ndarray]:
         if not self.ranges:
             return np.zeros(0, np.int64), np.zeros(0)
-        docs = np.concatenate([docs.astype(np.int64) + (part.offset - part.first)
-                               for (part, *_), docs in zip(self.ranges, self._own_docs(),
-                                                           strict=True)])  # fmt: skip
-        weights = np.concatenate([p.term_tfs(t, a, b) for _, p, t, a, b in self.ranges])
+        found = [(part, p.term_postings(t, a, b)) for part, p, t, a, b in self.ranges]
+        docs = np.concatenate(
+            [d.astype(np.int64) + (part.offset - part.first) for part, (d, _) in found]
+        )
+        weights = np.concatenate([tfs for _, (_, tfs) in found])
         return docs, weights.astype(np.float64)
 
     def position_keys(self, among: np.ndarray) -> np.ndarray:

@@ -391,6 +391,13 @@ class FieldPostings:
         first = int(self.starts[term])
         return self._term_postings(term)[1][start - first : end - first]
 
+    def term_postings(self, term: int, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+        """`term_docs` and `term_tfs` at once: a term with few postings is not kept
+        decoded, and asking for each apart decoded it twice."""
+        first = int(self.starts[term])
+        docs, tfs = self._term_postings(term)
+        return docs[start - first : end - first], tfs[start - first : end - first]
+
     def _term_postings(self, term: int) -> tuple[np.ndarray, np.ndarray]:
         """The term's documents (decoded from its first posting on) and frequencies."""
         # The store may be shared by every field of an opened index's files, all living
