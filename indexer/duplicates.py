@@ -301,11 +301,6 @@ def url_keys(urls: Iterable[str]) -> np.ndarray:
     return found
 
 
-# What grouping reads of each live article: id, signature, URL, day number (-1 for an
-# undated article) and document number.
-ArticleRow = tuple[str, bytes, str, int, int]
-
-
 @dataclass
 class Articles:
     """What grouping reads of the live articles, as columns in document order: an
@@ -316,18 +311,6 @@ class Articles:
     urls: np.ndarray  # `url_keys`
     days: np.ndarray  # day numbers, -1 for undated
     docnums: np.ndarray
-
-    @classmethod
-    def of(cls, rows: Iterable[ArticleRow]) -> Articles:
-        ids, signatures, urls, days, docnums = list(zip(*rows, strict=True)) or [()] * 5
-        data = b"".join(sig or bytes(SIGNATURE_BYTES) for sig in signatures)
-        return cls(
-            list(ids),
-            np.frombuffer(data, "<u8").reshape(-1, BANDS),
-            url_keys(urls),
-            np.array(days, np.int64),
-            np.array(docnums, np.int64),
-        )
 
     @classmethod
     def join(cls, parts: list[Articles]) -> Articles:
@@ -474,12 +457,6 @@ def _regroup(order: _Order, added: set[str], recorded: list[list[str]]) -> np.nd
     return order.leaders(grouping.result(), leaders)
 
 
-def compute_groups(articles: Articles) -> list[list[str]]:
-    """The groups of these articles: lists of ids, the leader (earliest article) first."""
-    order = _Order(articles)
-    return order.groups(_group_all(order))[0]
-
-
 def write_groups(
     ix: Any, index_dir: Path, articles: Articles, added: tuple[int, set[str]] | None = None
 ) -> int:
@@ -495,9 +472,10 @@ def write_groups(
     """
     order = _Order(articles)
     leaders = None
-    recorded = _recorded_groups(index_dir) if added is not None else {}
-    if added is not None and recorded.get("generation") == added[0]:
-        leaders = _regroup(order, added[1], recorded.get("groups", []))
+    if added is not None:
+        recorded = _recorded_groups(index_dir)
+        if recorded.get("generation") == added[0]:
+            leaders = _regroup(order, added[1], recorded.get("groups", []))
     if leaders is None:
         leaders = _group_all(order)
     groups, docnums = order.groups(leaders)

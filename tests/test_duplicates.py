@@ -20,12 +20,9 @@ from arshif.indexer.duplicates import (
     BAND_ROWS,
     BINS,
     SIGNATURE_BYTES,
-    ArticleRow,
-    Articles,
     _group_all,
     _Order,
     _regroup,
-    compute_groups,
     group,
     shingle_words,
     signature,
@@ -39,7 +36,7 @@ from arshif.indexer.storage.postings_groups import live_articles
 from arshif.search.filters import name_key, split_query
 from arshif.search.suggest import edits1
 from arshif.search.variants import skeleton, vowel_edits
-from tests.conftest import DATA, corpus_path
+from tests.conftest import DATA, ArticleRow, all_groups, articles_of, corpus_path
 
 LEAD = (
     "خفض صندوق النقد الدولي توقعاته لنمو اقتصادات منطقة الشرق الأوسط وشمال أفريقيا خلال "
@@ -116,7 +113,7 @@ def synthetic_rows(seed: int, count: int) -> list[ArticleRow]:
 
 def recorded_groups(rows: list[ArticleRow], keep: np.ndarray) -> list[list[str]]:
     """The groups of the articles `keep` marks, as a run before the others would record."""
-    return compute_groups(Articles.of(row for row, kept in zip(rows, keep, strict=True) if kept))
+    return all_groups(articles_of(row for row, kept in zip(rows, keep, strict=True) if kept))
 
 
 def added_ids(rows: list[ArticleRow], added: np.ndarray) -> set[str]:
@@ -129,7 +126,7 @@ def test_grouping_only_the_articles_added_finds_what_grouping_all_finds(
     seed: int, count: int, share: float
 ) -> None:
     rows = synthetic_rows(seed, count)
-    order = _Order(Articles.of(rows))
+    order = _Order(articles_of(rows))
     everything = order.groups(_group_all(order))
     rng = random.Random(seed)
     added = np.array([rng.random() < share for _ in range(count)])
@@ -163,8 +160,8 @@ URL = "https://news.example/1"
 def test_an_article_added_before_one_it_changes_is_grouped_with_all(
     recorded: ArticleRow, added: ArticleRow
 ) -> None:
-    order = _Order(Articles.of([recorded, added]))
-    assert compute_groups(Articles.of([recorded])) == []
+    order = _Order(articles_of([recorded, added]))
+    assert all_groups(articles_of([recorded])) == []
     assert _regroup(order, {"new"}, []) is None
     assert order.groups(_group_all(order))[0] == [["new", "old"]]
 
@@ -174,7 +171,7 @@ def test_an_article_added_before_one_it_changes_is_grouped_with_all(
 def test_articles_sharing_nothing_are_left_out_of_grouping_and_change_nothing(
     seed: int, count: int
 ) -> None:
-    order = _Order(Articles.of(synthetic_rows(seed, count)))
+    order = _Order(articles_of(synthetic_rows(seed, count)))
     every_one = group(
         ((row, order.signature(row)) for row in range(count)),
         {row: url for row in range(count) if (url := order.url(row))},
@@ -257,7 +254,7 @@ def test_groups_on_the_sample_index(tmp_path) -> None:  # type: ignore[no-untype
     result = CliRunner().invoke(main, ["index", "--index", str(tmp_path / "ix"), str(DATA)])
     assert result.exit_code == 0, result.output
     segments = whoosh_index.open_dir(str(tmp_path / "ix"))._segments()
-    groups = compute_groups(live_articles(tmp_path / "ix", segments))
+    groups = all_groups(live_articles(tmp_path / "ix", segments))
     assert groups == [["ana-2019-04-0602", "manar-2019-04-3150"]]
 
 

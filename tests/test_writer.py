@@ -22,7 +22,7 @@ from arshif.indexer.storage import store, writer
 from arshif.indexer.storage.jsonfiles import read_framed
 from arshif.indexer.storage.postings_groups import live_articles
 from arshif.search.engine import Archive
-from tests.conftest import DATA
+from tests.conftest import DATA, all_groups
 
 TOPICS = ["النفط", "الانتخابات", "المنتخب", "الأمطار", "الذكاء الاصطناعي", "المتحف"]
 
@@ -273,7 +273,7 @@ def test_a_run_that_only_adds_articles_groups_only_those_and_finds_what_grouping
     assert regrouped and regrouped[0] is not None
     recorded = json.loads(read_framed(index_dir / GROUPS_FILE))
     segments = store.open_index(index_dir)._segments()
-    everything = duplicates.compute_groups(live_articles(index_dir, segments))
+    everything = all_groups(live_articles(index_dir, segments))
     assert recorded["groups"] == everything
     assert ["ana-2019-04-0602", "manar-2019-04-3150", "copy-1", "copy-2"] in everything
     assert not any("own-story" in ids for ids in everything)

@@ -638,7 +638,8 @@ def _write_run(
             if task.known or (run.replace_ids and not run.files_listed):
                 run.remove_file(str(task.path))
         big = sum(t.size for t in tasks) >= PARALLEL_MIN_BYTES
-        queue = _SegmentQueue(index_dir, (jobs or os.cpu_count() or 1) if big else 1)
+        workers = (jobs or os.cpu_count() or 1) if big else 1
+        queue = _SegmentQueue(index_dir, workers)
         boilerplate = BoilerplateDetector.load(index_dir)
         boilerplate.observe_files([(task.path, task.id_base) for task in tasks], queue.map)
         _index_files(run, tasks, queue, on_progress, commit_every, boilerplate, pdf_pages)
@@ -652,7 +653,7 @@ def _write_run(
             queue.close()
     summary.articles_total = store.article_count(ix)
     segments = ix._segments()  # from the table of contents: no reader of each opened
-    _join(index_dir, segments, (jobs or os.cpu_count() or 1) if big else 1)
+    _join(index_dir, segments, workers)
     # Groups recorded for another generation were left by a run killed before it wrote
     # them: they are computed again even when this run changed nothing.
     generation, started_with = run.started
