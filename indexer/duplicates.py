@@ -39,7 +39,7 @@ from arshif.indexer.analysis.normalize import normalize
 from arshif.indexer.analysis.stopwords import stopwords
 from arshif.indexer.storage import stops
 from arshif.indexer.storage.jsonfiles import read_json, write_json
-from arshif.indexer.storage.sorted_sets import members
+from arshif.indexer.storage.sorted_sets import members, stable_order
 
 GROUPS_FILE = "groups.json"
 GROUPS_VERSION = 1
@@ -76,6 +76,8 @@ Doc = TypeVar("Doc", bound=Hashable)
 # (the analyzer's tokenizer does the same with offsets, at three times the cost).
 _IN_WORD = re.compile(f"[{chars.ARABIC_MARKS}{chars.INVISIBLE}]")
 _WORD = re.compile(r"[^\W_]+")
+# What `_IN_WORD` drops that `str.isalnum` takes for a letter (the rest are marks).
+_LETTERS_IN_WORD = chars.TATWEEL
 
 
 def shingle_words(text: str) -> list[str]:
@@ -88,11 +90,27 @@ def shingle_words(text: str) -> list[str]:
     return [n for n in map(normalize, _WORD.findall(_IN_WORD.sub("", text))) if n not in stop]
 
 
+def word_shingle_words(word: str, normalized: str) -> list[str]:
+    """`shingle_words(word)` for one word whose normalized form is known: a word of
+    letters and digits only (most are) has that form as its one shingle word.
+
+    >>> word_shingle_words("النقد", "النقد"), word_shingle_words("في", "في")
+    (['النقد'], [])
+    """
+    if word.isalnum() and _LETTERS_IN_WORD not in word:
+        return [] if normalized in stopwords() else [normalized]
+    return shingle_words(word)
+
+
 def word_hashes(words: Iterable[str]) -> np.ndarray:
-    """Each word's 64-bit hash (BLAKE2b): a shingle's hash is made of its two words'
+    """Each word's 64-bit hash (`word_hash`), as an array."""
+    return np.fromiter(map(word_hash, words), np.uint64)
+
+
+def word_hash(word: str) -> int:
+    """A word's 64-bit hash (BLAKE2b): a shingle's hash is made of its two words'
     (`shingle_hashes`), so a word is hashed once however many shingles hold it."""
-    digests = b"".join(blake2b(w.encode("utf-8"), digest_size=8).digest() for w in words)
-    return np.frombuffer(digests, "<u8")
+    return int.from_bytes(blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
 
 
 def shingle_hashes(first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -119,7 +137,8 @@ def signatures(hashes: np.ndarray, docs: np.ndarray, count: int) -> np.ndarray:
     pair = docs[1:] == docs[:-1]
     doc = docs[1:][pair].astype(np.int64)
     grams = shingle_hashes(hashes[:-1][pair], hashes[1:][pair])
-    order = np.lexsort((grams, doc))
+    by_gram = np.argsort(grams)  # then stably by text (a radix sort): by text, then gram
+    order = by_gram[stable_order(doc[by_gram], count)]
     doc, grams = doc[order], grams[order]
     distinct = np.ones(len(grams), bool)
     distinct[1:] = (doc[1:] != doc[:-1]) | (grams[1:] != grams[:-1])

@@ -16,7 +16,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from arshif.indexer.analysis.analyzer import analyze_word
+from arshif.indexer.analysis.tokenize import word_list
 from arshif.indexer.duplicates import (
+    _IN_WORD,
+    _LETTERS_IN_WORD,
     BAND_ROWS,
     BINS,
     SIGNATURE_BYTES,
@@ -28,6 +32,7 @@ from arshif.indexer.duplicates import (
     signature,
     signature_bytes,
     similarity,
+    word_shingle_words,
 )
 from arshif.indexer.storage.arrayfile import read_arrays, write_arrays
 from arshif.indexer.storage.collect import SegmentPostings, Vocabulary
@@ -341,6 +346,23 @@ _PIECES = ["3.5", "٣٫٥", "1,000", "م", "في", "قال", "الدَّوْلِ
 _BETWEEN = [" ", "", ".", "،", "\n"]
 # Enough shingles for a signature whatever follows.
 _WIRE_STORY = "خفض صندوق النقد الدولي توقعاته لنمو اقتصادات منطقة الشرق الأوسط وشمال أفريقيا "
+
+
+def test_tatweel_is_the_one_letter_shingle_words_drop_inside_words() -> None:
+    """`word_shingle_words` checks a word for tatweel only: of the characters dropped
+    inside words, the others are no letters or digits to `str.isalnum`."""
+    dropped = [chr(c) for c in range(0x110000) if _IN_WORD.match(chr(c))]
+    assert [ch for ch in dropped if ch.isalnum()] == [_LETTERS_IN_WORD]
+
+
+@given(st.lists(st.sampled_from([*"قالدوِيّـًٰىةأإ٣3x_ .،\u200c\u200f", "في "]), max_size=40))
+def test_a_words_shingle_words_come_from_its_normalized_form_as_from_its_text(
+    pieces: list[str],
+) -> None:
+    """A worker takes a word's shingle words from the form it normalized (a word of
+    letters and digits), else from the word: the same as `shingle_words` finds."""
+    for word in word_list("".join(pieces)):
+        assert word_shingle_words(word, analyze_word(word).normalized) == shingle_words(word)
 
 
 @given(st.lists(st.tuples(st.sampled_from(_PIECES), st.sampled_from(_BETWEEN)), max_size=80))

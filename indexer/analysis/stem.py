@@ -30,7 +30,12 @@ _ARTICLE_PREFIXES = (
 )
 _CONJUNCTIONS = "وف"
 _PREPOSITIONS = "لب"
-_TWO_LETTER_SUFFIXES = ("وا", "ها", "ان", "ات", "ون", "ين", "يه")
+# The prefixes of each length, longest first: at most one of each length can match.
+_PREFIXES_BY_SIZE = tuple(
+    (size, frozenset(p for p in _ARTICLE_PREFIXES if len(p) == size)) for size in (4, 3, 2)
+)
+_TWO_LETTER_SUFFIXES = frozenset(("وا", "ها", "ان", "ات", "ون", "ين", "يه"))
+_ONE_LETTER_SUFFIXES = frozenset("هي")
 _MIN_REMAINDER = 3
 
 
@@ -57,20 +62,20 @@ def _is_arabic(word: str) -> bool:
 
 
 def _strip_article(word: str) -> tuple[str, bool]:
-    for prefix in _ARTICLE_PREFIXES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
-            return word[len(prefix) :], True
+    """The word without its longest article prefix that leaves two letters, if any."""
+    for size, prefixes in _PREFIXES_BY_SIZE:
+        if word[:size] in prefixes and len(word) - size >= 2:
+            return word[size:], True
     return word, False
 
 
 def _strip_suffix(word: str) -> str:
     """Remove one suffix, or return the word unchanged."""
-    for suffix in _TWO_LETTER_SUFFIXES:
-        if word.endswith(suffix) and len(word) - 2 >= 3:
-            return word[:-2]
-    if word.endswith("ا") and len(word) - 1 >= 3:
-        return word[:-1]
-    if word.endswith(("ه", "ي")) and len(word) - 1 >= 2:
+    size = len(word)
+    if size >= 5 and word[-2:] in _TWO_LETTER_SUFFIXES:
+        return word[:-2]
+    last = word[-1:]
+    if (last == "ا" and size >= 4) or (last in _ONE_LETTER_SUFFIXES and size >= 3):
         return word[:-1]
     return word
 

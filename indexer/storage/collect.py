@@ -20,9 +20,8 @@ as strings was a fifth of a worker's time.
 
 from __future__ import annotations
 
-import operator
 from array import array
-from itertools import compress, repeat
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
@@ -31,11 +30,23 @@ from arshif.indexer.analysis.analyzer import analyze_word
 from arshif.indexer.analysis.tokenize import word_list, words_may_touch
 from arshif.indexer.duplicates import (
     SIGNATURE_BYTES,
-    shingle_words,
     signature,
     signatures,
-    word_hashes,
+    word_hash,
+    word_shingle_words,
 )
+
+
+class _WordNumbers(dict[str, int]):
+    """Surface word → word number; a word looked up for the first time is learned
+    (`__missing__`), so a text's words are numbered in one C loop, new ones included."""
+
+    def __init__(self, learn: Callable[[str], int]) -> None:
+        super().__init__()
+        self._learn = learn
+
+    def __missing__(self, word: str) -> int:
+        return self._learn(word)
 
 
 class Vocabulary:
@@ -43,7 +54,7 @@ class Vocabulary:
     seen (`learn`); terms (exact forms and stems alike) → term numbers."""
 
     def __init__(self) -> None:
-        self.numbers: dict[str, int] = {}
+        self.numbers = _WordNumbers(self.learn)
         self.terms: dict[str, int] = {}
         self.term_bytes: list[bytes] = []  # each term in UTF-8, as word lists keep it
         self.keys = array("Q")  # per term: its stored key, filled in by whoever needs it
@@ -51,7 +62,7 @@ class Vocabulary:
         self.stem_first = array("i")  # per word: where its stems begin in `stems`
         self.stem_count = array("i")  # per word: how many stems it has (0: no terms)
         self.stems = array("i")
-        # per word: its shingle words' hashes (`duplicates.shingle_words`, `word_hashes`)
+        # per word: its shingle words' hashes (`duplicates.shingle_words`, `word_hash`)
         self.shingle_first = array("i")
         self.shingle_count = array("i")
         self.shingle_hashes = array("Q")
@@ -62,29 +73,25 @@ class Vocabulary:
 
     def numbers_of(self, words: list[str]) -> list[int]:
         """The numbers of `words`, learning the new ones."""
-        found = list(map(self.numbers.get, words))  # one C loop: most are known
-        if None not in found:
-            return found  # type: ignore[return-value]
-        # The new ones, in order, each once, picked out without a Python loop over all.
-        for word in dict.fromkeys(compress(words, map(operator.is_, found, repeat(None)))):
-            self.learn(word)
         return list(map(self.numbers.__getitem__, words))
 
-    def learn(self, word: str) -> None:
+    def learn(self, word: str) -> int:
+        """Analyze a new word; its number."""
         analysis = analyze_word(word)
-        self.numbers[word] = len(self.exact)
-        pieces = shingle_words(word)
+        number = self.numbers[word] = len(self.exact)
+        pieces = word_shingle_words(word, analysis.normalized)
         self.shingle_first.append(len(self.shingle_hashes))
         self.shingle_count.append(len(pieces))
-        self.shingle_hashes.extend(word_hashes(pieces).tolist())
+        self.shingle_hashes.extend(map(word_hash, pieces))
         self.splits.append(len(pieces) > 1)
         self.stem_first.append(len(self.stems))
         self.stem_count.append(len(analysis.terms))
         if not analysis.terms:
             self.exact.append(-1)
-            return
+            return number
         self.exact.append(self.term(analysis.normalized))
-        self.stems.extend(self.term(form) for form in analysis.terms)
+        self.stems.extend(map(self.term, analysis.terms))
+        return number
 
     def term(self, text: str) -> int:
         number = self.terms.get(text)

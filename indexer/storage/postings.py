@@ -76,6 +76,7 @@ from arshif.indexer.storage.docvalues import (
     stored_values,
 )
 from arshif.indexer.storage.schema import TEXT_FIELDS
+from arshif.indexer.storage.sorted_sets import distinct_and_places, stable_order
 from arshif.indexer.storage.texts import Texts, TextsCollector, joined_texts
 from arshif.indexer.storage.wordlist import WordList
 
@@ -122,7 +123,7 @@ def field_arrays(
         raise ValueError(f"two terms of field {name} share a 64-bit key; re-run the index")
     rank = np.empty(len(terms), np.int64)
     rank[by_key] = np.arange(len(terms))
-    order = np.argsort(rank[found.terms], kind="stable")  # by term; documents stay ascending
+    order = stable_order(rank[found.terms], len(terms))  # by term; documents stay ascending
     term_of, doc_of = rank[found.terms][order], found.docs[order]
     new_posting = np.ones(len(order), bool)
     new_posting[1:] = (term_of[1:] != term_of[:-1]) | (doc_of[1:] != doc_of[:-1])
@@ -141,7 +142,7 @@ def field_arrays(
         **packed_arrays(f"{name}.positions", position_gaps(tfs, positions)),
         f"{name}.lengths": stored_lengths(lengths),
         f"{name}.totals": np.array([sum(lengths)], np.float64),
-        **WordList.of(terms).arrays(f"{name}.words"),
+        **WordList.of_distinct(terms).arrays(f"{name}.words"),
     }
 
 
@@ -304,8 +305,8 @@ class PostingsBuilder:
         arrays.update(self.texts.arrays())
         vocabulary = self.words.vocabulary
         for name, found in self.words.fields().items():
-            used, local = np.unique(found.terms, return_inverse=True)
-            terms = [vocabulary.term_bytes[t] for t in used.tolist()]
+            used, local = distinct_and_places(found.terms, len(vocabulary.term_bytes))
+            terms = list(map(vocabulary.term_bytes.__getitem__, used.tolist()))
             local_found = FieldOccurrences(local.reshape(-1), found.docs, found.positions)
             keys = _term_keys(vocabulary)[used]
             arrays.update(field_arrays(name, terms, keys, local_found, self.texts.count))

@@ -40,7 +40,15 @@ class WordList:
     @classmethod
     def of(cls, words: Iterable[bytes]) -> WordList:
         """`words` sorted, each once, the longer than `WORD_BYTES` left out."""
-        kept = sorted({w for w in words if len(w) <= WORD_BYTES})
+        return cls.of_distinct(set(words))
+
+    @classmethod
+    def of_distinct(cls, words: Iterable[bytes]) -> WordList:
+        """`words` (none given twice) sorted, the longer than `WORD_BYTES` left out: a
+        segment's terms are distinct, and a set of them cost a third of the sorting."""
+        kept = sorted(words)
+        if kept and max(map(len, kept)) > WORD_BYTES:
+            kept = [w for w in kept if len(w) <= WORD_BYTES]
         lengths = np.fromiter(map(len, kept), np.int64, len(kept))
         starts = np.concatenate(([0], np.cumsum(lengths)))
         return cls(np.frombuffer(b"".join(kept), np.uint8), _smallest(starts))
