@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import weakref
 from collections import defaultdict
 from pathlib import Path
 
@@ -324,3 +326,17 @@ def test_one_reading_of_an_article_gives_each_fields_own_analysis(title: str, bo
         assert found["text"] == ArabicAnalyzer().positions(text)
         assert found["title"] == ArabicAnalyzer().positions(title)
         assert found["exact"] == ArabicAnalyzer(stemming=False).positions(text)
+
+
+def test_a_forgotten_vocabulary_is_freed_at_once() -> None:
+    """A worker forgets its vocabulary once it is large (`collect.forget_words`): it must
+    go when the last reference does, not wait in a reference cycle for the collector."""
+    vocabulary = Vocabulary()
+    assert vocabulary.numbers_of(["قال", "التحالف", "قال"]) == [0, 1, 0]
+    gone = weakref.ref(vocabulary)
+    gc.disable()
+    try:
+        del vocabulary
+        assert gone() is None
+    finally:
+        gc.enable()

@@ -21,7 +21,6 @@ as strings was a fifth of a worker's time.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
@@ -37,24 +36,16 @@ from arshif.indexer.duplicates import (
 )
 
 
-class _WordNumbers(dict[str, int]):
-    """Surface word → word number; a word looked up for the first time is learned
-    (`__missing__`), so a text's words are numbered in one C loop, new ones included."""
-
-    def __init__(self, learn: Callable[[str], int]) -> None:
-        super().__init__()
-        self._learn = learn
-
-    def __missing__(self, word: str) -> int:
-        return self._learn(word)
-
-
-class Vocabulary:
-    """Surface words → word numbers (`numbers`), each word analyzed once, when first
-    seen (`learn`); terms (exact forms and stems alike) → term numbers."""
+class Vocabulary(dict[str, int]):
+    """Surface words → word numbers, each word analyzed once, when first looked up
+    (`__missing__`: a text's words are numbered in one C loop, new ones included);
+    terms (exact forms and stems alike) → term numbers. The map is the vocabulary
+    itself: a map of its own calling back into the vocabulary was a reference cycle,
+    which kept each vocabulary a worker forgot alive until the cycle collector came by
+    (~46 MB each, several times while indexing the ×10 archive)."""
 
     def __init__(self) -> None:
-        self.numbers = _WordNumbers(self.learn)
+        super().__init__()
         self.terms: dict[str, int] = {}
         self.term_bytes: list[bytes] = []  # each term in UTF-8, as word lists keep it
         self.keys = array("Q")  # per term: its stored key, filled in by whoever needs it
@@ -68,17 +59,14 @@ class Vocabulary:
         self.shingle_hashes = array("Q")
         self.splits = bytearray()  # per word: 1 if it is more than one shingle word (3.5)
 
-    def __len__(self) -> int:
-        return len(self.numbers)
-
     def numbers_of(self, words: list[str]) -> list[int]:
         """The numbers of `words`, learning the new ones."""
-        return list(map(self.numbers.__getitem__, words))
+        return list(map(self.__getitem__, words))
 
-    def learn(self, word: str) -> int:
+    def __missing__(self, word: str) -> int:
         """Analyze a new word; its number."""
         analysis = analyze_word(word)
-        number = self.numbers[word] = len(self.exact)
+        number = self[word] = len(self.exact)
         pieces = word_shingle_words(word, analysis.normalized)
         self.shingle_first.append(len(self.shingle_hashes))
         self.shingle_count.append(len(pieces))

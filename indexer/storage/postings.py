@@ -123,8 +123,9 @@ def field_arrays(
         raise ValueError(f"two terms of field {name} share a 64-bit key; re-run the index")
     rank = np.empty(len(terms), np.int64)
     rank[by_key] = np.arange(len(terms))
-    order = stable_order(rank[found.terms], len(terms))  # by term; documents stay ascending
-    term_of, doc_of = rank[found.terms][order], found.docs[order]
+    ranked = rank[found.terms]
+    order = stable_order(ranked, len(terms))  # by term; documents stay ascending
+    term_of, doc_of = ranked[order], found.docs[order]
     new_posting = np.ones(len(order), bool)
     new_posting[1:] = (term_of[1:] != term_of[:-1]) | (doc_of[1:] != doc_of[:-1])
     firsts = np.flatnonzero(new_posting)

@@ -307,7 +307,7 @@ def live_articles(folder: Path, segments: list[Segment]) -> Articles:
             Articles(
                 [ids[at] for at in kept.tolist()],
                 signatures.reshape(-1, BANDS)[kept],
-                values.url_keys[first:end][kept].astype(np.int64),
+                values.url_keys[first:end][kept],
                 values.days[first:end][kept].astype(np.int64),
                 kept + docnum,
             )
