@@ -40,6 +40,7 @@ from arshif.indexer.analysis.stopwords import stopwords
 from arshif.indexer.storage import stops
 from arshif.indexer.storage.jsonfiles import read_json, write_json
 from arshif.indexer.storage.sorted_sets import members, stable_order
+from arshif.indexer.storage.wordlist import term_key
 
 GROUPS_FILE = "groups.json"
 GROUPS_VERSION = 1
@@ -103,14 +104,10 @@ def word_shingle_words(word: str, normalized: str) -> list[str]:
 
 
 def word_hashes(words: Iterable[str]) -> np.ndarray:
-    """Each word's 64-bit hash (`word_hash`), as an array."""
-    return np.fromiter(map(word_hash, words), np.uint64)
-
-
-def word_hash(word: str) -> int:
-    """A word's 64-bit hash (BLAKE2b): a shingle's hash is made of its two words'
-    (`shingle_hashes`), so a word is hashed once however many shingles hold it."""
-    return int.from_bytes(blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+    """Each word's 64-bit hash, its key as a term (`term_key`), as an array: a
+    shingle's hash is made of its two words' (`shingle_hashes`), so a word is hashed
+    once however many shingles hold it, and indexing hashes it once as a term too."""
+    return np.fromiter(map(term_key, words), np.uint64)
 
 
 def shingle_hashes(first: np.ndarray, second: np.ndarray) -> np.ndarray:

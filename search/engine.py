@@ -354,8 +354,7 @@ class Archive:
         corrections = []
         for report in rare:
             others = [r.terms[-1] for r in held + rare if r is not report]
-            context = corrector.context(others)
-            fix = corrector.correct(report.word, report.normalized, report.terms[-1], context)
+            fix = corrector.correct(report.word, report.normalized, report.terms[-1], others)
             if fix is not None:
                 corrections.append(fix)
         return corrections

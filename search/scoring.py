@@ -47,12 +47,11 @@ from arshif.indexer.storage.postings import (
     FieldPostings,
     postings_of,
     segments_within,
-    term_key,
 )
 from arshif.indexer.storage.postings_groups import live_docs, postings_files, reader_segments
 from arshif.indexer.storage.sorted_sets import members, positions_in
 from arshif.indexer.storage.texts import Texts
-from arshif.indexer.storage.wordlist import WORD_BYTES
+from arshif.indexer.storage.wordlist import WORD_BYTES, term_key
 from arshif.search.query import rewrite_leaves
 from arshif.search.ranking import BM25_B, BM25_K1
 from arshif.search.topk import Ranking
@@ -69,9 +68,11 @@ SPARSE_SHARE = 8
 # cost in a large archive.
 RECENT_MIN_POSTINGS = 256
 # A document list is looked up through a table over the archive (`ArrayIndex.places`)
-# when it holds more than one in this many of the archive's documents: a binary search
-# per document costs more than writing the list's places into the table and back.
-TABLE_SHARE = 32
+# when the documents looked up are more than one in this many of its entries: writing
+# the list's places into the table and back costs ~1.5 ns an entry, a binary search
+# 15-25 ns a document (its size against the archive's was the test: checking a round
+# of 200 documents' phrases wrote a common word's whole list twice, ×10 archive).
+TABLE_SHARE = 16
 # Document number and position packed in one int64: positions stay below 2**32.
 _STRIDE = np.int64(1 << 32)
 # Document frequencies an opened index remembers at most (then forgets them all): the
@@ -165,9 +166,9 @@ class ArrayIndex:
 
     def places(self, found: np.ndarray, docs: np.ndarray) -> np.ndarray:
         """Where each of `docs` stands in `found` (ascending, distinct), -1 where it is
-        not: a binary search each, or for a long list one pass over it and one over
-        `docs` through a table over the archive, left as it was found."""
-        if len(found) * TABLE_SHARE < self.doc_count:
+        not: a binary search each, or for many documents one pass over `found` and one
+        over `docs` through a table over the archive, left as it was found."""
+        if len(docs) * TABLE_SHARE < len(found):
             return positions_in(found, docs)
         table = self._table
         table[found] = np.arange(len(found), dtype=np.int32)

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from arshif.indexer.storage import postings
 from arshif.indexer.storage.bitpack import BLOCK, MAX_WIDTH, Packed, pack
 from arshif.indexer.storage.collect import FieldOccurrences
-from arshif.indexer.storage.postings import field_arrays, field_postings, term_key
-from arshif.indexer.storage.wordlist import WORD_BYTES, WordList
+from arshif.indexer.storage.postings import field_arrays, field_postings
+from arshif.indexer.storage.wordlist import WORD_BYTES, WordList, term_key
 
 TOP = (1 << MAX_WIDTH) - 1
 EDGE_SIZES = [0, 1, BLOCK - 1, BLOCK, BLOCK + 1, 2 * BLOCK, 2 * BLOCK + 1]

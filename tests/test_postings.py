@@ -49,11 +49,10 @@ from arshif.indexer.storage.postings import (
     SEGMENT_ENDS,
     postings_of,
     segments_within,
-    term_key,
 )
 from arshif.indexer.storage.schema import article_fields
 from arshif.indexer.storage.texts import HIT_FIELDS, Texts
-from arshif.indexer.storage.wordlist import WORD_BYTES
+from arshif.indexer.storage.wordlist import WORD_BYTES, term_key
 from arshif.indexer.storage.writer import MAX_TINY_SEGMENTS, _id_base, update_index
 from arshif.search import scoring
 from arshif.search.engine import Archive

@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from arshif.indexer.analysis.analyzer import analyze_word
 from arshif.indexer.analysis.normalize import normalize
 from arshif.indexer.storage.writer import update_index
-from arshif.search.correct import Correction, correctable, rewrite, score
+from arshif.search.correct import Correction, Corrector, correctable, rewrite, score
 from arshif.search.engine import Archive
 from arshif.search.names import RULES, pattern, prefixes, slots
 from arshif.search.query import arabic_syntax, is_question
@@ -231,6 +232,28 @@ def test_a_word_no_article_holds_is_corrected_to_the_archive_spelling(
     assert result.corrected == ("غوغا", "غوغل")
     assert {h.id for h in result.hits} == GOOGLE
     assert wire_archive.search("غوغا", exact=True).hits == []
+
+
+def test_a_deleted_article_does_not_count_toward_a_candidates_fit(tmp_path) -> None:
+    """The other query words' articles are read with the deleted ones (no pass over a
+    common word's articles to drop them); only live articles of the candidate count."""
+    folder = tmp_path / "wire"
+    folder.mkdir()
+    for name, article_id in (("kept.jsonl", "k1"), ("gone.jsonl", "g1")):
+        record = {"id": article_id, "title": "غوغل", "body": "غوغل تطلق خدمة جديدة"}
+        (folder / name).write_text(json.dumps(record, ensure_ascii=False) + "\n", "utf-8")
+    update_index(tmp_path / "index", [folder], jobs=1)
+    (folder / "gone.jsonl").unlink()
+    update_index(tmp_path / "index", [folder], jobs=1)
+    archive = Archive(tmp_path / "index")
+    try:
+        arrays = archive.arrays
+        corrector = Corrector(Suggester(arrays))
+        [context] = corrector.context([analyze_word("خدمة").terms[-1]])
+        assert sorted(arrays.live[context].tolist()) == [False, True]
+        assert corrector.fit(arrays.docs("exact", "غوغل"), [context]) == 1
+    finally:
+        archive.close()
 
 
 def test_batch_search_corrects_as_search_does_without_reading_the_archive_spelling(

@@ -121,7 +121,9 @@ def repair_mojibake(text: str) -> str:
     >>> repair_mojibake("Café à Paris"), repair_mojibake("\x8d")
     ('Café à Paris', '\x8d')
     """
-    if not _LATIN1_LETTER.search(text) or _ARABIC_LETTER.search(text):
+    # An Arabic letter first: found within a few characters of an Arabic text, where
+    # looking for a Latin-1 letter first read all of it (every line of every file).
+    if _ARABIC_LETTER.search(text) or not _LATIN1_LETTER.search(text):
         return text
     for shown_as in ("latin-1", "cp1252"):
         try:

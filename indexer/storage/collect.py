@@ -12,10 +12,11 @@ for its text (`exact`): positions count the words that have terms, the headline'
 are the text's first ones (the text begins with the headline), and a word's exact form
 stands where its stems do.
 
-Near-duplicate signatures are made the same way: each word's shingle words are hashed
-when it is learned, and a segment's signatures are computed together
-(`SegmentPostings.signatures`, `duplicates.signatures`); hashing each article's shingles
-as strings was a fifth of a worker's time.
+Near-duplicate signatures are made the same way: each word's shingle words are kept as
+terms when it is learned (their hashes are their keys as terms, computed once for
+both), and a segment's signatures are computed together (`SegmentPostings.signatures`,
+`duplicates.signatures`); hashing each article's shingles as strings was a fifth of a
+worker's time.
 """
 
 from __future__ import annotations
@@ -31,9 +32,9 @@ from arshif.indexer.duplicates import (
     SIGNATURE_BYTES,
     signature,
     signatures,
-    word_hash,
     word_shingle_words,
 )
+from arshif.indexer.storage.wordlist import term_key
 
 
 class Vocabulary(dict[str, int]):
@@ -48,15 +49,15 @@ class Vocabulary(dict[str, int]):
         super().__init__()
         self.terms: dict[str, int] = {}
         self.term_bytes: list[bytes] = []  # each term in UTF-8, as word lists keep it
-        self.keys = array("Q")  # per term: its stored key, filled in by whoever needs it
+        self.keys = array("Q")  # per term: its key (`term_key`), computed when asked for
         self.exact = array("i")  # per word: its exact form's term, -1 for no terms
         self.stem_first = array("i")  # per word: where its stems begin in `stems`
         self.stem_count = array("i")  # per word: how many stems it has (0: no terms)
         self.stems = array("i")
-        # per word: its shingle words' hashes (`duplicates.shingle_words`, `word_hash`)
+        # per word: its shingle words (`duplicates.shingle_words`), as terms
         self.shingle_first = array("i")
         self.shingle_count = array("i")
-        self.shingle_hashes = array("Q")
+        self.shingle_terms = array("i")
         self.splits = bytearray()  # per word: 1 if it is more than one shingle word (3.5)
 
     def numbers_of(self, words: list[str]) -> list[int]:
@@ -68,9 +69,9 @@ class Vocabulary(dict[str, int]):
         analysis = analyze_word(word)
         number = self[word] = len(self.exact)
         pieces = word_shingle_words(word, analysis.normalized)
-        self.shingle_first.append(len(self.shingle_hashes))
+        self.shingle_first.append(len(self.shingle_terms))
         self.shingle_count.append(len(pieces))
-        self.shingle_hashes.extend(map(word_hash, pieces))
+        self.shingle_terms.extend(map(self.term, pieces))
         self.splits.append(len(pieces) > 1)
         self.stem_first.append(len(self.stems))
         self.stem_count.append(len(analysis.terms))
@@ -87,6 +88,13 @@ class Vocabulary(dict[str, int]):
             number = self.terms[text] = len(self.term_bytes)
             self.term_bytes.append(text.encode("utf-8"))
         return number
+
+    def term_keys(self) -> np.ndarray:
+        """The keys (`term_key`) of all the terms, each computed once."""
+        known = self.keys
+        if len(known) < len(self.term_bytes):
+            known.extend(map(term_key, self.term_bytes[len(known) :]))
+        return np.frombuffer(known, np.uint64)
 
 
 _shared = Vocabulary()
@@ -145,7 +153,8 @@ class SegmentPostings:
         shingle_count = np.frombuffer(vocabulary.shingle_count, np.int32)[words]
         shingle_first = np.frombuffer(vocabulary.shingle_first, np.int32)[words].astype(np.int64)
         at = np.repeat(shingle_first - _firsts(shingle_count), shingle_count)
-        hashes = np.frombuffer(vocabulary.shingle_hashes, np.uint64)[at + np.arange(len(at))]
+        terms = np.frombuffer(vocabulary.shingle_terms, np.int32)[at + np.arange(len(at))]
+        hashes = vocabulary.term_keys()[terms]
         docs = np.repeat(np.repeat(np.arange(len(counts)), counts), shingle_count)
         rows = signatures(hashes, docs, len(counts))
         for doc, alone in self._signed_alone.items():

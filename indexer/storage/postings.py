@@ -42,7 +42,6 @@ hit shows, compressed (`indexer.storage.texts`).
 from __future__ import annotations
 
 import copy
-import hashlib
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -63,7 +62,6 @@ from arshif.indexer.storage.bitpack import Packed, pack
 from arshif.indexer.storage.collect import (
     FieldOccurrences,
     SegmentPostings,
-    Vocabulary,
     shared_vocabulary,
 )
 from arshif.indexer.storage.docvalues import (
@@ -78,7 +76,7 @@ from arshif.indexer.storage.docvalues import (
 from arshif.indexer.storage.schema import TEXT_FIELDS
 from arshif.indexer.storage.sorted_sets import distinct_and_places, stable_order
 from arshif.indexer.storage.texts import Texts, TextsCollector, joined_texts
-from arshif.indexer.storage.wordlist import WordList
+from arshif.indexer.storage.wordlist import WordList, term_key
 
 FIELDS = TEXT_FIELDS
 SUFFIX = ".arr"
@@ -93,12 +91,6 @@ DECODED_BYTES = 64 << 20
 DECODED_MIN_POSTINGS = 32
 # The field whose words did-you-mean reads.
 LEXICON_FIELD = "exact"
-
-
-def term_key(term: str | bytes) -> int:
-    """The 64-bit key a term is stored and looked up under."""
-    data = term.encode("utf-8") if isinstance(term, str) else term
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
 
 
 def postings_path(folder: Path, segment: Segment) -> Path:
@@ -309,17 +301,9 @@ class PostingsBuilder:
             used, local = distinct_and_places(found.terms, len(vocabulary.term_bytes))
             terms = list(map(vocabulary.term_bytes.__getitem__, used.tolist()))
             local_found = FieldOccurrences(local.reshape(-1), found.docs, found.positions)
-            keys = _term_keys(vocabulary)[used]
+            keys = vocabulary.term_keys()[used]
             arrays.update(field_arrays(name, terms, keys, local_found, self.texts.count))
         write_arrays(path, arrays.items())
-
-
-def _term_keys(vocabulary: Vocabulary) -> np.ndarray:
-    """The keys (`term_key`) of all the vocabulary's terms, each computed once."""
-    known = vocabulary.keys
-    if len(known) < len(vocabulary.term_bytes):
-        known.extend(term_key(t) for t in vocabulary.term_bytes[len(known) :])
-    return np.frombuffer(known, np.uint64)
 
 
 def write_segment_postings(

@@ -15,6 +15,7 @@ and `<name>.starts`, where each begins, then the end (the smallest unsigned type
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from itertools import pairwise
 
@@ -23,6 +24,13 @@ import numpy as np
 # The longest word kept, in UTF-8 bytes (24 Arabic letters, more than any suggestion is
 # ever made for); a bound longer than this is cut to it, as the words are.
 WORD_BYTES = 48
+
+
+def term_key(term: str | bytes) -> int:
+    """The 64-bit key (BLAKE2b) a term is stored and looked up under, and a shingle
+    word hashed under (`duplicates`): a word's is computed once for both."""
+    data = term.encode("utf-8") if isinstance(term, str) else term
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
 
 
 def _smallest(values: np.ndarray) -> np.ndarray:
