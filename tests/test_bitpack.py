@@ -146,6 +146,28 @@ def test_word_list_searches_as_fixed_width_words_did(words, word):
         assert listed.bisect(word, side) == int(np.searchsorted(fixed, bound, side=side))
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(WORD, max_size=12), max_size=40))
+def test_word_lists_united_are_the_list_of_all_their_words(lists):
+    """Joining files unites their word lists (`WordList.union`), in batches of lists."""
+    united = WordList.union([WordList.of(words) for words in lists])
+    assert united.tolist() == WordList.of(w for words in lists for w in words).tolist()
+    assert united.starts.dtype == np.uint32
+
+
+@pytest.mark.parametrize("width", range(1, MAX_WIDTH + 1))
+def test_packed_bits_are_the_values_least_significant_bit_first(width):
+    """The layout on disk, bit by bit: a block's values one after another, each `width`
+    bits, least significant first."""
+    values = np.random.default_rng(width).integers(0, 1 << width, BLOCK)
+    values[0] = (1 << width) - 1  # the block is exactly `width` wide
+    widths, bits = pack(values)
+    stream = "".join(format(int(v), f"0{width}b")[::-1] for v in values)
+    expected = np.packbits(np.array(list(stream), np.uint8), bitorder="little")
+    assert widths.tolist() == [width]
+    assert bits[: BLOCK * width // 8].tolist() == expected.tolist()
+
+
 def test_whole_field_read_in_small_chunks(monkeypatch):
     monkeypatch.setattr(postings, "_UNDO_CHUNK", 3)
     documents = {

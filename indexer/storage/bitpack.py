@@ -95,10 +95,17 @@ def _pack_blocks(
 
 
 def _pack_rows(rows: np.ndarray, width: int) -> np.ndarray:
-    """Blocks of the same width, each as its `BLOCK · width / 8` bytes."""
-    shifts = np.arange(width, dtype=np.int64)
-    ones = ((rows[:, :, None].astype(np.int64) >> shifts) & 1).astype(np.uint8)
-    return np.packbits(ones.reshape(len(rows), BLOCK * width), axis=1, bitorder="little")
+    """Blocks of the same width, each as its `BLOCK · width / 8` bytes: each place of the
+    blocks shifted into 64-bit words at once (splitting a value into a byte per bit
+    first, for `np.packbits`, moved `width` times more memory: 3-10 times slower)."""
+    values = rows.astype(np.uint64)
+    words = np.zeros((len(rows), -(-BLOCK * width // 64)), np.uint64)
+    for place in range(BLOCK):
+        word, shift = divmod(place * width, 64)
+        words[:, word] |= values[:, place] << np.uint64(shift)
+        if shift + width > 64:  # the value's high bits begin the next word
+            words[:, word + 1] |= values[:, place] >> np.uint64(64 - shift)
+    return words.astype("<u8", copy=False).view(np.uint8)[:, : BLOCK * width // 8]
 
 
 class Packed:

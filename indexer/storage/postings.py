@@ -561,11 +561,11 @@ class _Slice:
         return gaps[range_indexes(_starts(tfs)[:-1][self._keep], tfs[self._keep])]
 
     @property
-    def words(self) -> list[bytes]:
+    def words(self) -> WordList:
         if self.whole:
-            return self.field.words.tolist()
-        held_keys = set(self.keys.tolist())
-        return [w for w in self.field.words.tolist() if term_key(w) in held_keys]
+            return self.field.words
+        held = set(self.keys.tolist())
+        return WordList.of_distinct(w for w in self.field.words.tolist() if term_key(w) in held)
 
 
 def segments_within(ends: np.ndarray, first: int, end: int) -> np.ndarray:
@@ -658,16 +658,12 @@ def _merge_field(
     del pos_starts
     yield from packed_arrays(f"{name}.positions", gaps).items()
     del gaps
-    lengths, totals = [], []
-
-    def words() -> Iterator[bytes]:
-        """Each range's words, its lengths and totals kept: one file mapped at a time."""
-        for part in sliced():
-            lengths.append(np.array(part.lengths))
-            totals.append(np.array(part.totals))
-            yield from part.words
-
-    words_arrays = WordList.of(words()).arrays(f"{name}.words")
+    lengths, totals, words = [], [], []
+    for part in sliced():  # one file mapped at a time
+        lengths.append(np.array(part.lengths))
+        totals.append(np.array(part.totals))
+        words.append(part.words)
+    words_arrays = WordList.union(words).arrays(f"{name}.words")
     yield f"{name}.lengths", np.concatenate(lengths)
     yield from words_arrays.items()
     yield f"{name}.totals", np.concatenate(totals)

@@ -8,15 +8,22 @@ exact forms of the mixed set); one after another, each takes its own length.
 In a postings file, for a field's words: `<name>.utf8`, the words one after another,
 and `<name>.starts`, where each begins, then the end (the smallest unsigned type).
 
+Joining files unites their word lists as fixed-width rows (`WordList.union`): each list
+is sorted already, so a stable sort of the rows (numpy's timsort) merges them, without a
+Python object per word (a third of a join's time). UTF-8 words hold no NUL byte, so a
+row's length is its count of non-zero bytes.
+
 >>> words = WordList.of([b"ba", b"a", b"ba"])
 >>> len(words), words.bisect(b"b"), words[1:2]
 (2, 1, [b'ba'])
+>>> WordList.union([words, WordList.of([b"c", b"a"])]).tolist()
+[b'a', b'ba', b'c']
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import pairwise
 
 import numpy as np
@@ -24,6 +31,11 @@ import numpy as np
 # The longest word kept, in UTF-8 bytes (24 Arabic letters, more than any suggestion is
 # ever made for); a bound longer than this is cut to it, as the words are.
 WORD_BYTES = 48
+# A word as a row of `WORD_BYTES` bytes, NUL-padded: rows sort as their words do.
+_ROW = np.dtype(f"S{WORD_BYTES}")
+# Word lists united at a time: the rows of a join's hundreds of lists at once would take
+# 48 bytes for every word of every list.
+_UNION_BATCH = 16
 
 
 def term_key(term: str | bytes) -> int:
@@ -60,6 +72,33 @@ class WordList:
         lengths = np.fromiter(map(len, kept), np.int64, len(kept))
         starts = np.concatenate(([0], np.cumsum(lengths)))
         return cls(np.frombuffer(b"".join(kept), np.uint8), _smallest(starts))
+
+    @classmethod
+    def union(cls, lists: Sequence[WordList]) -> WordList:
+        """The words of all `lists`, sorted, each once."""
+        united = np.zeros(0, _ROW)
+        for first in range(0, len(lists), _UNION_BATCH):
+            batch = [words._rows() for words in lists[first : first + _UNION_BATCH]]
+            rows = np.sort(np.concatenate([united, *batch]), kind="stable")
+            united = rows[np.concatenate(([True], rows[1:] != rows[:-1]))] if len(rows) else rows
+        return cls._of_rows(united)
+
+    def _rows(self) -> np.ndarray:
+        """The words as `_ROW`s."""
+        starts = self.starts.astype(np.int64)
+        lengths = np.diff(starts)
+        out = np.zeros(len(lengths) * WORD_BYTES, np.uint8)
+        row_starts = np.arange(len(lengths), dtype=np.int64) * WORD_BYTES
+        out[np.arange(starts[-1]) + np.repeat(row_starts - starts[:-1], lengths)] = self.utf8
+        return out.view(_ROW)
+
+    @classmethod
+    def _of_rows(cls, rows: np.ndarray) -> WordList:
+        """The words of sorted, distinct `_ROW`s."""
+        table = rows.view(np.uint8).reshape(len(rows), WORD_BYTES)
+        lengths = np.count_nonzero(table, axis=1)
+        utf8 = table[np.arange(WORD_BYTES) < lengths[:, None]]
+        return cls(utf8, _smallest(np.concatenate(([0], np.cumsum(lengths)))))
 
     def arrays(self, name: str) -> dict[str, np.ndarray]:
         return {f"{name}.utf8": self.utf8, f"{name}.starts": self.starts}
