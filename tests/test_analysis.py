@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from arshif.indexer.analysis import tokenize
-from arshif.indexer.analysis.analyzer import ArabicAnalyzer
+from arshif.indexer.analysis.analyzer import ArabicAnalyzer, analyze_new_word, analyze_word
 from arshif.indexer.analysis.normalize import normalize
 from arshif.indexer.analysis.stem import stems
 from arshif.indexer.analysis.stopwords import is_stopword, stopwords
@@ -232,6 +232,13 @@ arabic_text = st.text(
 def test_normalization_is_idempotent(word: str) -> None:
     once = normalize(word)
     assert normalize(once) == once
+
+
+@given(st.text(max_size=40) | arabic_text)
+def test_indexing_analyzes_a_new_word_as_the_cached_analysis_does(text: str) -> None:
+    """Indexing analyzes each word once, without the caches (`analyze_new_word`)."""
+    for word in tokenize.word_list(text) or [text]:
+        assert analyze_new_word(word) == analyze_word(word)
 
 
 @given(st.text() | arabic_text)

@@ -5,14 +5,16 @@
 - One `ArabicAnalyzer` object is pickled into the index schema, so searching always
   analyzes a query exactly as the archive was analyzed.
 - `terms()` is the same pipeline without Whoosh's `Token` objects, for snippets;
-  indexing workers analyze each distinct word once with `analyze_word`, for all three
-  searched fields (`indexer.storage.collect`).
+  indexing workers analyze each distinct word once, for all three searched fields
+  (`indexer.storage.collect`), with `analyze_new_word`: the same analysis without the
+  caches, which a caller keeping every word's analysis itself never reads (filling
+  them was a third of learning a word).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -47,15 +49,34 @@ class WordAnalysis(NamedTuple):
 
 @lru_cache(maxsize=500_000)
 def analyze_word(word: str, stemming: bool = True) -> WordAnalysis:
-    """The one place a surface word is normalized, stopped and stemmed.
+    """The analysis of a surface word, remembered (`_analysis`).
 
     >>> analyze_word("لداعش"), analyze_word("في").stopword
     (WordAnalysis(normalized='لداعش', stopword=False, terms=('لداعش', 'داعش')), True)
     """
-    norm = normalize(word)
+    return _analysis(word, stemming, normalize, stems)
+
+
+def analyze_new_word(word: str) -> WordAnalysis:
+    """`analyze_word(word)`, stemmed, computed without reading or filling any cache.
+
+    >>> analyze_new_word("وللتحالف") == analyze_word("وللتحالف")
+    True
+    """
+    return _analysis(word, True, normalize.__wrapped__, stems.__wrapped__)
+
+
+def _analysis(
+    word: str,
+    stemming: bool,
+    normalized: Callable[[str], str],
+    stemmed: Callable[[str], tuple[str, ...]],
+) -> WordAnalysis:
+    """The one place a surface word is normalized, stopped and stemmed."""
+    norm = normalized(word)
     if not norm or is_stopword(norm):
         return WordAnalysis(norm, bool(norm), ())
-    return WordAnalysis(norm, False, stems(norm) if stemming else (norm,))
+    return WordAnalysis(norm, False, stemmed(norm) if stemming else (norm,))
 
 
 class ArabicAnalyzer(Analyzer):

@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from arshif.indexer.analysis.analyzer import analyze_word
+from arshif.indexer.analysis.analyzer import analyze_new_word
 from arshif.indexer.analysis.tokenize import word_list, words_may_touch
 from arshif.indexer.duplicates import (
     SIGNATURE_BYTES,
@@ -66,7 +66,7 @@ class Vocabulary(dict[str, int]):
 
     def __missing__(self, word: str) -> int:
         """Analyze a new word; its number."""
-        analysis = analyze_word(word)
+        analysis = analyze_new_word(word)
         number = self[word] = len(self.exact)
         pieces = word_shingle_words(word, analysis.normalized)
         self.shingle_first.append(len(self.shingle_terms))

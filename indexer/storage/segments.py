@@ -36,9 +36,10 @@ from arshif.indexer.storage.schema import article_fields, whoosh_fields
 # (`indexer.storage.postings_groups`), so queries do not pay for their number.
 SEGMENT_ARTICLES = 500
 POOL_LIMIT_MB = 512
-# Words an indexing worker keeps analyzed between segments: as word and term numbers
-# (`collect.Vocabulary`, ~0.3 KB each), and in the analyzer's caches, which only warm
-# the vocabulary up (~0.5 KB each).
+# Words an indexing worker keeps analyzed between segments, as word and term numbers
+# (`collect.Vocabulary`, ~0.3 KB each); and entries it lets the analyzer's caches hold
+# (~0.5 KB each), which the vocabulary does not use (it analyzes a word once anyway)
+# but shingling a word with marks does (`duplicates.shingle_words`).
 WORKER_VOCABULARY = 200_000
 WORKER_WORD_CACHE = 30_000
 
@@ -95,6 +96,7 @@ def _bound_word_caches() -> None:
     """Forget the words analyzed so far once they are many: a worker lives for the whole
     run, and the caches (sized for searching) would grow with the archive's vocabulary."""
     forget_words(WORKER_VOCABULARY)
-    if analyze_word.cache_info().currsize > WORKER_WORD_CACHE:
-        for cached in (analyze_word, normalize, stems):
+    caches = (analyze_word, normalize, stems)
+    if any(cached.cache_info().currsize > WORKER_WORD_CACHE for cached in caches):
+        for cached in caches:
             cached.cache_clear()
