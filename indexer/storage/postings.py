@@ -655,7 +655,7 @@ def _merge_field(
         place = range_indexes(first, counts)
         part_tfs = part.tfs.astype(np.int64)
         gaps[range_indexes(pos_starts[place], part_tfs)] = part.position_gaps
-    del pos_starts
+    del pos_starts, firsts, placed, filled  # before the word lists are united
     yield from packed_arrays(f"{name}.positions", gaps).items()
     del gaps
     lengths, totals, words = [], [], []

@@ -35,7 +35,7 @@ WORD_BYTES = 48
 _ROW = np.dtype(f"S{WORD_BYTES}")
 # Word lists united at a time: the rows of a join's hundreds of lists at once would take
 # 48 bytes for every word of every list.
-_UNION_BATCH = 16
+_UNION_BATCH = 8
 
 
 def term_key(term: str | bytes) -> int:
@@ -78,19 +78,25 @@ class WordList:
         """The words of all `lists`, sorted, each once."""
         united = np.zeros(0, _ROW)
         for first in range(0, len(lists), _UNION_BATCH):
-            batch = [words._rows() for words in lists[first : first + _UNION_BATCH]]
-            rows = np.sort(np.concatenate([united, *batch]), kind="stable")
+            batch = lists[first : first + _UNION_BATCH]
+            rows = np.zeros(len(united) + sum(map(len, batch)), _ROW)
+            rows[: len(united)] = united
+            at = len(united)
+            for words in batch:
+                words._write_rows(rows[at : at + len(words)])
+                at += len(words)
+            rows.sort(kind="stable")  # in place: a join holds the rows once
             united = rows[np.concatenate(([True], rows[1:] != rows[:-1]))] if len(rows) else rows
+            del rows
         return cls._of_rows(united)
 
-    def _rows(self) -> np.ndarray:
-        """The words as `_ROW`s."""
+    def _write_rows(self, rows: np.ndarray) -> None:
+        """Write the words into `rows` (as many `_ROW`s, zeroed)."""
         starts = self.starts.astype(np.int64)
         lengths = np.diff(starts)
-        out = np.zeros(len(lengths) * WORD_BYTES, np.uint8)
         row_starts = np.arange(len(lengths), dtype=np.int64) * WORD_BYTES
-        out[np.arange(starts[-1]) + np.repeat(row_starts - starts[:-1], lengths)] = self.utf8
-        return out.view(_ROW)
+        at = np.arange(starts[-1]) + np.repeat(row_starts - starts[:-1], lengths)
+        rows.view(np.uint8)[at] = self.utf8
 
     @classmethod
     def _of_rows(cls, rows: np.ndarray) -> WordList:
