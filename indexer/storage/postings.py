@@ -658,12 +658,16 @@ def _merge_field(
     del pos_starts, firsts, placed, filled  # before the word lists are united
     yield from packed_arrays(f"{name}.positions", gaps).items()
     del gaps
-    lengths, totals, words = [], [], []
-    for part in sliced():  # one file mapped at a time
-        lengths.append(np.array(part.lengths))
-        totals.append(np.array(part.totals))
-        words.append(part.words)
-    words_arrays = WordList.union(words).arrays(f"{name}.words")
+    lengths, totals = [], []
+
+    def words() -> Iterator[WordList]:
+        """Each range's words, its lengths and totals kept."""
+        for part in sliced():
+            lengths.append(np.array(part.lengths))
+            totals.append(np.array(part.totals))
+            yield part.words
+
+    words_arrays = WordList.union(words()).arrays(f"{name}.words")
     yield f"{name}.lengths", np.concatenate(lengths)
     yield from words_arrays.items()
     yield f"{name}.totals", np.concatenate(totals)

@@ -23,8 +23,8 @@ row's length is its count of non-zero bytes.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
-from itertools import pairwise
+from collections.abc import Iterable
+from itertools import islice, pairwise
 
 import numpy as np
 
@@ -74,11 +74,12 @@ class WordList:
         return cls(np.frombuffer(b"".join(kept), np.uint8), _smallest(starts))
 
     @classmethod
-    def union(cls, lists: Sequence[WordList]) -> WordList:
-        """The words of all `lists`, sorted, each once."""
+    def union(cls, lists: Iterable[WordList]) -> WordList:
+        """The words of all `lists`, sorted, each once (`lists` read a batch at a time:
+        a join maps a batch of files at a time)."""
         united = np.zeros(0, _ROW)
-        for first in range(0, len(lists), _UNION_BATCH):
-            batch = lists[first : first + _UNION_BATCH]
+        remaining = iter(lists)
+        while batch := list(islice(remaining, _UNION_BATCH)):
             rows = np.zeros(len(united) + sum(map(len, batch)), _ROW)
             rows[: len(united)] = united
             at = len(united)
