@@ -56,9 +56,7 @@ class _FullDiskFile:
 class WritePoints:
     """Counts the files opened for writing under `root`; fails the `fail_at`th."""
 
-    def __init__(
-        self, root: Path, fail_at: int | None = None, code: int = errno.ENOSPC
-    ) -> None:
+    def __init__(self, root: Path, fail_at: int | None = None, code: int = errno.ENOSPC) -> None:
         self.root = str(root)
         self.fail_at = fail_at
         self.code = code

@@ -29,9 +29,9 @@ _PIECES = [*_PLAIN, *_TRICKY]
 _TEXT = st.one_of(
     st.lists(st.sampled_from(_PLAIN), max_size=120),
     st.lists(st.sampled_from(_PLAIN), min_size=60, max_size=150),
-    st.lists(st.sampled_from(_PLAIN), min_size=60, max_size=150).flatmap(
-        lambda plain: st.tuples(st.just(plain), st.sampled_from(_TRICKY), st.integers(0, 120))
-    ).map(lambda t: [*t[0][: t[2]], t[1], *t[0][t[2] :]]),
+    st.lists(st.sampled_from(_PLAIN), min_size=60, max_size=150)
+    .flatmap(lambda plain: st.tuples(st.just(plain), st.sampled_from(_TRICKY), st.integers(0, 120)))
+    .map(lambda t: [*t[0][: t[2]], t[1], *t[0][t[2] :]]),
 ).map("".join)
 
 

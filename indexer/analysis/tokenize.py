@@ -34,9 +34,7 @@ _WORD = re.compile(
 )
 # A number with separators right before a word character: there, and only there, two
 # words touch (3.5م is 3.5 and م); elsewhere something that is no word stands between.
-_NUMBER_TOUCHING = re.compile(
-    rf"\d[{_SEPARATORS}]\d+(?=[^\W\d_]|[{c.ARABIC_MARKS}{c.INVISIBLE}])"
-)
+_NUMBER_TOUCHING = re.compile(rf"\d[{_SEPARATORS}]\d+(?=[^\W\d_]|[{c.ARABIC_MARKS}{c.INVISIBLE}])")
 # The classes `word_bounds` reads per character, as bits of a `class_table`.
 _CLASSES = (rf"[^\W_]|[{c.ARABIC_MARKS}{c.INVISIBLE}]", r"\d", f"[{_SEPARATORS}]")
 _WORD_CHAR, _DIGIT, _SEPARATOR = 1, 2, 4
@@ -162,7 +160,5 @@ def spans_of(text: str, wanted: Callable[[str], bool]) -> list[tuple[int, int]]:
     if not chosen:
         return []
     return [
-        (start, end)
-        for start, end, word in zip(starts, ends, found, strict=True)
-        if word in chosen
+        (start, end) for start, end, word in zip(starts, ends, found, strict=True) if word in chosen
     ]

@@ -18,7 +18,6 @@ from arshif.indexer.readers.record import Origin, make_article
 _ENCODING = "utf-8"
 
 
-
 def read_docx(path: Path, origin: Origin) -> Iterator[Article | ReadProblem]:
     """One article per Word document, named `origin.id_base`."""
     import docx  # imported on the first Word document
