@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_QUERY := داعش واشنطن
 
-.PHONY: demo serve test screenshots lint bench-quality bench-speed bench-load clean
+.PHONY: demo serve test screenshots bench-quality bench-speed bench-load clean
 
 $(BIN)/arshif: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,7 @@ serve: $(BIN)/arshif
 
 test: $(VENV)/.dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
 
 # The README's images, as the browser test draws them (needs Debian's chromium).
