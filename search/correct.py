@@ -74,7 +74,7 @@ class Corrector:
     def context(self, stems: Iterable[str]) -> list[np.ndarray]:
         """The articles of each other query word (by its barest stem), deleted ones too:
         `fit` counts articles of the live side. Filtering a common word's articles took
-        a pass over them per query word, most of a question's planning on the ×10 archive."""
+        a pass over them per query word, a third of a question's planning at ×10."""
         return [self.arrays.term_postings(STEMMED_FIELD, s)[0] for s in stems]
 
     def fit(self, docs: np.ndarray, context: list[np.ndarray]) -> int:
