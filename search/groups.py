@@ -25,7 +25,6 @@ class Groups:
                 self._members[doc_id] = ids
         self._docnum_leader: dict[int, str] | None = None
         self._story_numbers: np.ndarray | None = None
-        self._stories = 0
         recorded = read_docnums(index_dir, generation) if generation is not None else None
         if recorded is not None and len(recorded) == len(groups):
             self._docnum_leader = {
@@ -73,7 +72,7 @@ class Groups:
             stories: dict[str, int] = {}
             for docnum, leader in self.docnum_leaders(searcher).items():
                 numbers[docnum] = stories.setdefault(leader, len(stories))
-            self._story_numbers, self._stories = numbers, len(stories)
+            self._story_numbers = numbers
         return self._story_numbers
 
     def count_stories(self, docnums: np.ndarray, searcher: Searcher) -> int:
@@ -82,8 +81,6 @@ class Groups:
             return len(docnums)
         numbers = self.story_numbers(searcher)[docnums]
         grouped = numbers[numbers >= 0]
-        # Marked in a table of the stories, not sorted (np.unique): a common word's
+        # Counted over the story numbers, not sorted (np.unique): a common word's
         # matches on the ×10 archive are a hundred thousand articles.
-        held = np.zeros(self._stories, bool)
-        held[grouped] = True
-        return len(docnums) - len(grouped) + int(np.count_nonzero(held))
+        return len(docnums) - len(grouped) + int(np.count_nonzero(np.bincount(grouped)))

@@ -369,13 +369,11 @@ class FieldPostings:
     def term_docs(self, term: int, start: int, end: int) -> np.ndarray:
         """The documents of the term's postings [start, end) (indexes among all the
         field's postings)."""
-        first = int(self.starts[term])
-        return self._term_postings(term)[0][start - first : end - first]
+        return self.term_postings(term, start, end)[0]
 
     def term_tfs(self, term: int, start: int, end: int) -> np.ndarray:
         """The term frequencies of the term's postings [start, end)."""
-        first = int(self.starts[term])
-        return self._term_postings(term)[1][start - first : end - first]
+        return self.term_postings(term, start, end)[1]
 
     def term_postings(self, term: int, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
         """`term_docs` and `term_tfs` at once: a term with few postings is not kept
