@@ -24,6 +24,7 @@ from arshif.indexer.duplicates import (
     BAND_ROWS,
     BINS,
     SIGNATURE_BYTES,
+    Articles,
     _group_all,
     _Order,
     _regroup,
@@ -116,13 +117,15 @@ def synthetic_rows(seed: int, count: int) -> list[ArticleRow]:
     return rows
 
 
-def recorded_groups(rows: list[ArticleRow], keep: np.ndarray) -> list[list[str]]:
-    """The groups of the articles `keep` marks, as a run before the others would record."""
-    return all_groups(articles_of(row for row, kept in zip(rows, keep, strict=True) if kept))
-
-
-def added_ids(rows: list[ArticleRow], added: np.ndarray) -> set[str]:
-    return {row[0] for row, new in zip(rows, added.tolist(), strict=True) if new}
+def added_last(rows: list[ArticleRow], added: np.ndarray) -> tuple[Articles, int, list[list[int]]]:
+    """The articles as a run adding those `added` marks numbers them (the others first,
+    in their order, then those), the first number it adds, and the groups (document
+    numbers) a run before it recorded."""
+    before = [row for row, new in zip(rows, added.tolist(), strict=True) if not new]
+    after = [row for row, new in zip(rows, added.tolist(), strict=True) if new]
+    numbered = [(*row[:4], docnum) for docnum, row in enumerate(before + after)]
+    recorded = _Order(articles_of(numbered[: len(before)]))
+    return articles_of(numbered), len(before), recorded.groups(_group_all(recorded))[1]
 
 
 @settings(max_examples=60, deadline=None)
@@ -131,22 +134,32 @@ def test_grouping_only_the_articles_added_finds_what_grouping_all_finds(
     seed: int, count: int, share: float
 ) -> None:
     rows = synthetic_rows(seed, count)
-    order = _Order(articles_of(rows))
-    everything = order.groups(_group_all(order))
     rng = random.Random(seed)
     added = np.array([rng.random() < share for _ in range(count)])
-    recorded = recorded_groups(rows, ~added)
-    found = _regroup(order, added_ids(rows, added), recorded)
+    order = _Order(articles_of(rows))
+    everything = order.groups(_group_all(order))[0]
+    articles, first_new, recorded = added_last(rows, added)
+    order = _Order(articles)
+    found = _regroup(order, first_new, recorded)
     if found is not None:  # None: an article added comes before one it changes
-        assert order.groups(found) == everything
+        assert order.groups(found)[0] == everything
     # Articles of later days than all the others (a day's news; undated ones come
     # last) never change a group.
     days = np.array([row[3] for row in rows])
-    latest = (days > 4) | (days < 0)
-    recorded = recorded_groups(rows, ~latest)
-    found = _regroup(order, added_ids(rows, latest), recorded)
+    articles, first_new, recorded = added_last(rows, (days > 4) | (days < 0))
+    order = _Order(articles)
+    found = _regroup(order, first_new, recorded)
     assert found is not None
-    assert order.groups(found) == everything
+    assert order.groups(found)[0] == everything
+
+
+def test_a_recorded_article_gone_since_is_grouped_with_all() -> None:
+    """A recorded article replaced by the run (its number no longer live) changes the
+    groups: everything is grouped again."""
+    rows = [("a", signature(LEAD), "", 3, 0), ("b", signature(LEAD + " اليوم"), "", 4, 1)]
+    order = _Order(articles_of([rows[0], ("b", *rows[1][1:4], 2)]))
+    assert _regroup(order, 2, [[0, 1]]) is None
+    assert _regroup(order, 3, [[0, 2]]) is not None  # b numbered 2 when recorded
 
 
 URL = "https://news.example/1"
@@ -167,7 +180,7 @@ def test_an_article_added_before_one_it_changes_is_grouped_with_all(
 ) -> None:
     order = _Order(articles_of([recorded, added]))
     assert all_groups(articles_of([recorded])) == []
-    assert _regroup(order, {"new"}, []) is None
+    assert _regroup(order, 1, []) is None
     assert order.groups(_group_all(order))[0] == [["new", "old"]]
 
 

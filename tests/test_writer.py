@@ -262,6 +262,37 @@ def test_a_run_that_only_adds_articles_groups_only_those_and_finds_what_grouping
     ]
     day.mkdir()
     (day / "day.jsonl").write_text("".join(json.dumps(c) + "\n" for c in copies), "utf-8")
+    regrouped = spy_on_regrouping(monkeypatch)
+    writer.update_index(index_dir, [DATA, day])
+    assert regrouped and regrouped[0] is not None
+    everything = assert_groups_are_all_groups(index_dir)
+    assert ["ana-2019-04-0602", "manar-2019-04-3150", "copy-1", "copy-2"] in everything
+    assert not any("own-story" in ids for ids in everything)
+
+
+def test_a_run_that_merges_tiny_segments_away_groups_everything_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tiny segments merged away renumber the articles after them: the groups recorded
+    no longer hold by number, and the run groups every article."""
+    monkeypatch.setattr(writer, "TINY_SEGMENT", 2)  # one article is tiny
+    folder, index_dir = tmp_path / "articles", tmp_path / "index"
+    shutil.copytree(DATA / "jsonl", folder)
+    writer.update_index(index_dir, [folder])
+    sources = sorted((DATA / "txt").glob("*.txt"))[: writer.MAX_TINY_SEGMENTS + 2]
+    for n, source in enumerate(sources):
+        shutil.copy(source, folder / f"{n:02d}-{source.name}")
+        segments = len(store.open_index(index_dir)._segments())
+        regrouped = spy_on_regrouping(monkeypatch)
+        writer.update_index(index_dir, [folder])
+        merged = len(store.open_index(index_dir)._segments()) <= segments
+        assert (not regrouped) == merged  # only added: only the new article offered
+    assert merged, "the last run merged the tiny segments"
+    assert assert_groups_are_all_groups(index_dir)
+
+
+def spy_on_regrouping(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """What each call of `duplicates._regroup` returns, from now on."""
     regrouped, regroup = [], duplicates._regroup
 
     def spy(*args: object) -> object:
@@ -269,14 +300,17 @@ def test_a_run_that_only_adds_articles_groups_only_those_and_finds_what_grouping
         return found
 
     monkeypatch.setattr(duplicates, "_regroup", spy)
-    writer.update_index(index_dir, [DATA, day])
-    assert regrouped and regrouped[0] is not None
+    return regrouped
+
+
+def assert_groups_are_all_groups(index_dir: Path) -> list[list[str]]:
+    """The groups recorded are those of grouping every live article, and their document
+    numbers this generation's; returns them."""
     recorded = json.loads(read_framed(index_dir / GROUPS_FILE))
     segments = store.open_index(index_dir)._segments()
     everything = all_groups(live_articles(index_dir, segments))
     assert recorded["groups"] == everything
-    assert ["ana-2019-04-0602", "manar-2019-04-3150", "copy-1", "copy-2"] in everything
-    assert not any("own-story" in ids for ids in everything)
-    with Archive(index_dir) as archive:  # the document numbers are this generation's
+    with Archive(index_dir) as archive:
         ids = [[archive.searcher.stored_fields(n)["id"] for n in d] for d in recorded["docnums"]]
     assert ids == everything
+    return everything

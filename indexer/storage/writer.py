@@ -664,13 +664,14 @@ def _write_run(
             queue.close()
     summary.articles_total = store.article_count(ix)
     generation, started_with = run.started
-    # A run that only added articles to an index holding some offers only those to the
-    # groups it found. The run's ids are let go before the join, which peaks highest in
-    # this process (418,624 ids, and their paths, at ×10).
-    added_to = run.replace_ids and not summary.articles_removed
-    added = (generation, set(run.ids_seen)) if added_to else None
+    # The run's ids are let go before the join, which peaks highest in this process
+    # (418,624 ids, and their paths, at ×10).
     run.ids_seen = {}
     segments = ix._segments()  # from the table of contents: no reader of each opened
+    # A run that only added articles to an index holding some offers only those to the
+    # groups it found.
+    added_to = run.replace_ids and not summary.articles_removed
+    added = _added_after(segments, started_with, generation) if added_to else None
     _join(index_dir, segments, workers)
     # Groups recorded for another generation were left by a run killed before it wrote
     # them: they are computed again even when this run changed nothing.
@@ -680,6 +681,19 @@ def _write_run(
     if not (unchanged and keep_groups(index_dir, generation, ix.latest_generation())):
         write_groups(ix, index_dir, live_articles(index_dir, segments), added)
     return summary
+
+
+def _added_after(
+    segments: list[Segment], started_with: list[str], generation: int
+) -> tuple[int, int] | None:
+    """(the generation a run began with, the first document number it added) when the
+    run kept that generation's segments first, in order: their articles kept their
+    numbers, and its groups hold for them (`write_groups` offers only the others).
+    None when it merged some away (tiny ones): numbers moved."""
+    kept = segments[: len(started_with)]
+    if [segment.segment_id() for segment in kept] != started_with:
+        return None
+    return generation, sum(segment.doc_count_all() for segment in kept)
 
 
 def _join(index_dir: Path, segments: list[Segment], jobs: int) -> None:
