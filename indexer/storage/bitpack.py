@@ -174,14 +174,18 @@ class Packed:
             at = begins + _BYTE_IN_BLOCK[width, places]
             return self._read(at, _SHIFT_IN_BLOCK[width, places], _MASKS[width])
         widths = self.widths[first:last]
-        at = self._starts_of(slice(first, last))[:, None] + _BYTE_IN_BLOCK[widths]
+        at = _BYTE_IN_BLOCK[widths]
+        at += self._starts_of(slice(first, last))[:, None]
         values = self._read(at, _SHIFT_IN_BLOCK[widths], _MASKS[widths][:, None]).reshape(-1)
         return values[start - first * BLOCK : end - first * BLOCK]
 
     def _read(self, at: np.ndarray, shifts: np.ndarray, masks: np.ndarray) -> np.ndarray:
         """The values whose bits begin `shifts` bits into the bytes `at`, `masks` wide."""
         # Signed offsets: numpy gathers with them several times faster than unsigned.
-        return ((self._words[at] >> shifts) & masks).view(np.int64)
+        values = self._words[at]
+        values >>= shifts
+        values &= masks
+        return values.view(np.int64)
 
     def all(self, dtype: type = np.uint32) -> np.ndarray:
         """Every value, as `dtype`."""
