@@ -7,6 +7,7 @@ import gzip
 import itertools
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 from arshif.indexer.article import Article, ReadProblem, Skipped
 from arshif.indexer.readers import SUPPORTED_SUFFIXES, find_files, read_file
-from arshif.indexer.readers.clean import clean_text, strip_chrome
+from arshif.indexer.readers.clean import chrome_key, clean_text, strip_chrome
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 RAW_SAMPLE = SHARED / "corpora" / "news_ant" / "raw_sample"
@@ -147,6 +148,29 @@ def test_a_long_paragraph_after_read_also_is_not_a_link_box() -> None:
 
 def test_clean_text() -> None:
     assert clean_text("أ\x00ب\x85ج\r\nد\re\ufeff\tو") == "أ ب ج\nد\ne\tو"
+
+
+# Letters, marks, spaces of every kind, control characters, edges: what the shortcuts of
+# `clean_text` and `chrome_key` (skipping work on text without these) must get right.
+_TRICKY = st.text(
+    st.sampled_from(list("اأإىةبت ـ\u064b\u0651\u200c\u200f\u00a0\u2009\t\r\n\x00\x85\ufeff:.-ßA"))
+    | st.characters(),
+    max_size=30,
+)
+
+
+@given(_TRICKY)
+def test_clean_text_leaves_lf_lines_of_printable_text(text: str) -> None:
+    control = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+    lf = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    assert clean_text(text) == control.sub(" ", lf)
+
+
+@given(_TRICKY)
+def test_chrome_key_collapses_whitespace_as_splitting_into_words_does(line: str) -> None:
+    key = chrome_key(line)
+    assert key == chrome_key(" ".join(line.split()))
+    assert "  " not in key and all(c == " " or not c.isspace() for c in key)
 
 
 # --- JSON and JSON Lines ----------------------------------------------------------------------
