@@ -429,9 +429,8 @@ def _regroup(order: _Order, first_new: int, recorded: list[list[int]]) -> np.nda
     with it. The recorded articles must have kept their numbers. None when an article
     added would change what a recorded article found: it leads, or is the URL key's
     first, before a recorded article sharing a band or the key with it."""
-    new = np.flatnonzero(order.docnums >= first_new)
-    is_new = np.zeros(len(order.ids), bool)
-    is_new[new] = True
+    is_new = order.docnums >= first_new
+    new = np.flatnonzero(is_new)
     row_of = np.full(int(order.docnums.max(initial=-1)) + 1, -1, np.int64)
     row_of[order.docnums] = np.arange(len(order.docnums))
     grouped = np.fromiter(chain.from_iterable(recorded), np.int64)
@@ -480,25 +479,6 @@ def _regroup(order: _Order, first_new: int, recorded: list[list[int]]) -> np.nda
     return order.leaders(grouping.result(), leaders)
 
 
-def write_groups(
-    ix: Any, index_dir: Path, articles: Articles, added: tuple[int, int] | None = None
-) -> int:
-    """Group the live `articles` of the index `ix` and replace `groups.json`; return the
-    number of groups.
-
-    `added` (a generation, a document number): the run only added articles to that
-    generation, numbered from this one on, and the others kept their numbers. If its
-    groups are recorded, only the articles added are offered (`_regroup`): grouping the
-    ×10 archive again took 3 s of the 7 s adding 1% more articles.
-
-    The file also records the grouped articles' document numbers, valid for the index
-    generation it names: searching counts stories without looking ids up one by one,
-    and a run that only adds articles finds the recorded ones by them.
-    """
-    with _collector_paused():
-        return _write_groups(ix, index_dir, articles, added)
-
-
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Python's cycle collector off while grouping makes and reads lists by the hundred
@@ -514,9 +494,22 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _write_groups(
-    ix: Any, index_dir: Path, articles: Articles, added: tuple[int, int] | None
+@_collector_paused()
+def write_groups(
+    ix: Any, index_dir: Path, articles: Articles, added: tuple[int, int] | None = None
 ) -> int:
+    """Group the live `articles` of the index `ix` and replace `groups.json`; return the
+    number of groups.
+
+    `added` (a generation, a document number): the run only added articles to that
+    generation, numbered from this one on, and the others kept their numbers. If its
+    groups are recorded, only the articles added are offered (`_regroup`): grouping the
+    ×10 archive again took 3 s of the 7 s adding 1% more articles.
+
+    The file also records the grouped articles' document numbers, valid for the index
+    generation it names: searching counts stories without looking ids up one by one,
+    and a run that only adds articles finds the recorded ones by them.
+    """
     order = _Order(articles)
     leaders = None
     if added is not None:

@@ -361,8 +361,6 @@ class _TermPostings:
     def docs_and_weights(self) -> tuple[np.ndarray, np.ndarray]:
         """The term's documents in the reader's numbering (ascending) and its frequency
         in each, every part's written straight into its place."""
-        if not self.ranges:
-            return np.zeros(0, np.int64), np.zeros(0)
         docs = np.empty(self.df, np.int64)
         weights = np.empty(self.df)
         at = 0

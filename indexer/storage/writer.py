@@ -668,32 +668,24 @@ def _write_run(
     # (418,624 ids, and their paths, at ×10).
     run.ids_seen = {}
     segments = ix._segments()  # from the table of contents: no reader of each opened
+    segment_ids = [segment.segment_id() for segment in segments]
     # A run that only added articles to an index holding some offers only those to the
-    # groups it found.
-    added_to = run.replace_ids and not summary.articles_removed
-    added = _added_after(segments, started_with, generation) if added_to else None
+    # groups it found, when it kept the segments it began with first, in order (it
+    # merged no tiny ones away): their articles kept their numbers.
+    kept = len(started_with)
+    only_added = run.replace_ids and not summary.articles_removed
+    added = None
+    if only_added and segment_ids[:kept] == started_with:
+        added = generation, sum(segment.doc_count_all() for segment in segments[:kept])
     _join(index_dir, segments, workers)
     # Groups recorded for another generation were left by a run killed before it wrote
     # them: they are computed again even when this run changed nothing.
     unchanged = not (summary.articles_added or summary.articles_removed) and (
-        [segment.segment_id() for segment in segments] == started_with
+        segment_ids == started_with
     )
     if not (unchanged and keep_groups(index_dir, generation, ix.latest_generation())):
         write_groups(ix, index_dir, live_articles(index_dir, segments), added)
     return summary
-
-
-def _added_after(
-    segments: list[Segment], started_with: list[str], generation: int
-) -> tuple[int, int] | None:
-    """(the generation a run began with, the first document number it added) when the
-    run kept that generation's segments first, in order: their articles kept their
-    numbers, and its groups hold for them (`write_groups` offers only the others).
-    None when it merged some away (tiny ones): numbers moved."""
-    kept = segments[: len(started_with)]
-    if [segment.segment_id() for segment in kept] != started_with:
-        return None
-    return generation, sum(segment.doc_count_all() for segment in kept)
 
 
 def _join(index_dir: Path, segments: list[Segment], jobs: int) -> None:
